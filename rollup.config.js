@@ -1,0 +1,74 @@
+// One config, three bundles and their declarations (API.md §7).
+//
+// - dist/steadysocket.mjs / .cjs: for bundlers, Node and Metro. eventemitter3 stays an
+//   external import: it is a dependency, and inlining it would ship a second copy to every
+//   app that already has one.
+// - dist/steadysocket.umd.min.js: for <script> tags and CDNs (unpkg/jsdelivr), with
+//   eventemitter3 inlined because a page has no resolver.
+// - dist/steadysocket.d.ts / .d.cts: one bundled declaration file per module format.
+import { readFileSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const banner = `/*! ${pkg.name} v${pkg.version} | ${pkg.license} */`;
+
+// Every runtime dependency (and its subpaths) stays external in the module builds.
+const dependencies = Object.keys(pkg.dependencies ?? {});
+const external = (id) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
+
+// tsconfig.json serves `tsc --noEmit` over src and test; the bundle compiles src only and
+// emits JavaScript only: declarations come from rollup-plugin-dts below.
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, outDir: 'dist' },
+  });
+
+export default [
+  {
+    input: 'src/index.ts',
+    external,
+    plugins: [ts()],
+    output: [
+      { file: 'dist/steadysocket.mjs', format: 'es', sourcemap: true, banner },
+      // Named exports only: `const { SteadySocket } = require('steadysocket')`.
+      { file: 'dist/steadysocket.cjs', format: 'cjs', exports: 'named', sourcemap: true, banner },
+    ],
+  },
+  {
+    // A separate entry whose default export is the class with every named export attached.
+    // 'umd' rather than 'iife': the same file also serves AMD loaders and CommonJS
+    // evaluators that read it as a script (Browserify-style bundlers, CDN playgrounds);
+    // Node itself uses the .cjs, as "type": "module" makes this .js an ES module there,
+    // where the wrapper still sets globalThis.SteadySocket. The wrapper finds the global
+    // object via `globalThis`/`self` only, never window/document/navigator.
+    input: 'src/umd.ts',
+    plugins: [resolve({ browser: true }), commonjs(), ts()],
+    output: {
+      file: 'dist/steadysocket.umd.min.js',
+      format: 'umd',
+      name: 'SteadySocket',
+      exports: 'default',
+      sourcemap: true,
+      banner,
+      // keep_classnames: `SteadySocket.name`, `ws.constructor.name` and stack traces read
+      // as in the module builds; only the public classes keep theirs.
+      plugins: [terser({ keep_classnames: /^SteadySocket/, format: { comments: /^!/ } })],
+    },
+  },
+  {
+    input: 'src/index.ts',
+    external,
+    plugins: [dts()],
+    output: [
+      { file: 'dist/steadysocket.d.ts', format: 'es' },
+      // The same declarations, read as CommonJS-format by TypeScript under `require`.
+      { file: 'dist/steadysocket.d.cts', format: 'es' },
+    ],
+  },
+];

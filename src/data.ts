@@ -1,0 +1,76 @@
+/** What `send()` accepts: the native `WebSocket.send` types. */
+export type OutboundData = string | ArrayBufferLike | ArrayBufferView | Blob;
+
+/**
+ * Checks a `send()` argument the way the native WebIDL conversion would, but refuses
+ * plain objects: the native socket would send the text "[object Object]", which is
+ * never what the caller meant.
+ */
+export function toOutbound(data: unknown): OutboundData {
+  switch (typeof data) {
+    case 'string':
+      return data;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(data);
+    case 'object':
+      if (data !== null && (isBinary(data) || isBlob(data))) return data as OutboundData;
+  }
+  throw new TypeError(
+    `SteadySocket.send: expected a string, ArrayBuffer, ArrayBufferView or Blob, got ${describe(data)}`,
+  );
+}
+
+/** The bytes a message takes on the wire: UTF-8 for text, byte length for binary. */
+export function byteLength(data: OutboundData): number {
+  if (typeof data === 'string') return utf8Length(data);
+  if (isBlob(data)) return data.size;
+  return data.byteLength;
+}
+
+/**
+ * UTF-8 length of a JavaScript string without encoding it. A lone surrogate counts 3
+ * bytes: the socket sends it as U+FFFD, as the WebIDL USVString conversion requires.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      bytes += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
+        bytes += 2;
+        i++;
+      } else {
+        bytes += 2;
+      }
+    } else {
+      bytes += 2;
+    }
+  }
+  return bytes;
+}
+
+function isBinary(data: object): boolean {
+  return data instanceof ArrayBuffer || ArrayBuffer.isView(data) || isSharedBuffer(data);
+}
+
+function isSharedBuffer(data: object): boolean {
+  return typeof SharedArrayBuffer === 'function' && data instanceof SharedArrayBuffer;
+}
+
+function isBlob(data: unknown): data is Blob {
+  return typeof Blob === 'function' && data instanceof Blob;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' ? `an instance of ${name}` : 'an object';
+}

@@ -1,0 +1,67 @@
+/**
+ * Stable error codes carried by {@link SteadySocketError}. Match on these, never on messages.
+ */
+export type SteadySocketErrorCode =
+  /** The handshake did not complete within `connectTimeout`. */
+  | 'CONNECT_TIMEOUT'
+  /** The native constructor threw (for example an invalid URL returned by a provider). */
+  | 'CONNECT_FAILED'
+  /** The native socket reported an `error` event. */
+  | 'CONNECTION_ERROR'
+  /** The `url` or `protocols` provider threw, rejected or returned something unusable. */
+  | 'URL_PROVIDER_FAILED'
+  /** No pong within the heartbeat timeout: the connection was declared dead. */
+  | 'HEARTBEAT_TIMEOUT'
+  /** `probe()` needs the `heartbeat` option (it says what a ping is). */
+  | 'HEARTBEAT_DISABLED'
+  /** `probe()` was called while no connection was open. */
+  | 'NOT_OPEN'
+  /** The outbound queue was full and the message was rejected or evicted. */
+  | 'QUEUE_OVERFLOW'
+  /** A request got no reply in time. */
+  | 'REQUEST_TIMEOUT'
+  /** A request was written but the connection was lost before its reply. */
+  | 'CONNECTION_LOST'
+  /** `maxRetries` retries failed; the socket gave up. */
+  | 'RETRIES_EXHAUSTED'
+  /** `shouldReconnect` returned `false`; the socket gave up. */
+  | 'RECONNECT_DECLINED'
+  /** `shouldReconnect` threw; the default close-code policy was used instead. */
+  | 'RECONNECT_POLICY_FAILED'
+  /** An inbound message could not be decoded or validated. */
+  | 'INVALID_MESSAGE'
+  /** Close 1002: the server saw a protocol error; retrying will not help. */
+  | 'PROTOCOL_ERROR'
+  /** Close 1003: the server cannot accept this data type. */
+  | 'UNSUPPORTED_DATA'
+  /** Close 1007: a message was not consistent with its type (e.g. bad UTF-8). */
+  | 'INVALID_PAYLOAD'
+  /** Close 1008: the server refused by policy (often authentication). */
+  | 'POLICY_VIOLATION'
+  /** Close 1009: a message was too big for the server. */
+  | 'MESSAGE_TOO_BIG'
+  /** Close 1010: the server lacks an extension the client requires. */
+  | 'MANDATORY_EXTENSION'
+  /** `close()` was answered by no closing handshake within `closeTimeout`. */
+  | 'CLOSE_TIMEOUT';
+
+/**
+ * The one error class of steadysocket: every error event and rejection carries one.
+ *
+ * @example
+ * ws.addEventListener('error', (e) => {
+ *   if (e.error.code === 'CONNECT_TIMEOUT') showSlowNetworkHint();
+ * });
+ */
+export class SteadySocketError extends Error {
+  override readonly name = 'SteadySocketError';
+  /** Stable, machine-readable reason. */
+  readonly code: SteadySocketErrorCode;
+
+  constructor(code: SteadySocketErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.code = code;
+    // Set by hand: `super(message, options)` is ES2022 and React Native's Hermes lacks it.
+    if (options && 'cause' in options) this.cause = options.cause;
+  }
+}

@@ -1,0 +1,38 @@
+export { SteadySocket } from './steady-socket';
+export { SteadySocketError } from './errors';
+export { backoffDelay } from './backoff';
+export { closeVerdict } from './close-policy';
+export { DEFAULTS } from './options';
+
+export type { SteadySocketStats } from './steady-socket';
+export type { SteadySocketErrorCode } from './errors';
+export type { BackoffPolicy, Jitter } from './backoff';
+export type { CloseVerdict } from './close-policy';
+export type { Clock, TimerHandle } from './clock';
+export type { OutboundData } from './data';
+export type { DropReason } from './outbound-queue';
+export type { ConnectionState, ReadyState } from './state';
+export type { WebSocketConstructor, WebSocketLike } from './native';
+export type { ListenerOptions, SteadyListener } from './event-target';
+export type { LifecycleTarget } from './lifecycle';
+export type {
+  OverflowPolicy,
+  ProtocolsProvider,
+  QueueOptions,
+  SteadySocketOptions,
+  UrlProvider,
+} from './options';
+export type {
+  DropEvent,
+  MessageData,
+  ReconnectingEvent,
+  StateEvent,
+  SteadyCloseEvent,
+  SteadyCloseInfo,
+  SteadyErrorEvent,
+  SteadyEvent,
+  SteadyMessageEvent,
+  SteadyOpenEvent,
+  SteadySocketEventMap,
+  SteadySocketEvents,
+} from './events';

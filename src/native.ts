@@ -1,0 +1,68 @@
+import type { ProtocolsProvider, UrlProvider } from './options';
+
+/** The part of a WebSocket instance steadysocket relies on (browser, React Native and `ws` all fit). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: never): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor: `globalThis.WebSocket`, `ws`, React Native's. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** What steadysocket reads and sets on the native socket. */
+export interface NativeSocket {
+  readonly readyState: number;
+  readonly bufferedAmount?: number;
+  readonly protocol?: string;
+  readonly extensions?: string;
+  binaryType?: string;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code?: number; reason?: string; wasClean?: boolean }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: unknown): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Looked up at construction, never at import, so server-side rendering can import us. */
+export function findWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
+  const found = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (typeof found !== 'function') {
+    throw new TypeError(
+      'SteadySocket: no WebSocket implementation found. Pass one as options.WebSocket ' +
+        "(in Node: `import WebSocket from 'ws'` and `new SteadySocket(url, { WebSocket })`).",
+    );
+  }
+  return found;
+}
+
+/** Creates the native socket, passing `connectOptions` only where it was given. */
+export function createNative(
+  Ctor: WebSocketConstructor,
+  url: string,
+  protocols: string | string[] | undefined,
+  connectOptions: object | undefined,
+): NativeSocket {
+  const Native = Ctor as unknown as new (...args: unknown[]) => NativeSocket;
+  if (connectOptions !== undefined) return new Native(url, protocols, connectOptions);
+  return protocols === undefined ? new Native(url) : new Native(url, protocols);
+}
+
+/** Calls the providers (either may be async or throw) and checks what they return. */
+export async function resolveEndpoint(
+  url: UrlProvider,
+  protocols: ProtocolsProvider | undefined,
+): Promise<[string, string | string[] | undefined]> {
+  const u = typeof url === 'function' ? await url() : url;
+  const p = typeof protocols === 'function' ? await protocols() : protocols;
+  return [urlText(u), p];
+}
+
+/** A URL as text: strings as they are, URL objects by `href`. */
+export function urlText(url: unknown): string {
+  if (typeof url === 'string') return url;
+  const href = typeof url === 'object' && url !== null ? (url as { href?: unknown }).href : undefined;
+  if (typeof href === 'string') return href;
+  throw new TypeError(`SteadySocket: the URL provider returned ${url === null ? 'null' : typeof url}, not a string or URL`);
+}

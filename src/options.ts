@@ -1,0 +1,234 @@
+import type { Jitter } from './backoff';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { SteadyCloseInfo } from './events';
+import { defaultLifecycleTarget, type LifecycleTarget } from './lifecycle';
+import type { WebSocketConstructor } from './native';
+
+/** A URL, or a function called before every attempt that returns one (e.g. with a fresh token). */
+export type UrlProvider = string | URL | (() => string | URL | Promise<string | URL>);
+
+/** Subprotocols, or a function called before every attempt that returns them. */
+export type ProtocolsProvider =
+  | string
+  | string[]
+  | (() => string | string[] | undefined | Promise<string | string[] | undefined>);
+
+/** What the queue does when a new message does not fit. */
+export type OverflowPolicy = 'reject' | 'drop-oldest';
+
+/** Bounds of the outbound queue that holds messages while the socket cannot write them. */
+export interface QueueOptions {
+  /**
+   * Most messages held at once.
+   * @default 1000
+   */
+  maxMessages?: number;
+  /**
+   * Most bytes held at once (UTF-8 for text).
+   * @default 1_048_576 (1 MiB)
+   */
+  maxBytes?: number;
+  /**
+   * When full: `'reject'` refuses the new message (`send` returns `false`),
+   * `'drop-oldest'` evicts the oldest queued ones to make room. Both report a `drop`.
+   * @default 'reject'
+   */
+  overflow?: OverflowPolicy;
+  /**
+   * Milliseconds a message may wait before it is dropped as stale (`drop` reason `'expired'`).
+   * @default Infinity (never expires)
+   */
+  maxAge?: number;
+  /**
+   * While open, messages are written through only while the native `bufferedAmount` is at
+   * or below this many bytes; above it they wait in the queue.
+   * @default 1_048_576 (1 MiB)
+   */
+  highWaterMark?: number;
+}
+
+/** Options of `new SteadySocket(url, options)`. Every one is optional. */
+export interface SteadySocketOptions {
+  /** Subprotocols, or a provider called before every attempt. */
+  protocols?: ProtocolsProvider;
+  /**
+   * The WebSocket constructor to use (e.g. `import WebSocket from 'ws'` in Node).
+   * @default globalThis.WebSocket
+   */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * Third argument of the native constructor where the runtime takes one:
+   * `ws` and React Native accept `{ headers }`. Ignored by browsers.
+   */
+  connectOptions?: object;
+  /**
+   * Base of the backoff, in ms: the first retry waits up to this long.
+   * @default 1000
+   */
+  minDelay?: number;
+  /**
+   * Cap of the backoff, in ms (1012/1013 closes may wait longer: 5–30 s).
+   * @default 10_000
+   */
+  maxDelay?: number;
+  /**
+   * Growth of the backoff cap per retry.
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * How the delay is randomised; see {@link Jitter}.
+   * @default 'full'
+   */
+  jitter?: Jitter;
+  /**
+   * Retries after a failed or lost connection before giving up (the first attempt is not a retry).
+   * @default Infinity
+   */
+  maxRetries?: number;
+  /**
+   * Ms an attempt may take (URL provider plus handshake) before it is abandoned.
+   * @default 10_000
+   */
+  connectTimeout?: number;
+  /**
+   * Ms a connection must stay open before the backoff starts again from the beginning.
+   * @default 5_000
+   */
+  minUptime?: number;
+  /**
+   * Ms `close()` waits for the closing handshake before reporting the socket closed anyway.
+   * @default 5_000
+   */
+  closeTimeout?: number;
+  /**
+   * Overrides the close-code policy: return `false` to stop, `true` to retry with the
+   * backoff, or a delay in ms. `attempt` counts retries so far, from 0.
+   * @example shouldReconnect: (e) => e.code !== 4001 // our server's "logged out"
+   */
+  shouldReconnect?: (closeEvent: SteadyCloseInfo, attempt: number) => boolean | number;
+  /** Bounds of the outbound queue. */
+  queue?: QueueOptions;
+  /**
+   * Where page lifecycle events (`online`) are listened for; `null` turns that off.
+   * @default globalThis where it has `addEventListener` (browsers), else none
+   */
+  lifecycleEvents?: LifecycleTarget | null;
+  /**
+   * Source of time for every timer and deadline.
+   * @default the system clock
+   */
+  clock?: Clock;
+  /**
+   * Source of randomness for jitter, a function returning a number in [0, 1).
+   * @default Math.random
+   */
+  random?: () => number;
+}
+
+/** The options with every default filled in. */
+export interface ResolvedOptions {
+  readonly minDelay: number;
+  readonly maxDelay: number;
+  readonly factor: number;
+  readonly jitter: Jitter;
+  readonly maxRetries: number;
+  readonly connectTimeout: number;
+  readonly minUptime: number;
+  readonly closeTimeout: number;
+  readonly shouldReconnect: SteadySocketOptions['shouldReconnect'];
+  readonly queue: Readonly<Required<QueueOptions>>;
+  readonly lifecycleEvents: LifecycleTarget | null;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
+
+/** The defaults, in one place; the README explains each against other clients. */
+export const DEFAULTS = Object.freeze({
+  minDelay: 1_000,
+  maxDelay: 10_000,
+  factor: 2,
+  jitter: 'full',
+  maxRetries: Infinity,
+  connectTimeout: 10_000,
+  minUptime: 5_000,
+  closeTimeout: 5_000,
+  queue: Object.freeze({
+    maxMessages: 1_000,
+    maxBytes: 1_048_576,
+    overflow: 'reject',
+    maxAge: Infinity,
+    highWaterMark: 1_048_576,
+  }),
+} as const);
+
+const JITTERS: readonly Jitter[] = ['full', 'equal', 'decorrelated', 'none'];
+const OVERFLOWS: readonly OverflowPolicy[] = ['reject', 'drop-oldest'];
+
+/** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
+export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
+  const q = options.queue ?? {};
+  const resolved: ResolvedOptions = {
+    minDelay: duration('minDelay', options.minDelay, DEFAULTS.minDelay),
+    maxDelay: duration('maxDelay', options.maxDelay, DEFAULTS.maxDelay),
+    factor: duration('factor', options.factor, DEFAULTS.factor),
+    jitter: oneOf('jitter', options.jitter, JITTERS, DEFAULTS.jitter),
+    maxRetries: count('maxRetries', options.maxRetries, DEFAULTS.maxRetries),
+    connectTimeout: duration('connectTimeout', options.connectTimeout, DEFAULTS.connectTimeout, true),
+    minUptime: duration('minUptime', options.minUptime, DEFAULTS.minUptime),
+    closeTimeout: duration('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, true),
+    shouldReconnect: options.shouldReconnect,
+    queue: Object.freeze({
+      maxMessages: count('queue.maxMessages', q.maxMessages, DEFAULTS.queue.maxMessages),
+      maxBytes: count('queue.maxBytes', q.maxBytes, DEFAULTS.queue.maxBytes),
+      overflow: oneOf('queue.overflow', q.overflow, OVERFLOWS, DEFAULTS.queue.overflow),
+      maxAge: duration('queue.maxAge', q.maxAge, DEFAULTS.queue.maxAge, true),
+      highWaterMark: count('queue.highWaterMark', q.highWaterMark, DEFAULTS.queue.highWaterMark),
+    }),
+    lifecycleEvents: options.lifecycleEvents === undefined ? defaultLifecycleTarget() : options.lifecycleEvents,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+  };
+  if (resolved.factor < 1) throw new RangeError(`SteadySocket: factor must be at least 1, got ${resolved.factor}`);
+  if (resolved.minDelay > resolved.maxDelay) {
+    throw new RangeError(
+      `SteadySocket: minDelay (${resolved.minDelay}) must not exceed maxDelay (${resolved.maxDelay})`,
+    );
+  }
+  for (const name of ['shouldReconnect', 'random'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new TypeError(`SteadySocket: ${name} must be a function`);
+    }
+  }
+  return Object.freeze(resolved);
+}
+
+/** A non-negative number of ms; `positive` also refuses 0 (a timeout of 0 would never connect). */
+function duration(name: string, value: unknown, fallback: number, positive = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`SteadySocket: ${name} must be a number, got ${String(value)}`);
+  }
+  if (value < 0 || (positive && value === 0) || (value === Infinity && !positive)) {
+    throw new RangeError(`SteadySocket: ${name} is out of range: ${value}`);
+  }
+  return value;
+}
+
+/** A non-negative integer, or Infinity. */
+function count(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity) || value < 0) {
+    throw new RangeError(`SteadySocket: ${name} must be a non-negative integer or Infinity, got ${String(value)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new RangeError(`SteadySocket: ${name} must be one of ${allowed.join(', ')}; got ${String(value)}`);
+  }
+  return value as T;
+}

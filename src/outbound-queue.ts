@@ -1,0 +1,167 @@
+import type { Clock, TimerHandle } from './clock';
+import type { OutboundData } from './data';
+import type { OverflowPolicy } from './options';
+
+/** Why a message will never be sent. */
+export type DropReason =
+  /** The queue was full: the message was refused (`'reject'`) or evicted (`'drop-oldest'`). */
+  | 'overflow'
+  /** It waited longer than `queue.maxAge`. */
+  | 'expired'
+  /** The socket was closed for good (by `close()` or by giving up). */
+  | 'closed'
+  /** Sent with `{ connectionOnly: true }`, and the connection it was meant for is gone. */
+  | 'disconnected';
+
+/** The queue's bounds (a slice of the resolved options). */
+export interface QueueLimits {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+  readonly overflow: OverflowPolicy;
+  readonly maxAge: number;
+}
+
+interface Entry {
+  readonly data: OutboundData;
+  readonly bytes: number;
+  readonly expires: number;
+  readonly connectionOnly: boolean;
+}
+
+/**
+ * A bounded FIFO of outbound messages with byte accounting. Every message that leaves it
+ * other than through {@link shift} is reported to `onDrop`, exactly once.
+ *
+ * Expiry (`maxAge`) runs on one timer that exists only while the queue holds something.
+ */
+export class OutboundQueue {
+  private items: Entry[] = [];
+  private head = 0;
+  private totalBytes = 0;
+  private expiryTimer: TimerHandle | undefined;
+
+  constructor(
+    private readonly limits: QueueLimits,
+    private readonly clock: Clock,
+    private readonly onDrop: (data: OutboundData, reason: DropReason) => void,
+  ) {}
+
+  /** Messages waiting. */
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  /** Bytes waiting. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Whether a timer (expiry) is pending; for tests and leak checks. */
+  get hasTimer(): boolean {
+    return this.expiryTimer !== undefined;
+  }
+
+  /**
+   * Adds a message; `false` (with a `drop` reported) when it does not fit.
+   * `connectionOnly` messages are dropped by {@link dropConnectionOnly} when the connection ends.
+   */
+  push(data: OutboundData, bytes: number, connectionOnly = false): boolean {
+    const { maxMessages, maxBytes, overflow } = this.limits;
+    const fits = () => this.length < maxMessages && this.totalBytes + bytes <= maxBytes;
+    if (!fits()) {
+      // Evicting cannot help a message that is larger than the whole queue.
+      if (overflow === 'reject' || bytes > maxBytes || maxMessages === 0) {
+        this.onDrop(data, 'overflow');
+        return false;
+      }
+      while (!fits()) this.dropHead('overflow');
+    }
+    this.items.push({ data, bytes, expires: this.clock.now() + this.limits.maxAge, connectionOnly });
+    this.totalBytes += bytes;
+    if (this.length === 1) this.armExpiry();
+    return true;
+  }
+
+  /** The oldest message, without removing it. */
+  peek(): OutboundData | undefined {
+    return this.head < this.items.length ? this.items[this.head]!.data : undefined;
+  }
+
+  /** Removes the oldest message because it was written to the socket. */
+  shift(): OutboundData | undefined {
+    const entry = this.take();
+    if (this.length === 0) this.disarmExpiry();
+    return entry?.data;
+  }
+
+  /** Drops every message waiting, each reported with `reason`. */
+  clear(reason: DropReason): void {
+    this.disarmExpiry();
+    while (this.length > 0) {
+      const entry = this.take()!;
+      this.onDrop(entry.data, reason);
+    }
+  }
+
+  /** Drops the messages marked `connectionOnly` (reason `'disconnected'`), keeping the others in order. */
+  dropConnectionOnly(): void {
+    if (!this.items.some((entry, i) => i >= this.head && entry.connectionOnly)) return;
+    const kept: Entry[] = [];
+    const dropped: Entry[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      const entry = this.items[i]!;
+      (entry.connectionOnly ? dropped : kept).push(entry);
+    }
+    this.items = kept;
+    this.head = 0;
+    for (const entry of dropped) this.totalBytes -= entry.bytes;
+    if (kept.length === 0) this.disarmExpiry();
+    for (const entry of dropped) this.onDrop(entry.data, 'disconnected');
+  }
+
+  /** Drops the messages whose `maxAge` has passed. Runs by itself on a timer, too. */
+  expire(): void {
+    const now = this.clock.now();
+    while (this.head < this.items.length && this.items[this.head]!.expires <= now) this.dropHead('expired');
+    this.disarmExpiry();
+    this.armExpiry();
+  }
+
+  private dropHead(reason: DropReason): void {
+    const entry = this.take()!;
+    this.onDrop(entry.data, reason);
+  }
+
+  private take(): Entry | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const entry = this.items[this.head]!;
+    this.head++;
+    this.totalBytes -= entry.bytes;
+    // Compact occasionally so shifting stays O(1) amortised without unbounded growth.
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  // The timer is set for the head's deadline and not moved on every shift: when it fires
+  // early for a newer head, `expire` drops nothing and re-arms. That keeps shift() cheap.
+  private armExpiry(): void {
+    if (this.expiryTimer !== undefined || this.length === 0 || this.limits.maxAge === Infinity) return;
+    const wait = Math.max(0, this.items[this.head]!.expires - this.clock.now());
+    this.expiryTimer = this.clock.setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.expire();
+    }, wait);
+  }
+
+  private disarmExpiry(): void {
+    if (this.expiryTimer === undefined) return;
+    this.clock.clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+  }
+}

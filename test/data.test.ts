@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { byteLength, toOutbound, utf8Length } from '../src/data';
+
+describe('#utf8Length', () => {
+  it.each([
+    ['', 0],
+    ['hello', 5],
+    ['é', 2],
+    ['€', 3],
+    ['😀', 4],
+    ['a😀b€é', 11],
+    ['\ud800', 3], // lone high surrogate → U+FFFD
+    ['\udc00', 3], // lone low surrogate → U+FFFD
+    ['\ud800x', 4],
+    ['\ud800\ud800', 6],
+  ])('%j is %i bytes', (text, bytes) => {
+    expect(utf8Length(text)).toBe(bytes);
+    expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+  });
+});
+
+describe('#byteLength', () => {
+  it.each([
+    ['string', 'héllo', 6],
+    ['ArrayBuffer', new ArrayBuffer(5), 5],
+    ['Uint8Array view', new Uint8Array(new ArrayBuffer(16), 4, 8), 8],
+    ['Float64Array', new Float64Array(3), 24],
+    ['DataView', new DataView(new ArrayBuffer(10), 2), 8],
+    ['Blob', new Blob(['abc', new Uint8Array(4)]), 7],
+  ])('%s', (_name, data, bytes) => {
+    expect(byteLength(data)).toBe(bytes);
+  });
+});
+
+describe('#toOutbound', () => {
+  it.each([
+    ['a string', 'x', 'x'],
+    ['a number', 42, '42'],
+    ['a boolean', true, 'true'],
+  ])('accepts %s', (_name, input, output) => {
+    expect(toOutbound(input)).toBe(output);
+  });
+
+  it('passes binary data through untouched', () => {
+    const buffer = new ArrayBuffer(2);
+    const view = new Uint16Array(3);
+    const blob = new Blob(['x']);
+    expect(toOutbound(buffer)).toBe(buffer);
+    expect(toOutbound(view)).toBe(view);
+    expect(toOutbound(blob)).toBe(blob);
+  });
+
+  it.each([
+    ['a plain object', { a: 1 }, /got an instance of Object/],
+    ['null', null, /got null/],
+    ['undefined', undefined, /got undefined/],
+    ['a function', () => 1, /got function/],
+    ['a symbol', Symbol('s'), /got symbol/],
+  ])('refuses %s with a TypeError', (_name, input, message) => {
+    expect(() => toOutbound(input)).toThrow(TypeError);
+    expect(() => toOutbound(input)).toThrow(message);
+  });
+});

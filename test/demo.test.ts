@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// `npm run demo` against the built package (`npm test` builds first: the `pretest` script).
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['demo/reconnect-demo.mjs', '--quick'],
+      // CI=true: the demo must print plain text (no colours, no cursor tricks) without a TTY.
+      { cwd: root, timeout: 30_000, env: { ...process.env, CI: 'true' } },
+      (error, stdout, stderr) => {
+        const failure = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
+        resolve({
+          code: failure ? (typeof failure.code === 'number' ? failure.code : null) : 0,
+          signal: failure?.signal ?? null,
+          stdout,
+          stderr,
+        });
+      },
+    );
+  });
+}
+
+/** A summary row's value: `  reconnects       3`. */
+function summary(stdout: string, label: string): string | undefined {
+  return new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(stdout)?.[1];
+}
+
+describe('npm run demo -- --quick', () => {
+  it('survives at least 3 server restarts and loses nothing silently', async () => {
+    if (!existsSync(join(root, 'dist', 'steadysocket.mjs'))) {
+      throw new Error('dist/steadysocket.mjs is missing: run `npm run build` first');
+    }
+    const run = await runDemo();
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(run.signal, output).toBeNull();
+    expect(run.code, output).toBe(0);
+
+    expect(Number(summary(run.stdout, 'reconnects')), output).toBeGreaterThanOrEqual(3);
+    expect(run.stdout.match(/back \(reconnect #\d+\)/g)?.length ?? 0, output).toBeGreaterThanOrEqual(3);
+    expect(summary(run.stdout, 'unreported loss'), output).toBe('0');
+    expect(summary(run.stdout, 'in order'), output).toBe('yes');
+    expect(summary(run.stdout, 'duplicates'), output).toBe('0');
+    expect(Number(summary(run.stdout, 'delivered')), output).toBeGreaterThan(0);
+    // Plain text for logs: no escape sequences when stdout is not a terminal.
+    expect(run.stdout).not.toContain('\x1b[');
+  }, 40_000);
+});
