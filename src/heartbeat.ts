@@ -65,6 +65,9 @@ export class Heartbeat {
   /** When the outstanding ping was written; undefined when none is. */
   private pingAt: number | undefined;
   private pendingAtPing = 0;
+  /** Inbound messages so far, and at the last ping: a count, so one in the ping's own ms counts too. */
+  private received = 0;
+  private receivedAtPing = 0;
   private timer: TimerHandle | undefined;
   private due = 0;
   private waiters: Waiter[] = [];
@@ -103,6 +106,7 @@ export class Heartbeat {
   inbound(data: MessageData): boolean {
     const now = this.clock.now();
     this.lastInbound = now;
+    this.received++;
     if (!this.matchesPong(data)) return false;
     if (this.pingAt !== undefined) {
       const rtt = now - this.pingAt;
@@ -131,7 +135,7 @@ export class Heartbeat {
       else this.ping(now);
       return;
     }
-    if (this.lastInbound >= this.pingAt) {
+    if (this.received !== this.receivedAtPing) {
       // Other traffic proved life; this round yields no RTT.
       this.pingAt = undefined;
       this.arm(this.lastInbound + this.options.interval);
@@ -172,6 +176,7 @@ export class Heartbeat {
       return;
     }
     this.pingAt = now;
+    this.receivedAtPing = this.received;
     this.pendingAtPing = this.hooks.pendingBytes();
     this.arm(now + this.options.timeout);
   }

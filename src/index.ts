@@ -4,7 +4,8 @@ export { backoffDelay } from './backoff';
 export { closeVerdict } from './close-policy';
 export { DEFAULTS } from './options';
 
-export type { SteadySocketStats } from './steady-socket';
+export type { SendOptions, SteadySocketStats } from './steady-socket';
+export type { HeartbeatOptions } from './heartbeat';
 export type { SteadySocketErrorCode } from './errors';
 export type { BackoffPolicy, Jitter } from './backoff';
 export type { CloseVerdict } from './close-policy';
@@ -24,6 +25,7 @@ export type {
 } from './options';
 export type {
   DropEvent,
+  HeartbeatEvent,
   MessageData,
   ReconnectingEvent,
   StateEvent,

@@ -1,19 +1,24 @@
-/** Something that emits the page's lifecycle events: `window` in a browser. */
+/** Something that emits page lifecycle events: `window` in a browser. */
 export interface LifecycleTarget {
   addEventListener(type: string, listener: () => void): void;
   removeEventListener(type: string, listener: () => void): void;
+  /** Where `visibilitychange` and `resume` are heard (`window.document`), if anywhere. */
+  readonly document?: (Partial<LifecycleTarget> & { readonly visibilityState?: string }) | null;
 }
 
 /** What the page or app can tell us about connectivity. */
 export interface LifecycleHandlers {
-  /** The device came back online. */
-  online(): void;
+  /**
+   * The connection may have died unnoticed: the device came back `online`, the tab became
+   * visible again, the page was restored (`pageshow`) or unfrozen (`resume`).
+   */
+  wake(): void;
 }
 
 /**
  * The default lifecycle source: the global object where it can emit events (browsers,
- * Deno), else none (Node, React Native). Looked up at construction, never at import,
- * and never by the name `window`.
+ * Deno), else none (Node, React Native: there, call `probe()` from AppState yourself).
+ * Looked up at construction, never at import, and never by the name `window`.
  */
 export function defaultLifecycleTarget(): LifecycleTarget | null {
   const target = globalThis as Partial<LifecycleTarget>;
@@ -22,10 +27,23 @@ export function defaultLifecycleTarget(): LifecycleTarget | null {
     : null;
 }
 
-/** Listens to `online` on `target`. Returns the function that stops listening. */
+/** Listens on `target` (and its `document`). Returns the function that stops listening. */
 export function watchLifecycle(target: LifecycleTarget | null, handlers: LifecycleHandlers): () => void {
   if (!target) return () => {};
-  const online = () => handlers.online();
-  target.addEventListener('online', online);
-  return () => target.removeEventListener('online', online);
+  const doc = target.document;
+  const wake = () => handlers.wake();
+  const onVisibility = () => {
+    if (doc?.visibilityState !== 'hidden') handlers.wake();
+  };
+  const subscriptions: [Partial<LifecycleTarget>, string, () => void][] = [
+    [target, 'online', wake],
+    [target, 'pageshow', wake],
+  ];
+  if (doc && typeof doc.addEventListener === 'function' && typeof doc.removeEventListener === 'function') {
+    subscriptions.push([doc, 'visibilitychange', onVisibility], [doc, 'resume', wake]);
+  }
+  for (const [on, type, fn] of subscriptions) on.addEventListener!(type, fn);
+  return () => {
+    for (const [on, type, fn] of subscriptions) on.removeEventListener!(type, fn);
+  };
 }

@@ -2,6 +2,7 @@ import type { Jitter } from './backoff';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { SteadyCloseInfo } from './events';
+import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import { defaultLifecycleTarget, type LifecycleTarget } from './lifecycle';
 import type { WebSocketConstructor } from './native';
 
@@ -111,6 +112,12 @@ export interface SteadySocketOptions {
   /** Bounds of the outbound queue. */
   queue?: QueueOptions;
   /**
+   * Opt-in liveness check with pings carried as ordinary messages; `true` for the defaults.
+   * Detects half-open connections that never fire `close`.
+   * @example heartbeat: { interval: 20_000, timeout: 5_000, message: '{"type":"ping"}', isPong: (d) => d === '{"type":"pong"}' }
+   */
+  heartbeat?: HeartbeatOptions | boolean;
+  /**
    * Where page lifecycle events (`online`) are listened for; `null` turns that off.
    * @default globalThis where it has `addEventListener` (browsers), else none
    */
@@ -139,6 +146,8 @@ export interface ResolvedOptions {
   readonly closeTimeout: number;
   readonly shouldReconnect: SteadySocketOptions['shouldReconnect'];
   readonly queue: Readonly<Required<QueueOptions>>;
+  /** `null` when the heartbeat is off. */
+  readonly heartbeat: ResolvedHeartbeat | null;
   readonly lifecycleEvents: LifecycleTarget | null;
   readonly clock: Clock;
   readonly random: () => number;
@@ -161,6 +170,12 @@ export const DEFAULTS = Object.freeze({
     maxAge: Infinity,
     highWaterMark: 1_048_576,
   }),
+  heartbeat: Object.freeze({
+    interval: 25_000,
+    timeout: 10_000,
+    message: 'ping',
+    isPong: (data: unknown) => data === 'pong',
+  }),
 } as const);
 
 const JITTERS: readonly Jitter[] = ['full', 'equal', 'decorrelated', 'none'];
@@ -179,6 +194,7 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     minUptime: duration('minUptime', options.minUptime, DEFAULTS.minUptime),
     closeTimeout: duration('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, true),
     shouldReconnect: options.shouldReconnect,
+    heartbeat: resolveHeartbeat(options.heartbeat),
     queue: Object.freeze({
       maxMessages: count('queue.maxMessages', q.maxMessages, DEFAULTS.queue.maxMessages),
       maxBytes: count('queue.maxBytes', q.maxBytes, DEFAULTS.queue.maxBytes),
@@ -202,6 +218,22 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     }
   }
   return Object.freeze(resolved);
+}
+
+function resolveHeartbeat(option: HeartbeatOptions | boolean | undefined): ResolvedHeartbeat | null {
+  if (option === undefined || option === false) return null;
+  const h = option === true ? {} : option;
+  const d = DEFAULTS.heartbeat;
+  if (h.isPong !== undefined && typeof h.isPong !== 'function') throw new TypeError('SteadySocket: heartbeat.isPong must be a function');
+  const interval = duration('heartbeat.interval', h.interval, d.interval, true);
+  const timeout = duration('heartbeat.timeout', h.timeout, d.timeout, true);
+  if (!Number.isFinite(interval + timeout)) throw new RangeError('SteadySocket: heartbeat.interval and timeout must be finite');
+  return Object.freeze({
+    interval,
+    timeout,
+    message: h.message ?? d.message,
+    isPong: h.isPong ?? d.isPong,
+  });
 }
 
 /** A non-negative number of ms; `positive` also refuses 0 (a timeout of 0 would never connect). */

@@ -1,14 +1,16 @@
 import { backoffDelay } from './backoff';
 import type { TimerHandle } from './clock';
 import { planRetry } from './close-policy';
-import { byteLength, toOutbound, type OutboundData } from './data';
+import { toOutbound, type OutboundData } from './data';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
 import { SocketEventTarget } from './event-target';
 import type { MessageData, SteadyCloseEvent, SteadyCloseInfo, SteadySocketEventMap } from './events';
 import { watchLifecycle } from './lifecycle';
 import { createNative, findWebSocket, resolveEndpoint, urlText, type NativeSocket, type WebSocketConstructor } from './native';
 import { resolveOptions, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions, type UrlProvider } from './options';
-import { OutboundQueue, type DropReason } from './outbound-queue';
+import { Heartbeat } from './heartbeat';
+import { Outbox } from './outbox';
+import type { DropReason } from './outbound-queue';
 import { canTransition, READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
 
@@ -28,6 +30,16 @@ export interface SteadySocketStats {
   readonly dropped: number;
   /** Last heartbeat round-trip time in ms, `null` until one is measured. */
   readonly rtt: number | null;
+}
+
+/** Options of `send`, beyond the native signature. */
+export interface SendOptions {
+  /**
+   * Valid for the current connection only (an unsubscribe, a cursor): if it cannot be
+   * written on this connection it is dropped (`'disconnected'`), never replayed after a reconnect.
+   * @default false
+   */
+  connectionOnly?: boolean;
 }
 
 /** Handler property type, as in the DOM. */
@@ -59,7 +71,8 @@ export class SteadySocket extends SocketEventTarget {
   private readonly Native: WebSocketConstructor;
   private readonly endpoint: { url: UrlProvider; protocols: ProtocolsProvider | undefined };
   private readonly connectOptions: object | undefined;
-  private readonly queue: OutboundQueue;
+  private readonly outbox: Outbox;
+  private readonly heartbeat: Heartbeat | null;
   private state: ConnectionState = 'connecting';
   /** Bumped on every transition: async work and re-entrant listeners compare against it. */
   private epoch = 0;
@@ -73,7 +86,8 @@ export class SteadySocket extends SocketEventTarget {
   private stopWatching: () => void = noop;
   private currentUrl = '';
   private binaryTypeSet: BinaryType | undefined;
-  private counts = { opens: 0, sent: 0, received: 0, dropped: 0 };
+  private counts = { opens: 0, received: 0, dropped: 0 };
+  private rtt: number | null = null;
 
   /**
    * @param url A URL, or a function (sync or async) called before every attempt.
@@ -90,7 +104,17 @@ export class SteadySocket extends SocketEventTarget {
     this.Native = findWebSocket(opts.WebSocket);
     this.connectOptions = opts.connectOptions;
     this.endpoint = { url, protocols };
-    this.queue = new OutboundQueue(this.options.queue, this.options.clock, (data, reason) => this.reportDrop(data, reason));
+    const { clock } = this.options;
+    this.outbox = new Outbox(this.options.queue, clock, (data, reason) => this.reportDrop(data, reason));
+    this.heartbeat = this.options.heartbeat && new Heartbeat(this.options.heartbeat, clock, {
+      sendPing: (data) => this.outbox.ping(data),
+      pendingBytes: () => this.outbox.nativeBuffered,
+      dead: () => this.abandon(new SteadySocketError('HEARTBEAT_TIMEOUT', 'No answer to the heartbeat'), 4000),
+      rtt: (rtt) => {
+        this.rtt = rtt;
+        this.dispatch('heartbeat', { type: 'heartbeat', target: this, rtt });
+      },
+    });
     if (typeof url !== 'function') this.currentUrl = urlText(url);
     this.connect(true);
     this.watch();
@@ -133,18 +157,18 @@ export class SteadySocket extends SocketEventTarget {
 
   /** Bytes the native socket has not sent yet, plus bytes waiting in the queue. */
   get bufferedAmount(): number {
-    return (this.ws?.bufferedAmount ?? 0) + this.queue.bytes;
+    return this.outbox.nativeBuffered + this.outbox.queue.bytes;
   }
 
   get stats(): SteadySocketStats {
     return {
       reconnects: Math.max(0, this.counts.opens - 1),
-      messagesSent: this.counts.sent,
+      messagesSent: this.outbox.sent,
       messagesReceived: this.counts.received,
-      queued: this.queue.length,
-      queuedBytes: this.queue.bytes,
+      queued: this.outbox.queue.length,
+      queuedBytes: this.outbox.queue.bytes,
       dropped: this.counts.dropped,
-      rtt: null,
+      rtt: this.rtt,
     };
   }
 
@@ -162,14 +186,27 @@ export class SteadySocket extends SocketEventTarget {
    * Never throws because the socket is not open.
    * @returns `true` when written or queued; `false` when dropped (a `drop` event says why).
    */
-  send(data: OutboundData): boolean {
+  send(data: OutboundData, options?: SendOptions): boolean {
     const payload = toOutbound(data);
-    if (this.state === 'closing' || this.state === 'closed') {
-      this.reportDrop(payload, 'closed');
+    const connectionOnly = options?.connectionOnly === true;
+    if (this.state === 'closing' || this.state === 'closed' || (connectionOnly && this.state !== 'open')) {
+      this.reportDrop(payload, connectionOnly && this.state !== 'closed' && this.state !== 'closing' ? 'disconnected' : 'closed');
       return false;
     }
-    if (this.queue.length === 0 && this.write(payload)) return true;
-    return this.queue.push(payload, byteLength(payload));
+    return this.outbox.send(payload, connectionOnly);
+  }
+
+  /**
+   * Checks the connection now: sends a heartbeat ping and resolves with the round-trip
+   * time in ms. Rejects (`HEARTBEAT_DISABLED`, `NOT_OPEN`, `HEARTBEAT_TIMEOUT`,
+   * `CONNECTION_LOST`) when it cannot tell. Runs by itself when the page wakes up.
+   */
+  probe(): Promise<number> {
+    if (!this.heartbeat) {
+      return Promise.reject(new SteadySocketError('HEARTBEAT_DISABLED', 'probe() needs the heartbeat option'));
+    }
+    if (this.state !== 'open') return Promise.reject(new SteadySocketError('NOT_OPEN', `probe() while ${this.state}`));
+    return this.heartbeat.probe();
   }
 
   /**
@@ -182,8 +219,9 @@ export class SteadySocket extends SocketEventTarget {
     if (this.state === 'closing' || this.state === 'closed') return;
     const ws = this.ws;
     if (this.state === 'open' && ws) {
+      // As the native `send(); close()` would: what waits goes out before the close frame.
+      this.outbox.close(true);
       this.transition('closing');
-      this.queue.clear('closed');
       this.arm(this.options.closeTimeout, () => this.finish({ code: 1006, reason: '', wasClean: false }));
       try {
         ws.close(checked.code, checked.reason);
@@ -222,7 +260,7 @@ export class SteadySocket extends SocketEventTarget {
     const epoch = this.epoch;
     const { url, protocols } = this.endpoint;
     this.arm(this.options.connectTimeout, () =>
-      this.attemptFailed(new SteadySocketError('CONNECT_TIMEOUT', `No connection within ${this.options.connectTimeout} ms`)),
+      this.abandon(new SteadySocketError('CONNECT_TIMEOUT', `No connection within ${this.options.connectTimeout} ms`)),
     );
     if (typeof url !== 'function' && typeof protocols !== 'function') {
       try {
@@ -233,7 +271,7 @@ export class SteadySocket extends SocketEventTarget {
           this.disarm();
           throw cause;
         }
-        this.attemptFailed(new SteadySocketError('CONNECT_FAILED', describeError(cause), { cause }));
+        this.abandon(new SteadySocketError('CONNECT_FAILED', describeError(cause), { cause }));
       }
       return epoch;
     }
@@ -244,12 +282,12 @@ export class SteadySocket extends SocketEventTarget {
           this.currentUrl = resolvedUrl;
           this.open(resolvedUrl, resolvedProtocols);
         } catch (cause) {
-          this.attemptFailed(new SteadySocketError('CONNECT_FAILED', describeError(cause), { cause }));
+          this.abandon(new SteadySocketError('CONNECT_FAILED', describeError(cause), { cause }));
         }
       },
       (cause: unknown) => {
         if (epoch !== this.epoch) return;
-        this.attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describeError(cause)}`, { cause }));
+        this.abandon(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describeError(cause)}`, { cause }));
       },
     );
     return epoch;
@@ -266,17 +304,22 @@ export class SteadySocket extends SocketEventTarget {
   }
 
   private readonly handleOpen = (): void => {
+    const ws = this.ws;
+    if (!ws) return;
     this.counts.opens++;
     this.openedAt = this.options.clock.now();
     this.transition('open');
     const epoch = this.epoch;
-    this.flush();
+    this.heartbeat?.start();
+    this.outbox.open(ws);
     if (epoch === this.epoch) this.dispatch('open', { type: 'open', target: this });
   };
 
   private readonly handleMessage = (event: { data: unknown }): void => {
+    const data = event.data as MessageData;
+    if (this.heartbeat !== null && this.heartbeat.inbound(data)) return;
     this.counts.received++;
-    this.dispatch('message', { type: 'message', target: this, data: event.data as MessageData });
+    this.dispatch('message', { type: 'message', target: this, data });
   };
 
   private readonly handleError = (event: unknown): void => {
@@ -292,12 +335,15 @@ export class SteadySocket extends SocketEventTarget {
     else this.lost(info);
   };
 
-  /** An attempt failed before a native close could tell us: abandon it, report, maybe retry. */
-  private attemptFailed(error: SteadySocketError): void {
-    this.detach(true);
+  /**
+   * Gives up on the connection or attempt without waiting for a native close (a timeout,
+   * a provider failure, a dead heartbeat): report, then retry or give up.
+   */
+  private abandon(error: SteadySocketError, code = 1006): void {
+    this.detach(true, error);
     const epoch = this.epoch;
     this.dispatch('error', this.errorEvent(error));
-    if (epoch === this.epoch) this.lost({ code: 1006, reason: error.message, wasClean: false });
+    if (epoch === this.epoch) this.lost({ code, reason: error.message, wasClean: false });
   }
 
   /** The connection or attempt ended without `close()`: retry, or give up. */
@@ -340,7 +386,7 @@ export class SteadySocket extends SocketEventTarget {
     this.transition('closed');
     const epoch = this.epoch;
     this.unwatch();
-    this.queue.clear('closed');
+    this.outbox.close(false);
     const message = code === 'RETRIES_EXHAUSTED' ? `Gave up after ${this.retries} retries` : `Gave up: close code ${info.code}`;
     this.dispatch('error', this.errorEvent(new SteadySocketError(code, message)));
     if (epoch === this.epoch) this.dispatch('close', this.closeEvent(info, false));
@@ -351,7 +397,7 @@ export class SteadySocket extends SocketEventTarget {
     this.detach(true);
     this.transition('closed');
     this.unwatch();
-    this.queue.clear('closed');
+    this.outbox.close(false);
     this.dispatch('close', this.closeEvent(info, false));
   }
 
@@ -361,35 +407,17 @@ export class SteadySocket extends SocketEventTarget {
   }
 
   private watch(): void {
-    this.stopWatching = watchLifecycle(this.options.lifecycleEvents, { online: () => this.onOnline() });
+    this.stopWatching = watchLifecycle(this.options.lifecycleEvents, { wake: () => this.onWake() });
   }
 
-  private onOnline(): void {
-    // Only the wait is skipped: an attempt under way keeps its own deadline.
+  /** Online again, visible again, restored or unfrozen: the connection may be gone unnoticed. */
+  private onWake(): void {
+    // An attempt under way keeps its own deadline; only the wait is skipped.
     if (this.state === 'reconnecting') this.connect(false);
+    else if (this.state === 'open' && this.heartbeat) this.heartbeat.probe().catch(noop);
   }
 
-  // ---- writing -----------------------------------------------------------------------
-
-  /** Writes one message if the native socket can take it now. */
-  private write(data: OutboundData): boolean {
-    const ws = this.ws;
-    if (this.state !== 'open' || !ws || ws.readyState !== 1) return false;
-    try {
-      ws.send(data);
-    } catch {
-      return false;
-    }
-    this.counts.sent++;
-    return true;
-  }
-
-  /** Writes queued messages in order while the native socket takes them. */
-  private flush(): void {
-    for (let next = this.queue.peek(); next !== undefined && this.write(next); next = this.queue.peek()) {
-      this.queue.shift();
-    }
-  }
+  // ---- dropping ----------------------------------------------------------------------
 
   private reportDrop(data: OutboundData, reason: DropReason): void {
     this.counts.dropped++;
@@ -408,11 +436,16 @@ export class SteadySocket extends SocketEventTarget {
     if (previous !== next) this.dispatch('state', { type: 'state', target: this, state: next, previous });
   }
 
-  /** Forgets the native socket; `abort` also closes it if it may still be live. */
-  private detach(abort: boolean): void {
+  /**
+   * Forgets the native socket; `abort` also closes it if it may still be live. What
+   * belonged to that connection ends with it: its heartbeat, and `connectionOnly` messages.
+   */
+  private detach(abort: boolean, reason?: SteadySocketError): void {
     const ws = this.ws;
     if (!ws) return;
     this.ws = null;
+    this.outbox.lost();
+    this.heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
     ws.onopen = ws.onmessage = ws.onclose = null;
     // Not null: the `ws` package throws on an 'error' event nobody listens to.
     ws.onerror = noop;

@@ -1,0 +1,128 @@
+import { BufferEstimate } from './buffer-estimate';
+import type { Clock, TimerHandle } from './clock';
+import { byteLength, type OutboundData } from './data';
+import type { NativeSocket } from './native';
+import type { QueueOptions } from './options';
+import { OutboundQueue, type DropReason } from './outbound-queue';
+
+/**
+ * Browsers have no drain event, so while messages wait above the high-water mark the
+ * native buffer is polled this often (ms). Only then: an idle outbox has no timer.
+ */
+export const DRAIN_POLL_MS = 5;
+
+/**
+ * The write path: writes through to the open native socket while its buffer is at or
+ * below `highWaterMark`, else keeps messages in the bounded queue and drains it, in
+ * order, as the buffer empties. Nothing sent later overtakes anything queued earlier.
+ */
+export class Outbox {
+  readonly queue: OutboundQueue;
+  /** Messages written to a native socket (pings excluded). */
+  sent = 0;
+  /** The native socket, only while it is open. */
+  private ws: NativeSocket | null = null;
+  private readonly estimate: BufferEstimate;
+  private drainTimer: TimerHandle | undefined;
+
+  constructor(
+    private readonly limits: Readonly<Required<QueueOptions>>,
+    private readonly clock: Clock,
+    onDrop: (data: OutboundData, reason: DropReason) => void,
+  ) {
+    this.queue = new OutboundQueue(limits, clock, onDrop);
+    // Where the runtime reports no bufferedAmount, assume the link drains one
+    // high-water mark per second: bounded, if pessimistic on fast links.
+    this.estimate = new BufferEstimate(clock, Math.max(limits.highWaterMark, 1));
+  }
+
+  /** Bytes the native socket holds (or, where it does not say, our estimate). */
+  get nativeBuffered(): number {
+    const ws = this.ws;
+    if (!ws) return 0;
+    const reported = ws.bufferedAmount;
+    return typeof reported === 'number' ? reported : this.estimate.current();
+  }
+
+  /** Whether a drain poll is pending; for leak checks. */
+  get polling(): boolean {
+    return this.drainTimer !== undefined;
+  }
+
+  /** A connection opened: what waits goes first, then sends write through. */
+  open(ws: NativeSocket): void {
+    this.ws = ws;
+    this.estimate.reset();
+    this.flush();
+  }
+
+  /** The connection is gone: messages meant only for it are dropped, the rest wait. */
+  lost(): void {
+    this.ws = null;
+    this.stopPolling();
+    this.queue.dropConnectionOnly();
+  }
+
+  /**
+   * Closed for good. With `flush`, waiting messages are handed to the still-open native
+   * socket first (as the native `send(); close()` would deliver them); the rest are dropped.
+   */
+  close(flush: boolean): void {
+    if (flush && this.ws) {
+      for (let next = this.queue.peek(); next !== undefined && this.write(next, true); next = this.queue.peek()) {
+        this.queue.shift();
+      }
+    }
+    this.ws = null;
+    this.stopPolling();
+    this.queue.clear('closed');
+  }
+
+  /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
+  send(data: OutboundData, connectionOnly: boolean): boolean {
+    if (this.queue.length === 0 && this.write(data, false)) return true;
+    if (!this.queue.push(data, byteLength(data), connectionOnly)) return false;
+    if (this.ws) this.flush();
+    return true;
+  }
+
+  /** Writes a heartbeat ping at once: it must not wait behind queued data. */
+  ping(data: OutboundData): boolean {
+    return this.write(data, true, false);
+  }
+
+  private write(data: OutboundData, force: boolean, count = true): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1) return false;
+    const reported = ws.bufferedAmount;
+    const known = typeof reported === 'number';
+    if (!force && (known ? reported : this.estimate.current()) > this.limits.highWaterMark) return false;
+    try {
+      ws.send(data);
+    } catch {
+      return false;
+    }
+    if (!known) this.estimate.add(byteLength(data));
+    if (count) this.sent++;
+    return true;
+  }
+
+  private flush(): void {
+    for (let next = this.queue.peek(); next !== undefined && this.write(next, false); next = this.queue.peek()) {
+      this.queue.shift();
+    }
+    if (this.queue.length === 0 || !this.ws) this.stopPolling();
+    else if (this.drainTimer === undefined) {
+      this.drainTimer = this.clock.setTimeout(() => {
+        this.drainTimer = undefined;
+        this.flush();
+      }, DRAIN_POLL_MS);
+    }
+  }
+
+  private stopPolling(): void {
+    if (this.drainTimer === undefined) return;
+    this.clock.clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+  }
+}
