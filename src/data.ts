@@ -1,5 +1,5 @@
 /** What `send()` accepts: the native `WebSocket.send` types. */
-export type OutboundData = string | ArrayBufferLike | ArrayBufferView | Blob;
+export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
 
 /**
  * Checks a `send()` argument the way the native WebIDL conversion would, but refuses
@@ -56,12 +56,15 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+// Not SharedArrayBuffer, nor views on one: the native send() takes a BufferSource without
+// [AllowShared] and throws on them.
 function isBinary(data: object): boolean {
-  return data instanceof ArrayBuffer || ArrayBuffer.isView(data) || isSharedBuffer(data);
+  if (data instanceof ArrayBuffer) return true;
+  return ArrayBuffer.isView(data) && !isSharedBuffer(data.buffer);
 }
 
-function isSharedBuffer(data: object): boolean {
-  return typeof SharedArrayBuffer === 'function' && data instanceof SharedArrayBuffer;
+function isSharedBuffer(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
 }
 
 function isBlob(data: unknown): data is Blob {

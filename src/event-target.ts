@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { SteadySocketEventMap, SteadySocketEvents } from './events';
 
 type EventName = keyof SteadySocketEventMap;
+type Handler<K extends EventName> = ((event: SteadySocketEventMap[K]) => void) | null;
 
 /** A DOM-style listener: a function, or an object with `handleEvent`. */
 export type SteadyListener<K extends EventName> =
@@ -20,16 +21,40 @@ interface UntypedEmitter {
   emit(type: string, event: unknown): boolean;
 }
 
+interface Posted {
+  type: EventName;
+  event: unknown;
+  /** For announcements: delivered only if `epoch` still has this value. */
+  epoch: number | undefined;
+}
+
 /**
  * The event surface: eventemitter3's typed `on`/`once`/`off`, plus the DOM's
  * `addEventListener`/`removeEventListener` and `on*` handler properties on top of it.
  *
- * DOM-style listeners run isolated, as in a browser: one that throws does not stop the
- * others, and its error is reported asynchronously instead of unwinding into the socket.
+ * Delivery is deferred to the end of the operation that produced the events (see
+ * {@link operation}), so a listener always sees a finished state and whatever it calls —
+ * `close()` inside a `state` listener, say — starts from a consistent one. DOM-style
+ * listeners run isolated, as in a browser: one that throws does not stop the others.
  */
 export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
+  /** Bumped by the subclass on every change that makes earlier announcements stale. */
+  protected epoch = 0;
   private readonly domListeners = new Map<EventName, Map<unknown, Wrapper>>();
-  private readonly handlers = new Map<EventName, (event: never) => void>();
+  private readonly handlers = new Map<EventName, Wrapper>();
+  private readonly trampolines = new Map<EventName, Wrapper>();
+  private readonly posted: Posted[] = [];
+  private depth = 0;
+  private delivering = false;
+
+  get onopen(): Handler<'open'> { return this.getHandler('open'); }
+  set onopen(handler: Handler<'open'>) { this.setHandler('open', handler); }
+  get onmessage(): Handler<'message'> { return this.getHandler('message'); }
+  set onmessage(handler: Handler<'message'>) { this.setHandler('message', handler); }
+  get onclose(): Handler<'close'> { return this.getHandler('close'); }
+  set onclose(handler: Handler<'close'>) { this.setHandler('close', handler); }
+  get onerror(): Handler<'error'> { return this.getHandler('error'); }
+  set onerror(handler: Handler<'error'>) { this.setHandler('error', handler); }
 
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void {
     if (listener == null) return;
@@ -57,8 +82,51 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     this.untyped.off(type, wrapper);
   }
 
-  /** Emits, shielding the caller (a socket handler) from whatever a listener throws. */
-  protected dispatch<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
+  /**
+   * Runs a state change; events it posts are delivered when the outermost operation ends.
+   * Every entry point (public method, native handler, timer) goes through here.
+   */
+  protected operation<T>(change: () => T): T {
+    this.depth++;
+    try {
+      return change();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.deliver();
+    }
+  }
+
+  /**
+   * Queues an event. An announcement (`epoch` given) is skipped if the state moved on
+   * before its turn came: no `reconnecting` after a `close()` made by an earlier listener.
+   */
+  protected post<K extends EventName>(type: K, event: SteadySocketEventMap[K], epoch?: number): void {
+    // The hot path (a message outside any operation) skips the queue.
+    if (this.depth === 0 && !this.delivering && this.posted.length === 0) {
+      this.dispatch(type, event);
+      return;
+    }
+    this.posted.push({ type, event, epoch });
+    if (this.depth === 0) this.deliver();
+  }
+
+  private deliver(): void {
+    if (this.delivering) return; // the loop below is already running further up the stack
+    this.delivering = true;
+    try {
+      // Listeners may post more; the loop picks those up in order.
+      for (let i = 0; i < this.posted.length; i++) {
+        const { type, event, epoch } = this.posted[i]!;
+        if (epoch === undefined || epoch === this.epoch) this.dispatch(type, event as never);
+      }
+    } finally {
+      this.posted.length = 0;
+      this.delivering = false;
+    }
+  }
+
+  /** Emits, shielding the caller from whatever an eventemitter3 listener throws. */
+  private dispatch<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
     try {
       this.untyped.emit(type, event);
     } catch (error) {
@@ -66,46 +134,37 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     }
   }
 
-  /** The `on*` property's current value. */
-  protected getHandler<K extends EventName>(type: K): ((event: SteadySocketEventMap[K]) => void) | null {
-    return (this.handlers.get(type) as ((event: SteadySocketEventMap[K]) => void) | undefined) ?? null;
+  private getHandler<K extends EventName>(type: K): Handler<K> {
+    return (this.handlers.get(type) as Handler<K> | undefined) ?? null;
   }
 
   /**
    * Sets an `on*` property. As in the DOM, the handler runs at the position where it was
    * first set, among listeners added with `addEventListener`.
    */
-  protected setHandler<K extends EventName>(type: K, handler: ((event: SteadySocketEventMap[K]) => void) | null): void {
+  private setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
+    let trampoline = this.trampolines.get(type);
+    if (!trampoline) {
+      trampoline = ((event: SteadySocketEventMap[K]) => {
+        const current = this.handlers.get(type);
+        if (current) invokeIsolated(this, current as (event: SteadySocketEventMap[K]) => void, event);
+      }) as Wrapper;
+      this.trampolines.set(type, trampoline);
+    }
     const had = this.handlers.has(type);
     if (typeof handler !== 'function') {
       if (had) {
         this.handlers.delete(type);
-        this.untyped.off(type, this.trampolines[type] as Wrapper);
+        this.untyped.off(type, trampoline);
       }
       return;
     }
-    this.handlers.set(type, handler as (event: never) => void);
-    if (!had) this.untyped.on(type, this.trampolines[type] as Wrapper);
+    this.handlers.set(type, handler as Wrapper);
+    if (!had) this.untyped.on(type, trampoline);
   }
 
   private get untyped(): UntypedEmitter {
     return this as unknown as UntypedEmitter;
-  }
-
-  private readonly trampolines = {
-    open: (event: SteadySocketEventMap['open']) => this.callHandler('open', event),
-    message: (event: SteadySocketEventMap['message']) => this.callHandler('message', event),
-    close: (event: SteadySocketEventMap['close']) => this.callHandler('close', event),
-    error: (event: SteadySocketEventMap['error']) => this.callHandler('error', event),
-    reconnecting: (event: SteadySocketEventMap['reconnecting']) => this.callHandler('reconnecting', event),
-    state: (event: SteadySocketEventMap['state']) => this.callHandler('state', event),
-    drop: (event: SteadySocketEventMap['drop']) => this.callHandler('drop', event),
-    heartbeat: (event: SteadySocketEventMap['heartbeat']) => this.callHandler('heartbeat', event),
-  };
-
-  private callHandler<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
-    const handler = this.getHandler(type);
-    if (handler) invokeIsolated(this, handler, event);
   }
 }
 

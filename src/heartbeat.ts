@@ -62,8 +62,10 @@ interface Waiter {
  */
 export class Heartbeat {
   private lastInbound = 0;
-  /** When the outstanding ping was written; undefined when none is. */
+  /** When the ping under judgement was written; undefined when none is. */
   private pingAt: number | undefined;
+  /** When the last ping was written, until a pong measures from it (it may come late). */
+  private rttFrom: number | undefined;
   private pendingAtPing = 0;
   /** Inbound messages so far, and at the last ping: a count, so one in the ping's own ms counts too. */
   private received = 0;
@@ -86,14 +88,14 @@ export class Heartbeat {
   /** The connection opened: silence is measured from now. */
   start(): void {
     this.lastInbound = this.clock.now();
-    this.pingAt = undefined;
+    this.pingAt = this.rttFrom = undefined;
     this.arm(this.lastInbound + this.options.interval);
   }
 
   /** The connection is gone: clears the timer and rejects pending probes with `reason`. */
   stop(reason: unknown): void {
     this.disarm();
-    this.pingAt = undefined;
+    this.pingAt = this.rttFrom = undefined;
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.reject(reason);
@@ -109,9 +111,12 @@ export class Heartbeat {
     this.received++;
     if (!this.matchesPong(data)) return false;
     if (this.pingAt !== undefined) {
-      const rtt = now - this.pingAt;
       this.pingAt = undefined;
       this.arm(now + this.options.interval);
+    }
+    if (this.rttFrom !== undefined) {
+      const rtt = now - this.rttFrom;
+      this.rttFrom = undefined;
       this.hooks.rtt(rtt);
       const waiters = this.waiters;
       this.waiters = [];
@@ -136,9 +141,12 @@ export class Heartbeat {
       return;
     }
     if (this.received !== this.receivedAtPing) {
-      // Other traffic proved life; this round yields no RTT.
-      this.pingAt = undefined;
-      this.arm(this.lastInbound + this.options.interval);
+      // Other traffic proved life. A probe still waits for a pong: ask again.
+      if (this.waiters.length > 0) this.ping(now);
+      else {
+        this.pingAt = undefined;
+        this.arm(this.lastInbound + this.options.interval);
+      }
       return;
     }
     const late = now - this.due > LATE_SLACK;
@@ -176,6 +184,7 @@ export class Heartbeat {
       return;
     }
     this.pingAt = now;
+    this.rttFrom = now;
     this.receivedAtPing = this.received;
     this.pendingAtPing = this.hooks.pendingBytes();
     this.arm(now + this.options.timeout);

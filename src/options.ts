@@ -181,6 +181,20 @@ export const DEFAULTS = Object.freeze({
 const JITTERS: readonly Jitter[] = ['full', 'equal', 'decorrelated', 'none'];
 const OVERFLOWS: readonly OverflowPolicy[] = ['reject', 'drop-oldest'];
 
+/**
+ * Sorts the constructor's second and third arguments: a string or array in second place
+ * is `protocols`, a plain object is the options (whose own `protocols` then applies).
+ */
+export function splitArguments(
+  protocolsOrOptions: ProtocolsProvider | SteadySocketOptions | undefined,
+  options: SteadySocketOptions | undefined,
+): { protocols: ProtocolsProvider | undefined; options: SteadySocketOptions } {
+  const isOptions = typeof protocolsOrOptions === 'object' && protocolsOrOptions !== null && !Array.isArray(protocolsOrOptions);
+  if (isOptions) return { protocols: protocolsOrOptions.protocols, options: protocolsOrOptions };
+  const given = options ?? {};
+  return { protocols: (protocolsOrOptions as ProtocolsProvider | undefined) ?? given.protocols, options: given };
+}
+
 /** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
 export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
   const q = options.queue ?? {};

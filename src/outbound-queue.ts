@@ -11,7 +11,9 @@ export type DropReason =
   /** The socket was closed for good (by `close()` or by giving up). */
   | 'closed'
   /** Sent with `{ connectionOnly: true }`, and the connection it was meant for is gone. */
-  | 'disconnected';
+  | 'disconnected'
+  /** The native `send()` threw on it (a type the runtime cannot send). */
+  | 'rejected';
 
 /** The queue's bounds (a slice of the resolved options). */
 export interface QueueLimits {

@@ -11,6 +11,11 @@ import { OutboundQueue, type DropReason } from './outbound-queue';
  */
 export const DRAIN_POLL_MS = 5;
 
+const WRITTEN = 0;
+const WAIT = 1;
+const REJECTED = 2;
+type WriteResult = typeof WRITTEN | typeof WAIT | typeof REJECTED;
+
 /**
  * The write path: writes through to the open native socket while its buffer is at or
  * below `highWaterMark`, else keeps messages in the bounded queue and drains it, in
@@ -28,7 +33,7 @@ export class Outbox {
   constructor(
     private readonly limits: Readonly<Required<QueueOptions>>,
     private readonly clock: Clock,
-    onDrop: (data: OutboundData, reason: DropReason) => void,
+    private readonly onDrop: (data: OutboundData, reason: DropReason) => void,
   ) {
     this.queue = new OutboundQueue(limits, clock, onDrop);
     // Where the runtime reports no bufferedAmount, assume the link drains one
@@ -36,10 +41,13 @@ export class Outbox {
     this.estimate = new BufferEstimate(clock, Math.max(limits.highWaterMark, 1));
   }
 
-  /** Bytes the native socket holds (or, where it does not say, our estimate). */
+  /** Bytes the open native socket holds (or, where it does not say, our estimate). */
   get nativeBuffered(): number {
-    const ws = this.ws;
-    if (!ws) return 0;
+    return this.ws ? this.bufferedOf(this.ws) : 0;
+  }
+
+  /** Bytes `ws` holds, also while it is closing. */
+  bufferedOf(ws: NativeSocket): number {
     const reported = ws.bufferedAmount;
     return typeof reported === 'number' ? reported : this.estimate.current();
   }
@@ -68,11 +76,7 @@ export class Outbox {
    * socket first (as the native `send(); close()` would deliver them); the rest are dropped.
    */
   close(flush: boolean): void {
-    if (flush && this.ws) {
-      for (let next = this.queue.peek(); next !== undefined && this.write(next, true); next = this.queue.peek()) {
-        this.queue.shift();
-      }
-    }
+    if (flush) this.drain(true);
     this.ws = null;
     this.stopPolling();
     this.queue.clear('closed');
@@ -80,7 +84,14 @@ export class Outbox {
 
   /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
   send(data: OutboundData, connectionOnly: boolean): boolean {
-    if (this.queue.length === 0 && this.write(data, false)) return true;
+    if (this.queue.length === 0) {
+      const result = this.write(data, false);
+      if (result === WRITTEN) return true;
+      if (result === REJECTED) {
+        this.onDrop(data, 'rejected');
+        return false;
+      }
+    }
     if (!this.queue.push(data, byteLength(data), connectionOnly)) return false;
     if (this.ws) this.flush();
     return true;
@@ -88,29 +99,38 @@ export class Outbox {
 
   /** Writes a heartbeat ping at once: it must not wait behind queued data. */
   ping(data: OutboundData): boolean {
-    return this.write(data, true, false);
+    return this.write(data, true, false) === WRITTEN;
   }
 
-  private write(data: OutboundData, force: boolean, count = true): boolean {
+  private write(data: OutboundData, force: boolean, count = true): WriteResult {
     const ws = this.ws;
-    if (!ws || ws.readyState !== 1) return false;
+    if (!ws || ws.readyState !== 1) return WAIT;
     const reported = ws.bufferedAmount;
     const known = typeof reported === 'number';
-    if (!force && (known ? reported : this.estimate.current()) > this.limits.highWaterMark) return false;
+    if (!force && (known ? reported : this.estimate.current()) > this.limits.highWaterMark) return WAIT;
     try {
       ws.send(data);
     } catch {
-      return false;
+      // The socket is open and took no exception to its state: it refuses this message.
+      return REJECTED;
     }
     if (!known) this.estimate.add(byteLength(data));
     if (count) this.sent++;
-    return true;
+    return WRITTEN;
+  }
+
+  /** Writes queued messages in order while they may be written; a refused one is dropped. */
+  private drain(force: boolean): void {
+    for (let next = this.queue.peek(); next !== undefined; next = this.queue.peek()) {
+      const result = this.write(next, force);
+      if (result === WAIT) return;
+      this.queue.shift();
+      if (result === REJECTED) this.onDrop(next, 'rejected');
+    }
   }
 
   private flush(): void {
-    for (let next = this.queue.peek(); next !== undefined && this.write(next, false); next = this.queue.peek()) {
-      this.queue.shift();
-    }
+    this.drain(false);
     if (this.queue.length === 0 || !this.ws) this.stopPolling();
     else if (this.drainTimer === undefined) {
       this.drainTimer = this.clock.setTimeout(() => {

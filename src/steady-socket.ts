@@ -1,15 +1,15 @@
-import { backoffDelay } from './backoff';
 import type { TimerHandle } from './clock';
-import { planRetry } from './close-policy';
 import { toOutbound, type OutboundData } from './data';
+import { Dialer } from './dialer';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
 import { SocketEventTarget } from './event-target';
 import type { MessageData, SteadyCloseEvent, SteadyCloseInfo, SteadySocketEventMap } from './events';
-import { watchLifecycle } from './lifecycle';
-import { createNative, findWebSocket, resolveEndpoint, urlText, type NativeSocket, type WebSocketConstructor } from './native';
-import { resolveOptions, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions, type UrlProvider } from './options';
 import { Heartbeat } from './heartbeat';
+import { watchLifecycle } from './lifecycle';
+import { findWebSocket, type NativeSocket } from './native';
+import { resolveOptions, splitArguments, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions, type UrlProvider } from './options';
 import { Outbox } from './outbox';
+import { RetrySchedule } from './retry-schedule';
 import type { DropReason } from './outbound-queue';
 import { canTransition, READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
@@ -18,9 +18,9 @@ import { validateClose } from './validation';
 export interface SteadySocketStats {
   /** Connections opened after the first one. */
   readonly reconnects: number;
-  /** Messages written to a native socket. */
+  /** Messages written to a native socket (heartbeat pings excluded). */
   readonly messagesSent: number;
-  /** Messages received (every `message` event). */
+  /** Messages received (every `message` event; pongs excluded). */
   readonly messagesReceived: number;
   /** Messages waiting in the outbound queue now. */
   readonly queued: number;
@@ -42,15 +42,15 @@ export interface SendOptions {
   connectionOnly?: boolean;
 }
 
-/** Handler property type, as in the DOM. */
-type Handler<K extends keyof SteadySocketEventMap> = ((event: SteadySocketEventMap[K]) => void) | null;
-
 const noop = () => {};
 
 /**
  * A WebSocket that stays connected. A drop-in for the native `WebSocket`: swap the
  * constructor and the rest of the code runs unchanged; it reconnects with backoff and
  * jitter, queues what is sent while disconnected, and reports every message it drops.
+ *
+ * Every entry point — public method, native handler, timer — runs as one `operation`:
+ * it changes state completely, and the events it posts are delivered afterwards.
  *
  * @example
  * const ws = new SteadySocket('wss://example.com/feed');
@@ -68,23 +68,16 @@ export class SteadySocket extends SocketEventTarget {
   readonly CLOSED = 3;
 
   private readonly options: ResolvedOptions;
-  private readonly Native: WebSocketConstructor;
-  private readonly endpoint: { url: UrlProvider; protocols: ProtocolsProvider | undefined };
-  private readonly connectOptions: object | undefined;
+  private readonly dialer: Dialer;
   private readonly outbox: Outbox;
   private readonly heartbeat: Heartbeat | null;
   private state: ConnectionState = 'connecting';
-  /** Bumped on every transition: async work and re-entrant listeners compare against it. */
-  private epoch = 0;
-  private ws: NativeSocket | null = null;
   /** The one lifecycle timer: connect timeout, backoff wait or close timeout, by state. */
   private timer: TimerHandle | undefined;
-  private retries = 0;
-  private previousDelay: number | undefined;
-  private openedAt = 0;
+  private readonly retry: RetrySchedule;
+  /** `close()` was called: final, unlike giving up, which `reconnect()` may undo. */
   private closeRequested = false;
   private stopWatching: () => void = noop;
-  private currentUrl = '';
   private binaryTypeSet: BinaryType | undefined;
   private counts = { opens: 0, received: 0, dropped: 0 };
   private rtt: number | null = null;
@@ -96,27 +89,31 @@ export class SteadySocket extends SocketEventTarget {
    */
   constructor(url: UrlProvider, protocolsOrOptions?: ProtocolsProvider | SteadySocketOptions, options?: SteadySocketOptions) {
     super();
-    const isOptions =
-      typeof protocolsOrOptions === 'object' && protocolsOrOptions !== null && !Array.isArray(protocolsOrOptions);
-    const opts = (isOptions ? protocolsOrOptions : options) ?? {};
-    const protocols = isOptions ? opts.protocols : (protocolsOrOptions as ProtocolsProvider | undefined);
-    this.options = resolveOptions(opts);
-    this.Native = findWebSocket(opts.WebSocket);
-    this.connectOptions = opts.connectOptions;
-    this.endpoint = { url, protocols };
+    const { protocols, options: given } = splitArguments(protocolsOrOptions, options);
+    this.options = resolveOptions(given);
     const { clock } = this.options;
+    this.retry = new RetrySchedule(this.options);
+    this.dialer = new Dialer(findWebSocket(given.WebSocket), { url, protocols }, given.connectOptions, {
+      created: (ws) => {
+        if (this.binaryTypeSet !== undefined) ws.binaryType = this.binaryTypeSet;
+      },
+      open: (ws) => this.operation(() => this.opened(ws)),
+      message: (data) => this.received(data as MessageData),
+      error: (event) => this.operation(() => this.post('error', this.errorEvent(nativeError(event)))),
+      close: (info) => this.operation(() => (this.state === 'closing' ? this.finish(info) : this.lost(info))),
+      failed: (error) => this.operation(() => this.abandon(error)),
+    });
     this.outbox = new Outbox(this.options.queue, clock, (data, reason) => this.reportDrop(data, reason));
     this.heartbeat = this.options.heartbeat && new Heartbeat(this.options.heartbeat, clock, {
       sendPing: (data) => this.outbox.ping(data),
       pendingBytes: () => this.outbox.nativeBuffered,
-      dead: () => this.abandon(new SteadySocketError('HEARTBEAT_TIMEOUT', 'No answer to the heartbeat'), 4000),
+      dead: () => this.operation(() => this.abandon(new SteadySocketError('HEARTBEAT_TIMEOUT', 'No answer to the heartbeat'), 4000)),
       rtt: (rtt) => {
         this.rtt = rtt;
-        this.dispatch('heartbeat', { type: 'heartbeat', target: this, rtt });
+        this.post('heartbeat', { type: 'heartbeat', target: this, rtt });
       },
     });
-    if (typeof url !== 'function') this.currentUrl = urlText(url);
-    this.connect(true);
+    this.operation(() => this.connect(true));
     this.watch();
   }
 
@@ -134,30 +131,31 @@ export class SteadySocket extends SocketEventTarget {
 
   /** The URL of the current or last attempt. */
   get url(): string {
-    return this.currentUrl;
+    return this.dialer.url;
   }
 
   get protocol(): string {
-    return this.ws?.protocol ?? '';
+    return this.dialer.ws?.protocol ?? '';
   }
 
   get extensions(): string {
-    return this.ws?.extensions ?? '';
+    return this.dialer.ws?.extensions ?? '';
   }
 
   /** Kept across reconnects. Until set, the runtime's default (`'blob'` in browsers). */
   get binaryType(): BinaryType {
-    return this.binaryTypeSet ?? ((this.ws?.binaryType as BinaryType | undefined) ?? 'blob');
+    return this.binaryTypeSet ?? ((this.dialer.ws?.binaryType as BinaryType | undefined) ?? 'blob');
   }
 
   set binaryType(value: BinaryType) {
     this.binaryTypeSet = value;
-    if (this.ws) this.ws.binaryType = value;
+    if (this.dialer.ws) this.dialer.ws.binaryType = value;
   }
 
   /** Bytes the native socket has not sent yet, plus bytes waiting in the queue. */
   get bufferedAmount(): number {
-    return this.outbox.nativeBuffered + this.outbox.queue.bytes;
+    const ws = this.dialer.ws;
+    return (ws ? this.outbox.bufferedOf(ws) : 0) + this.outbox.queue.bytes;
   }
 
   get stats(): SteadySocketStats {
@@ -172,28 +170,19 @@ export class SteadySocket extends SocketEventTarget {
     };
   }
 
-  get onopen(): Handler<'open'> { return this.getHandler('open'); }
-  set onopen(handler: Handler<'open'>) { this.setHandler('open', handler); }
-  get onmessage(): Handler<'message'> { return this.getHandler('message'); }
-  set onmessage(handler: Handler<'message'>) { this.setHandler('message', handler); }
-  get onclose(): Handler<'close'> { return this.getHandler('close'); }
-  set onclose(handler: Handler<'close'>) { this.setHandler('close', handler); }
-  get onerror(): Handler<'error'> { return this.getHandler('error'); }
-  set onerror(handler: Handler<'error'>) { this.setHandler('error', handler); }
-
   /**
-   * Writes now when open, else queues (in order, ahead of anything sent later).
-   * Never throws because the socket is not open.
+   * Writes now when open and the native buffer allows, else queues (in order, ahead of
+   * anything sent later). Never throws because the socket is not open.
    * @returns `true` when written or queued; `false` when dropped (a `drop` event says why).
    */
   send(data: OutboundData, options?: SendOptions): boolean {
     const payload = toOutbound(data);
     const connectionOnly = options?.connectionOnly === true;
-    if (this.state === 'closing' || this.state === 'closed' || (connectionOnly && this.state !== 'open')) {
-      this.reportDrop(payload, connectionOnly && this.state !== 'closed' && this.state !== 'closing' ? 'disconnected' : 'closed');
-      return false;
-    }
-    return this.outbox.send(payload, connectionOnly);
+    return this.operation(() => {
+      if (this.state === 'closing' || this.state === 'closed') return this.refuse(payload, 'closed');
+      if (connectionOnly && this.state !== 'open') return this.refuse(payload, 'disconnected');
+      return this.outbox.send(payload, connectionOnly);
+    });
   }
 
   /**
@@ -202,173 +191,119 @@ export class SteadySocket extends SocketEventTarget {
    * `CONNECTION_LOST`) when it cannot tell. Runs by itself when the page wakes up.
    */
   probe(): Promise<number> {
-    if (!this.heartbeat) {
-      return Promise.reject(new SteadySocketError('HEARTBEAT_DISABLED', 'probe() needs the heartbeat option'));
-    }
+    if (!this.heartbeat) return Promise.reject(new SteadySocketError('HEARTBEAT_DISABLED', 'probe() needs the heartbeat option'));
     if (this.state !== 'open') return Promise.reject(new SteadySocketError('NOT_OPEN', `probe() while ${this.state}`));
     return this.heartbeat.probe();
   }
 
   /**
    * Closes for good: no reconnect follows. Throws like the native `close()` on a bad
-   * code or reason, and then changes nothing. Messages still queued are dropped (`'closed'`).
+   * code or reason, and then changes nothing. While open, queued messages are written
+   * before the close frame; otherwise they are dropped (`'closed'`).
    */
   close(code?: number, reason?: string): void {
     const checked = validateClose(code, reason);
-    this.closeRequested = true;
-    if (this.state === 'closing' || this.state === 'closed') return;
-    const ws = this.ws;
-    if (this.state === 'open' && ws) {
-      // As the native `send(); close()` would: what waits goes out before the close frame.
-      this.outbox.close(true);
-      this.transition('closing');
-      this.arm(this.options.closeTimeout, () => this.finish({ code: 1006, reason: '', wasClean: false }));
-      try {
-        ws.close(checked.code, checked.reason);
-      } catch {
-        this.finish({ code: 1006, reason: '', wasClean: false });
+    this.operation(() => {
+      this.closeRequested = true;
+      const ws = this.dialer.ws;
+      if (this.state === 'open' && ws) {
+        // As the native `send(); close()` would: what waits goes out before the close frame.
+        this.outbox.close(true);
+        this.heartbeat?.stop(new SteadySocketError('CONNECTION_LOST', 'close() was called'));
+        this.transition('closing');
+        this.arm(this.options.closeTimeout, () => {
+          this.post('error', this.errorEvent(new SteadySocketError('CLOSE_TIMEOUT', 'No closing handshake')));
+          this.finish({ code: 1006, reason: '', wasClean: false });
+        });
+        try {
+          ws.close(checked.code, checked.reason);
+        } catch {
+          this.finish({ code: 1006, reason: '', wasClean: false });
+        }
+      } else if (this.state === 'connecting' || this.state === 'reconnecting') {
+        // Nothing to hand-shake with: CLOSED at once. An aborted handshake reads as the native 1006.
+        const aborted = this.dialer.hangUp(true) !== null;
+        this.finish(aborted ? { code: 1006, reason: '', wasClean: false } : { code: checked.code ?? 1005, reason: checked.reason ?? '', wasClean: true });
       }
-      return;
-    }
-    // Not open: nothing to hand-shake with. Reach CLOSED at once.
-    this.detach(true);
-    this.finish({ code: checked.code ?? 1005, reason: checked.reason ?? '', wasClean: ws === null });
+    });
   }
 
   /**
    * Drops the current connection (or the wait for the next attempt) and connects again
-   * now, with the backoff reset. Does nothing after `close()`.
+   * now, with the backoff reset. Revives a socket that gave up; does nothing after `close()`.
    */
   reconnect(): void {
-    if (this.closeRequested) return;
-    const wasOpen = this.state === 'open';
-    this.detach(true);
-    this.retries = 0;
-    this.previousDelay = undefined;
-    if (this.state === 'closed') this.watch();
-    const epoch = this.connect(false);
-    if (wasOpen && epoch === this.epoch) {
-      this.dispatch('close', this.closeEvent({ code: 1000, reason: 'reconnect()', wasClean: false }, true));
-    }
+    this.operation(() => {
+      if (this.closeRequested) return;
+      if (this.state === 'closed') this.watch();
+      if (this.state === 'open') {
+        this.release(this.dialer.hangUp(true, 1000, 'reconnect'));
+        this.post('close', this.closeEvent({ code: 1000, reason: 'reconnect', wasClean: false }, true));
+      }
+      this.retry.reset();
+      this.connect(false);
+    });
   }
 
   // ---- attempts ----------------------------------------------------------------------
 
-  /** Starts an attempt. Returns the epoch it runs in. */
-  private connect(fromConstructor: boolean): number {
+  private connect(fromConstructor: boolean): void {
     this.transition('connecting');
-    const epoch = this.epoch;
-    const { url, protocols } = this.endpoint;
-    this.arm(this.options.connectTimeout, () =>
-      this.abandon(new SteadySocketError('CONNECT_TIMEOUT', `No connection within ${this.options.connectTimeout} ms`)),
-    );
-    if (typeof url !== 'function' && typeof protocols !== 'function') {
-      try {
-        this.open(this.currentUrl, protocols);
-      } catch (cause) {
-        // As the native constructor does: an invalid URL given directly throws at once.
-        if (fromConstructor) {
-          this.disarm();
-          throw cause;
-        }
-        this.abandon(new SteadySocketError('CONNECT_FAILED', describeError(cause), { cause }));
-      }
-      return epoch;
+    const timeout = this.options.connectTimeout;
+    this.arm(timeout, () => this.abandon(new SteadySocketError('CONNECT_TIMEOUT', `No connection within ${timeout} ms`)));
+    this.release(this.dialer.hangUp(true));
+    try {
+      this.dialer.dial(fromConstructor);
+    } catch (cause) {
+      // As the native constructor does: an invalid URL given directly throws at once.
+      this.disarm();
+      throw cause;
     }
-    resolveEndpoint(url, protocols).then(
-      ([resolvedUrl, resolvedProtocols]) => {
-        if (epoch !== this.epoch) return;
-        try {
-          this.currentUrl = resolvedUrl;
-          this.open(resolvedUrl, resolvedProtocols);
-        } catch (cause) {
-          this.abandon(new SteadySocketError('CONNECT_FAILED', describeError(cause), { cause }));
-        }
-      },
-      (cause: unknown) => {
-        if (epoch !== this.epoch) return;
-        this.abandon(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describeError(cause)}`, { cause }));
-      },
-    );
-    return epoch;
   }
 
-  private open(url: string, protocols: string | string[] | undefined): void {
-    const ws = createNative(this.Native, url, protocols, this.connectOptions);
-    if (this.binaryTypeSet !== undefined) ws.binaryType = this.binaryTypeSet;
-    ws.onopen = this.handleOpen;
-    ws.onmessage = this.handleMessage;
-    ws.onclose = this.handleClose;
-    ws.onerror = this.handleError;
-    this.ws = ws;
-  }
-
-  private readonly handleOpen = (): void => {
-    const ws = this.ws;
-    if (!ws) return;
+  private opened(ws: NativeSocket): void {
+    if (this.state !== 'connecting') return;
     this.counts.opens++;
-    this.openedAt = this.options.clock.now();
+    this.retry.opened(this.options.clock.now());
     this.transition('open');
-    const epoch = this.epoch;
     this.heartbeat?.start();
     this.outbox.open(ws);
-    if (epoch === this.epoch) this.dispatch('open', { type: 'open', target: this });
-  };
+    this.post('open', { type: 'open', target: this }, this.epoch);
+  }
 
-  private readonly handleMessage = (event: { data: unknown }): void => {
-    const data = event.data as MessageData;
+  private received(data: MessageData): void {
     if (this.heartbeat !== null && this.heartbeat.inbound(data)) return;
     this.counts.received++;
-    this.dispatch('message', { type: 'message', target: this, data });
-  };
-
-  private readonly handleError = (event: unknown): void => {
-    const message = (event as { message?: unknown } | null)?.message;
-    const text = typeof message === 'string' && message ? message : 'WebSocket error';
-    this.dispatch('error', this.errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: event })));
-  };
-
-  private readonly handleClose = (event: { code?: number; reason?: string; wasClean?: boolean }): void => {
-    this.detach(false);
-    const info = { code: event.code ?? 1006, reason: event.reason ?? '', wasClean: event.wasClean ?? false };
-    if (this.state === 'closing') this.finish(info);
-    else this.lost(info);
-  };
+    this.post('message', { type: 'message', target: this, data });
+  }
 
   /**
    * Gives up on the connection or attempt without waiting for a native close (a timeout,
    * a provider failure, a dead heartbeat): report, then retry or give up.
    */
   private abandon(error: SteadySocketError, code = 1006): void {
-    this.detach(true, error);
-    const epoch = this.epoch;
-    this.dispatch('error', this.errorEvent(error));
-    if (epoch === this.epoch) this.lost({ code, reason: error.message, wasClean: false });
+    if (this.state !== 'connecting' && this.state !== 'open') return;
+    this.release(this.dialer.hangUp(true), error);
+    this.post('error', this.errorEvent(error));
+    this.lost({ code, reason: error.message, wasClean: false });
   }
 
   /** The connection or attempt ended without `close()`: retry, or give up. */
   private lost(info: SteadyCloseInfo): void {
-    const { clock, random, maxRetries, minUptime } = this.options;
-    if (this.state === 'open' && clock.now() - this.openedAt >= minUptime) {
-      this.retries = 0;
-      this.previousDelay = undefined;
-    }
-    const attempt = this.retries;
-    const backoff = backoffDelay(attempt, this.options, random, this.previousDelay);
-    const plan = planRetry({ code: info.code, attempt, maxRetries, backoff, random: random(), override: this.askPolicy(info, attempt) });
+    if (this.state !== 'connecting' && this.state !== 'open') return;
+    this.release(this.dialer.hangUp(false));
+    const epoch = this.epoch;
+    const plan = this.retry.next(info, this.options.clock.now(), (attempt) => this.askPolicy(info, attempt));
+    if (epoch !== this.epoch) return; // shouldReconnect itself called close() or reconnect()
     if (!plan.retry) {
       this.giveUp(plan.reason, info);
       return;
     }
-    this.retries++;
-    this.previousDelay = plan.delay;
     this.transition('reconnecting');
-    const epoch = this.epoch;
     this.arm(plan.delay, () => this.connect(false));
     const lastClose = this.closeEvent(info, true);
-    this.dispatch('close', lastClose);
-    if (epoch !== this.epoch) return;
-    this.dispatch('reconnecting', { type: 'reconnecting', target: this, attempt: this.retries, delay: plan.delay, lastClose });
+    this.post('close', lastClose);
+    this.post('reconnecting', { type: 'reconnecting', target: this, attempt: this.retry.retries, delay: plan.delay, lastClose }, this.epoch);
   }
 
   private askPolicy(info: SteadyCloseInfo, attempt: number): boolean | number | undefined {
@@ -377,28 +312,37 @@ export class SteadySocket extends SocketEventTarget {
     try {
       return shouldReconnect({ ...info }, attempt);
     } catch (cause) {
-      this.dispatch('error', this.errorEvent(new SteadySocketError('RECONNECT_POLICY_FAILED', describeError(cause), { cause })));
+      this.post('error', this.errorEvent(new SteadySocketError('RECONNECT_POLICY_FAILED', describe(cause), { cause })));
       return undefined;
     }
   }
 
   private giveUp(code: SteadySocketErrorCode, info: SteadyCloseInfo): void {
-    this.transition('closed');
-    const epoch = this.epoch;
-    this.unwatch();
-    this.outbox.close(false);
-    const message = code === 'RETRIES_EXHAUSTED' ? `Gave up after ${this.retries} retries` : `Gave up: close code ${info.code}`;
-    this.dispatch('error', this.errorEvent(new SteadySocketError(code, message)));
-    if (epoch === this.epoch) this.dispatch('close', this.closeEvent(info, false));
+    const message = code === 'RETRIES_EXHAUSTED' ? `Gave up after ${this.retry.retries} retries` : `Gave up: close code ${info.code}`;
+    this.post('error', this.errorEvent(new SteadySocketError(code, message)));
+    this.finish(info);
   }
 
-  /** The final close after `close()`. */
+  /** The final close: after `close()`, or giving up. */
   private finish(info: SteadyCloseInfo): void {
-    this.detach(true);
+    this.release(this.dialer.hangUp(true));
     this.transition('closed');
     this.unwatch();
     this.outbox.close(false);
-    this.dispatch('close', this.closeEvent(info, false));
+    this.post('close', this.closeEvent(info, false));
+  }
+
+  /** What belonged to a connection ends with it: its heartbeat, and `connectionOnly` messages. */
+  private release(ws: NativeSocket | null, reason?: SteadySocketError): void {
+    if (!ws) return;
+    this.outbox.lost();
+    this.heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
+  }
+
+  // ---- page lifecycle ----------------------------------------------------------------
+
+  private watch(): void {
+    this.stopWatching = watchLifecycle(this.options.lifecycleEvents, { wake: () => this.operation(() => this.wake()) });
   }
 
   private unwatch(): void {
@@ -406,56 +350,33 @@ export class SteadySocket extends SocketEventTarget {
     this.stopWatching = noop;
   }
 
-  private watch(): void {
-    this.stopWatching = watchLifecycle(this.options.lifecycleEvents, { wake: () => this.onWake() });
-  }
-
   /** Online again, visible again, restored or unfrozen: the connection may be gone unnoticed. */
-  private onWake(): void {
+  private wake(): void {
     // An attempt under way keeps its own deadline; only the wait is skipped.
     if (this.state === 'reconnecting') this.connect(false);
     else if (this.state === 'open' && this.heartbeat) this.heartbeat.probe().catch(noop);
   }
 
-  // ---- dropping ----------------------------------------------------------------------
+  // ---- plumbing ----------------------------------------------------------------------
+
+  private refuse(data: OutboundData, reason: DropReason): false {
+    this.reportDrop(data, reason);
+    return false;
+  }
 
   private reportDrop(data: OutboundData, reason: DropReason): void {
     this.counts.dropped++;
-    this.dispatch('drop', { type: 'drop', target: this, data, reason });
+    this.post('drop', { type: 'drop', target: this, data, reason });
   }
 
-  // ---- plumbing ----------------------------------------------------------------------
-
-  /** The one place the state changes; emits `state`. */
+  /** The one place the state changes; posts `state`. Each state owns the one lifecycle timer. */
   private transition(next: ConnectionState): void {
     const previous = this.state;
     if (!canTransition(previous, next)) throw new Error(`steadysocket: illegal transition ${previous} → ${next}`);
     this.disarm();
     this.state = next;
     this.epoch++;
-    if (previous !== next) this.dispatch('state', { type: 'state', target: this, state: next, previous });
-  }
-
-  /**
-   * Forgets the native socket; `abort` also closes it if it may still be live. What
-   * belonged to that connection ends with it: its heartbeat, and `connectionOnly` messages.
-   */
-  private detach(abort: boolean, reason?: SteadySocketError): void {
-    const ws = this.ws;
-    if (!ws) return;
-    this.ws = null;
-    this.outbox.lost();
-    this.heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
-    ws.onopen = ws.onmessage = ws.onclose = null;
-    // Not null: the `ws` package throws on an 'error' event nobody listens to.
-    ws.onerror = noop;
-    if (abort && ws.readyState < 2) {
-      try {
-        ws.close();
-      } catch {
-        // It is being discarded; a refusal to close changes nothing for us.
-      }
-    }
+    if (previous !== next) this.post('state', { type: 'state', target: this, state: next, previous });
   }
 
   private arm(ms: number, callback: () => void): void {
@@ -463,7 +384,7 @@ export class SteadySocket extends SocketEventTarget {
     if (ms === Infinity) return;
     this.timer = this.options.clock.setTimeout(() => {
       this.timer = undefined;
-      callback();
+      this.operation(callback);
     }, ms);
   }
 
@@ -482,6 +403,11 @@ export class SteadySocket extends SocketEventTarget {
   }
 }
 
-function describeError(error: unknown): string {
+function nativeError(event: unknown): SteadySocketError {
+  const message = (event as { message?: unknown } | null)?.message;
+  return new SteadySocketError('CONNECTION_ERROR', typeof message === 'string' && message ? message : 'WebSocket error', { cause: event });
+}
+
+function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

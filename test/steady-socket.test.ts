@@ -296,7 +296,7 @@ describe('reconnection', () => {
     native().serverOpen();
     native().serverClose(code, 'no');
     expect(socket.readyState).toBe(3);
-    expect(log().slice(-3)).toEqual(['state:closed', `error:${reason}`, `close:${code}:final`]);
+    expect(log().slice(-3)).toEqual([`error:${reason}`, 'state:closed', `close:${code}:final`]);
     expect(clock.pending).toBe(0);
   });
 
@@ -320,7 +320,7 @@ describe('reconnection', () => {
     native().fail();
     expect(socket.readyState).toBe(3);
     expect(FakeSocket.instances).toHaveLength(3);
-    expect(log().slice(-3)).toEqual(['state:closed', 'error:RETRIES_EXHAUSTED', 'close:1006:final']);
+    expect(log().slice(-3)).toEqual(['error:RETRIES_EXHAUSTED', 'state:closed', 'close:1006:final']);
     expect(log().filter((l) => l.endsWith(':final'))).toHaveLength(1);
     expect(clock.pending).toBe(0);
   });
@@ -348,7 +348,7 @@ describe('reconnection', () => {
     clock.runNext();
     native().serverClose(4001);
     expect(socket.readyState).toBe(3);
-    expect(log().slice(-2)).toEqual(['error:RECONNECT_DECLINED', 'close:4001:final']);
+    expect(log().slice(-3)).toEqual(['error:RECONNECT_DECLINED', 'state:closed', 'close:4001:final']);
     expect(calls).toEqual([
       [1008, 0],
       [1006, 1],
@@ -450,7 +450,7 @@ describe('#reconnect', () => {
     expect(first.closeCalls).toHaveLength(1);
     expect(first.liveHandlers).toBe(0);
     expect(FakeSocket.instances).toHaveLength(2);
-    expect(log().slice(-2)).toEqual(['state:connecting', 'close:1000:r']);
+    expect(log().slice(-2)).toEqual(['close:1000:r', 'state:connecting']);
     native().serverOpen();
     expect(socket.stats.reconnects).toBe(1);
   });
