@@ -1,20 +1,28 @@
 // `npm run bench`: send throughput and memory of raw ws, reconnecting-websocket,
-// partysocket and SteadySocket against one loopback server, side by side in one run.
+// partysocket and SteadySocket against one loopback server, side by side in one run;
+// then receive throughput of typed channels against hand-written JSON.parse + switch.
 // Contenders alternate within each round and every measurement runs in a fresh process;
-// the table shows medians with ratios to raw ws. `--quick` runs one short round.
+// the table shows medians with ratios to raw ws. `--quick` runs one short round;
+// `--only WORD` runs the scenarios whose name contains WORD (e.g. `--only receive`).
 import { fork, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
 
 const quick = process.argv.includes('--quick');
 const here = new URL('.', import.meta.url);
-const contenders = ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket'];
+const senders = ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket'];
+// The first contender of each scenario is the base of its `× ws` column.
+const receivers = ['ws-switch', 'steadysocket-raw', 'steadysocket-channels'];
 const rounds = quick ? 1 : 5;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
 const scenarios = [
-  { name: 'send 64 B', bytes: 64, count: quick ? 20_000 : 200_000, mode: 'paced' },
-  { name: 'send 1 KiB', bytes: 1024, count: quick ? 10_000 : 100_000, mode: 'paced' },
-  { name: 'burst to a stalled reader', bytes: 1024, count: quick ? 20_000 : 100_000, mode: 'burst' },
-];
+  { name: 'send 64 B', bytes: 64, count: quick ? 20_000 : 200_000, mode: 'paced', contenders: senders },
+  { name: 'send 1 KiB', bytes: 1024, count: quick ? 10_000 : 100_000, mode: 'paced', contenders: senders },
+  { name: 'burst to a stalled reader', bytes: 1024, count: quick ? 20_000 : 100_000, mode: 'burst', contenders: senders },
+  // A million: a shorter stream lasts ~0.25 s, where JIT warm-up and this machine's noise
+  // outweigh the per-message cost being compared.
+  { name: 'receive JSON envelopes on 3 channels', bytes: 0, count: quick ? 20_000 : 1_000_000, mode: 'receive', contenders: receivers },
+].filter((scenario) => scenario.name.includes(only));
 
 const server = fork(new URL('server.mjs', here), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
 const [portLine] = await once(server.stdout, 'data');
@@ -31,6 +39,7 @@ function measure(contender, { bytes, count, mode }) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = {};
 for (const scenario of scenarios) {
+  const { contenders } = scenario;
   const runs = Object.fromEntries(contenders.map((c) => [c, []]));
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so no contender always runs first (or last) on a warm machine.
@@ -64,12 +73,13 @@ const pad = (s, n) => String(s).padEnd(n);
 const padL = (s, n) => String(s).padStart(n);
 for (const scenario of scenarios) {
   const row = results[scenario.name];
-  const base = row.ws.perSecond;
+  const base = row[scenario.contenders[0]].perSecond;
+  const ratio = scenario.mode !== 'burst';
   console.log(`${scenario.name} (${scenario.count.toLocaleString('en')} messages, ${scenario.mode})`);
-  console.log(`  ${pad('client', 24)}${padL('msg/s', 12)}${padL('× ws', 8)}${padL('peak mem', 12)}${padL('accepted', 10)}`);
-  for (const c of contenders) {
+  console.log(`  ${pad('client', 24)}${padL('msg/s', 12)}${padL('× ws', 8)}${padL('peak mem', 12)}${padL(scenario.mode === 'receive' ? 'received' : 'accepted', 10)}`);
+  for (const c of scenario.contenders) {
     const r = row[c];
-    console.log(`  ${pad(c, 24)}${padL(r.perSecond.toLocaleString('en'), 12)}${padL(scenario.mode === 'paced' ? (r.perSecond / base).toFixed(2) : '—', 8)}${padL(`${r.peakMemMiB} MiB`, 12)}${padL(r.accepted.toLocaleString('en'), 10)}`);
+    console.log(`  ${pad(c, 24)}${padL(r.perSecond.toLocaleString('en'), 12)}${padL(ratio ? (r.perSecond / base).toFixed(2) : '—', 8)}${padL(`${r.peakMemMiB} MiB`, 12)}${padL(r.accepted.toLocaleString('en'), 10)}`);
   }
   console.log('');
 }
@@ -77,3 +87,6 @@ console.log('paced: send while bufferedAmount < 1 MiB, else yield. burst: one sy
 console.log('stops reading for 1 s; msg/s counts accepted messages until they all arrived; peak mem = heap + Buffers.');
 console.log('In a burst SteadySocket writes up to its highWaterMark and queues up to its bounds (1000 messages / 1 MiB);');
 console.log('the rest is refused (send() returns false) and reported in `drop` events, so its memory does not grow with the burst.');
+console.log('receive: the server streams pre-framed envelopes round-robin on chat, presence and ticker, then an end marker;');
+console.log('msg/s is messages per CPU-second of the client, from the first message to the marker. ws-switch: ws.on(\'message\') + JSON.parse + switch on the');
+console.log('channel; steadysocket-raw: the same on SteadySocket\'s onmessage; steadysocket-channels: sock.channel(name).on(\'message\').');

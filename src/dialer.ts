@@ -29,6 +29,7 @@ export class Dialer {
   /** The URL of the current or last attempt. */
   url = '';
   private generation = 0;
+  private unlisten: () => void = noop;
 
   constructor(
     private readonly Native: WebSocketConstructor,
@@ -83,6 +84,8 @@ export class Dialer {
     if (!ws) return null;
     this.ws = null;
     ws.onopen = ws.onmessage = ws.onclose = null;
+    this.unlisten();
+    this.unlisten = noop;
     // Not null: the `ws` package throws on an 'error' event nobody listens to.
     ws.onerror = noop;
     if (abort && ws.readyState < 2) {
@@ -100,7 +103,17 @@ export class Dialer {
     const events = this.events;
     // Each handler checks that its socket is still ours: a late event of one we let go of is ignored.
     ws.onopen = () => this.ws === ws && events.open(ws);
-    ws.onmessage = (event) => this.ws === ws && events.message(event.data);
+    const emitter = nodeEmitter(ws);
+    if (emitter) {
+      // The `ws` package: its own 'message' event skips the MessageEvent it would build for
+      // `onmessage` on every message; text arrives as a Buffer, as `onmessage` would decode it.
+      const onMessage = (data: unknown, isBinary: boolean) =>
+        this.ws === ws && events.message(isBinary ? data : (data as Uint8Array).toString());
+      emitter.on('message', onMessage);
+      this.unlisten = () => emitter.removeListener('message', onMessage);
+    } else {
+      ws.onmessage = (event) => this.ws === ws && events.message(event.data);
+    }
     ws.onerror = (event) => this.ws === ws && events.error(event);
     ws.onclose = (event) =>
       this.ws === ws && events.close({ code: event.code ?? 1006, reason: event.reason ?? '', wasClean: event.wasClean ?? false });
@@ -108,6 +121,16 @@ export class Dialer {
     events.created(ws);
   }
 }
+
+/** The `ws` package's WebSocket is a Node EventEmitter with (data, isBinary) message events. */
+function nodeEmitter(ws: NativeSocket): { on: Listen; removeListener: Listen } | undefined {
+  const candidate = ws as unknown as { on?: unknown; removeListener?: unknown; binaryType?: unknown };
+  return typeof candidate.on === 'function' && typeof candidate.removeListener === 'function' && candidate.binaryType === 'nodebuffer'
+    ? (candidate as { on: Listen; removeListener: Listen })
+    : undefined;
+}
+
+type Listen = (event: 'message', listener: (data: unknown, isBinary: boolean) => void) => unknown;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -20,6 +20,10 @@ export type SteadySocketErrorCode =
   | 'QUEUE_OVERFLOW'
   /** A request got no reply in time. */
   | 'REQUEST_TIMEOUT'
+  /** A request's `signal` was aborted. */
+  | 'REQUEST_ABORTED'
+  /** The server answered a request with an error (its payload is the `cause`). */
+  | 'REQUEST_FAILED'
   /** A request was written but the connection was lost before its reply. */
   | 'CONNECTION_LOST'
   /** `maxRetries` retries failed; the socket gave up. */

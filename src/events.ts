@@ -1,14 +1,29 @@
 import type { OutboundData } from './data';
 import type { SteadySocketError } from './errors';
 import type { DropReason } from './outbound-queue';
+import type { InvalidReason } from './router';
+import type { ValidationIssue } from './schema';
 import type { ConnectionState } from './state';
-import type { SteadySocket } from './steady-socket';
+import type { ReadyState } from './state';
+
+/** The SteadySocket that emitted an event, as its `target` (its native surface). */
+export interface SteadyEventTarget {
+  readonly readyState: ReadyState;
+  readonly connectionState: ConnectionState;
+  readonly url: string;
+  readonly protocol: string;
+  readonly bufferedAmount: number;
+  binaryType: BinaryType;
+  send(data: OutboundData, options?: { connectionOnly?: boolean }): boolean;
+  close(code?: number, reason?: string): void;
+  reconnect(): void;
+}
 
 /** Fields every event object carries. Plain objects: React Native has no `Event` constructor. */
 export interface SteadyEvent<T extends string> {
   readonly type: T;
   /** The SteadySocket that emitted it. */
-  readonly target: SteadySocket;
+  readonly target: SteadyEventTarget;
 }
 
 /** The payload of an inbound message, as the native socket delivered it. */
@@ -62,6 +77,17 @@ export interface HeartbeatEvent extends SteadyEvent<'heartbeat'> {
   readonly rtt: number;
 }
 
+export interface InvalidEvent extends SteadyEvent<'invalid'> {
+  readonly reason: InvalidReason;
+  /** The channel the message named, if it named one. */
+  readonly channel: string | undefined;
+  /** The raw text (too large, undecodable) or the decoded payload. */
+  readonly data: unknown;
+  readonly issues: readonly ValidationIssue[];
+  /** The same, as an error with code `INVALID_MESSAGE`. */
+  readonly error: SteadySocketError;
+}
+
 /** Event name → event object, for `addEventListener` and the `on*` handlers. */
 export interface SteadySocketEventMap {
   open: SteadyOpenEvent;
@@ -72,6 +98,7 @@ export interface SteadySocketEventMap {
   state: StateEvent;
   drop: DropEvent;
   heartbeat: HeartbeatEvent;
+  invalid: InvalidEvent;
 }
 
 /** The same map in eventemitter3's form, for `on`, `once` and `off`. */

@@ -1,6 +1,7 @@
 import type { Jitter } from './backoff';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
+import { jsonCodec, type Codec } from './codec';
 import type { SteadyCloseInfo } from './events';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import { defaultLifecycleTarget, type LifecycleTarget } from './lifecycle';
@@ -112,6 +113,22 @@ export interface SteadySocketOptions {
   /** Bounds of the outbound queue. */
   queue?: QueueOptions;
   /**
+   * Turns channel messages and requests into wire text and back.
+   * @default the envelope `{"channel": NAME, "data": PAYLOAD}` (requests add `"id"`)
+   */
+  codec?: Codec;
+  /**
+   * Inbound text longer than this many characters is not parsed for channels (reported as
+   * `invalid`, reason `'too-large'`); raw `message` listeners still get it.
+   * @default 1_048_576
+   */
+  maxMessageSize?: number;
+  /**
+   * Ms a `request()` waits for its reply unless it says otherwise.
+   * @default 10_000
+   */
+  requestTimeout?: number;
+  /**
    * Opt-in liveness check with pings carried as ordinary messages; `true` for the defaults.
    * Detects half-open connections that never fire `close`.
    * @example heartbeat: { interval: 20_000, timeout: 5_000, message: '{"type":"ping"}', isPong: (d) => d === '{"type":"pong"}' }
@@ -146,6 +163,9 @@ export interface ResolvedOptions {
   readonly closeTimeout: number;
   readonly shouldReconnect: SteadySocketOptions['shouldReconnect'];
   readonly queue: Readonly<Required<QueueOptions>>;
+  readonly codec: Codec;
+  readonly maxMessageSize: number;
+  readonly requestTimeout: number;
   /** `null` when the heartbeat is off. */
   readonly heartbeat: ResolvedHeartbeat | null;
   readonly lifecycleEvents: LifecycleTarget | null;
@@ -163,6 +183,8 @@ export const DEFAULTS = Object.freeze({
   connectTimeout: 10_000,
   minUptime: 5_000,
   closeTimeout: 5_000,
+  maxMessageSize: 1_048_576,
+  requestTimeout: 10_000,
   queue: Object.freeze({
     maxMessages: 1_000,
     maxBytes: 1_048_576,
@@ -208,6 +230,9 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     minUptime: duration('minUptime', options.minUptime, DEFAULTS.minUptime),
     closeTimeout: duration('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, true),
     shouldReconnect: options.shouldReconnect,
+    codec: options.codec ?? jsonCodec,
+    maxMessageSize: count('maxMessageSize', options.maxMessageSize, DEFAULTS.maxMessageSize),
+    requestTimeout: duration('requestTimeout', options.requestTimeout, DEFAULTS.requestTimeout, true),
     heartbeat: resolveHeartbeat(options.heartbeat),
     queue: Object.freeze({
       maxMessages: count('queue.maxMessages', q.maxMessages, DEFAULTS.queue.maxMessages),
@@ -225,6 +250,10 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     throw new RangeError(
       `SteadySocket: minDelay (${resolved.minDelay}) must not exceed maxDelay (${resolved.maxDelay})`,
     );
+  }
+  const codec = options.codec as Partial<Codec> | undefined;
+  if (codec !== undefined && (typeof codec?.encode !== 'function' || typeof codec.decode !== 'function')) {
+    throw new TypeError('SteadySocket: codec must have encode and decode functions');
   }
   for (const name of ['shouldReconnect', 'random'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {

@@ -23,11 +23,16 @@ export interface QueueLimits {
   readonly maxAge: number;
 }
 
+/** What became of a message: written to a native socket, or dropped (and why). */
+export type Outcome = 'written' | DropReason;
+
 interface Entry {
   readonly data: OutboundData;
   readonly bytes: number;
   readonly expires: number;
   readonly connectionOnly: boolean;
+  /** Told the message's outcome, for senders that wait on it (requests). */
+  readonly track: ((outcome: Outcome) => void) | undefined;
 }
 
 /**
@@ -67,18 +72,19 @@ export class OutboundQueue {
    * Adds a message; `false` (with a `drop` reported) when it does not fit.
    * `connectionOnly` messages are dropped by {@link dropConnectionOnly} when the connection ends.
    */
-  push(data: OutboundData, bytes: number, connectionOnly = false): boolean {
+  push(data: OutboundData, bytes: number, connectionOnly = false, track?: (outcome: Outcome) => void): boolean {
     const { maxMessages, maxBytes, overflow } = this.limits;
     const fits = () => this.length < maxMessages && this.totalBytes + bytes <= maxBytes;
     if (!fits()) {
       // Evicting cannot help a message that is larger than the whole queue.
       if (overflow === 'reject' || bytes > maxBytes || maxMessages === 0) {
         this.onDrop(data, 'overflow');
+        track?.('overflow');
         return false;
       }
-      while (!fits()) this.dropHead('overflow');
+      while (!fits()) this.discard('overflow');
     }
-    this.items.push({ data, bytes, expires: this.clock.now() + this.limits.maxAge, connectionOnly });
+    this.items.push({ data, bytes, expires: this.clock.now() + this.limits.maxAge, connectionOnly, track });
     this.totalBytes += bytes;
     if (this.length === 1) this.armExpiry();
     return true;
@@ -93,16 +99,22 @@ export class OutboundQueue {
   shift(): OutboundData | undefined {
     const entry = this.take();
     if (this.length === 0) this.disarmExpiry();
+    entry?.track?.('written');
     return entry?.data;
+  }
+
+  /** Drops the oldest message, reported with `reason`. */
+  discard(reason: DropReason): void {
+    const entry = this.take();
+    if (!entry) return;
+    if (this.length === 0) this.disarmExpiry();
+    this.report(entry, reason);
   }
 
   /** Drops every message waiting, each reported with `reason`. */
   clear(reason: DropReason): void {
     this.disarmExpiry();
-    while (this.length > 0) {
-      const entry = this.take()!;
-      this.onDrop(entry.data, reason);
-    }
+    while (this.length > 0) this.report(this.take()!, reason);
   }
 
   /** Drops the messages marked `connectionOnly` (reason `'disconnected'`), keeping the others in order. */
@@ -118,20 +130,20 @@ export class OutboundQueue {
     this.head = 0;
     for (const entry of dropped) this.totalBytes -= entry.bytes;
     if (kept.length === 0) this.disarmExpiry();
-    for (const entry of dropped) this.onDrop(entry.data, 'disconnected');
+    for (const entry of dropped) this.report(entry, 'disconnected');
   }
 
   /** Drops the messages whose `maxAge` has passed. Runs by itself on a timer, too. */
   expire(): void {
     const now = this.clock.now();
-    while (this.head < this.items.length && this.items[this.head]!.expires <= now) this.dropHead('expired');
+    while (this.head < this.items.length && this.items[this.head]!.expires <= now) this.report(this.take()!, 'expired');
     this.disarmExpiry();
     this.armExpiry();
   }
 
-  private dropHead(reason: DropReason): void {
-    const entry = this.take()!;
+  private report(entry: Entry, reason: DropReason): void {
     this.onDrop(entry.data, reason);
+    entry.track?.(reason);
   }
 
   private take(): Entry | undefined {

@@ -3,7 +3,7 @@ import type { Clock, TimerHandle } from './clock';
 import { byteLength, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
-import { OutboundQueue, type DropReason } from './outbound-queue';
+import { OutboundQueue, type DropReason, type Outcome } from './outbound-queue';
 
 /**
  * Browsers have no drain event, so while messages wait above the high-water mark the
@@ -83,16 +83,20 @@ export class Outbox {
   }
 
   /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
-  send(data: OutboundData, connectionOnly: boolean): boolean {
+  send(data: OutboundData, connectionOnly: boolean, track?: (outcome: Outcome) => void): boolean {
     if (this.queue.length === 0) {
       const result = this.write(data, false);
-      if (result === WRITTEN) return true;
+      if (result === WRITTEN) {
+        track?.('written');
+        return true;
+      }
       if (result === REJECTED) {
         this.onDrop(data, 'rejected');
+        track?.('rejected');
         return false;
       }
     }
-    if (!this.queue.push(data, byteLength(data), connectionOnly)) return false;
+    if (!this.queue.push(data, byteLength(data), connectionOnly, track)) return false;
     if (this.ws) this.flush();
     return true;
   }
@@ -124,8 +128,8 @@ export class Outbox {
     for (let next = this.queue.peek(); next !== undefined; next = this.queue.peek()) {
       const result = this.write(next, force);
       if (result === WAIT) return;
-      this.queue.shift();
-      if (result === REJECTED) this.onDrop(next, 'rejected');
+      if (result === WRITTEN) this.queue.shift();
+      else this.queue.discard('rejected');
     }
   }
 

@@ -13,6 +13,10 @@ import { RetrySchedule } from './retry-schedule';
 import type { DropReason } from './outbound-queue';
 import { canTransition, READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
+import type { Channel, ChannelMap, ChannelSpec, Received, RequestName, SpecPart } from './channels';
+import type { Outcome } from './outbound-queue';
+import { Router, type RequestOptions } from './router';
+import type { Validator } from './schema';
 
 /** Counters, read through `socket.stats` (a fresh snapshot each time). */
 export interface SteadySocketStats {
@@ -57,7 +61,7 @@ const noop = () => {};
  * ws.onmessage = (e) => console.log(e.data);
  * ws.send('hello'); // queued until open
  */
-export class SteadySocket extends SocketEventTarget {
+export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends SocketEventTarget {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -71,6 +75,7 @@ export class SteadySocket extends SocketEventTarget {
   private readonly dialer: Dialer;
   private readonly outbox: Outbox;
   private readonly heartbeat: Heartbeat | null;
+  private readonly router: Router;
   private state: ConnectionState = 'connecting';
   /** The one lifecycle timer: connect timeout, backoff wait or close timeout, by state. */
   private timer: TimerHandle | undefined;
@@ -112,6 +117,16 @@ export class SteadySocket extends SocketEventTarget {
         this.rtt = rtt;
         this.post('heartbeat', { type: 'heartbeat', target: this, rtt });
       },
+    });
+    this.router = new Router(this.options.codec, this.options, clock, {
+      send: (text, track) => this.operation(() => this.enqueue(text, false, track)),
+      invalid: (report) =>
+        this.post('invalid', {
+          type: 'invalid',
+          target: this,
+          ...report,
+          error: new SteadySocketError('INVALID_MESSAGE', `Invalid message (${report.reason}): ${report.issues[0]?.message ?? ''}`),
+        }),
     });
     this.operation(() => this.connect(true));
     this.watch();
@@ -177,12 +192,30 @@ export class SteadySocket extends SocketEventTarget {
    */
   send(data: OutboundData, options?: SendOptions): boolean {
     const payload = toOutbound(data);
-    const connectionOnly = options?.connectionOnly === true;
-    return this.operation(() => {
-      if (this.state === 'closing' || this.state === 'closed') return this.refuse(payload, 'closed');
-      if (connectionOnly && this.state !== 'open') return this.refuse(payload, 'disconnected');
-      return this.outbox.send(payload, connectionOnly);
-    });
+    return this.operation(() => this.enqueue(payload, options?.connectionOnly === true, undefined));
+  }
+
+  /**
+   * The channel `name`: typed `send`, `on('message')` and `for await`. The same name gives
+   * the same object; `validate` (a Standard Schema or a type guard) checks what arrives.
+   */
+  channel<K extends keyof Api & string>(name: K, options?: { validate?: Validator<Received<Api[K]>> }): Channel<Api[K]> {
+    const channel = this.router.channel(name) as unknown as Channel<Api[K]>;
+    if (options?.validate) channel.validator = options.validate;
+    return channel;
+  }
+
+  /**
+   * Sends a request on channel `name` and resolves with the reply's data. Rejects with
+   * `REQUEST_TIMEOUT`, `REQUEST_ABORTED`, `REQUEST_FAILED` (an error reply),
+   * `INVALID_MESSAGE`, `QUEUE_OVERFLOW`, or `CONNECTION_LOST` (unless `idempotent`).
+   */
+  request<K extends RequestName<Api>>(
+    name: K,
+    data: SpecPart<Api[K], 'request'>,
+    options?: RequestOptions<SpecPart<Api[K], 'reply'>>,
+  ): Promise<SpecPart<Api[K], 'reply'>> {
+    return this.router.request(name, data, options as RequestOptions) as Promise<SpecPart<Api[K], 'reply'>>;
   }
 
   /**
@@ -235,7 +268,10 @@ export class SteadySocket extends SocketEventTarget {
   reconnect(): void {
     this.operation(() => {
       if (this.closeRequested) return;
-      if (this.state === 'closed') this.watch();
+      if (this.state === 'closed') {
+        this.watch();
+        this.router.reopened();
+      }
       if (this.state === 'open') {
         this.release(this.dialer.hangUp(true, 1000, 'reconnect'));
         this.post('close', this.closeEvent({ code: 1000, reason: 'reconnect', wasClean: false }, true));
@@ -274,7 +310,9 @@ export class SteadySocket extends SocketEventTarget {
   private received(data: MessageData): void {
     if (this.heartbeat !== null && this.heartbeat.inbound(data)) return;
     this.counts.received++;
-    this.post('message', { type: 'message', target: this, data });
+    // The hot path: no event object for nobody (typed channels may be the only listeners).
+    if (this.listenerCount('message') > 0) this.post('message', { type: 'message', target: this, data });
+    if (this.router.active) this.router.route(data);
   }
 
   /**
@@ -329,6 +367,7 @@ export class SteadySocket extends SocketEventTarget {
     this.transition('closed');
     this.unwatch();
     this.outbox.close(false);
+    this.router.closed();
     this.post('close', this.closeEvent(info, false));
   }
 
@@ -337,6 +376,7 @@ export class SteadySocket extends SocketEventTarget {
     if (!ws) return;
     this.outbox.lost();
     this.heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
+    this.router.connectionLost();
   }
 
   // ---- page lifecycle ----------------------------------------------------------------
@@ -359,8 +399,13 @@ export class SteadySocket extends SocketEventTarget {
 
   // ---- plumbing ----------------------------------------------------------------------
 
-  private refuse(data: OutboundData, reason: DropReason): false {
-    this.reportDrop(data, reason);
+  /** The one way out for every message: user sends, channel sends, requests. */
+  private enqueue(data: OutboundData, connectionOnly: boolean, track: ((outcome: Outcome) => void) | undefined): boolean {
+    const refused: DropReason | undefined =
+      this.state === 'closing' || this.state === 'closed' ? 'closed' : connectionOnly && this.state !== 'open' ? 'disconnected' : undefined;
+    if (refused === undefined) return this.outbox.send(data, connectionOnly, track);
+    this.reportDrop(data, refused);
+    track?.(refused);
     return false;
   }
 

@@ -1,0 +1,239 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { typePayloadCodec } from '../src/codec';
+import type { StandardSchemaV1 } from '../src/schema';
+import { SteadySocket } from '../src/steady-socket';
+import { FakeSocket } from './helpers/fake-socket';
+import { ManualClock } from './helpers/manual-clock';
+import { settle } from './helpers/setup';
+
+afterEach(() => FakeSocket.reset());
+
+type Api = {
+  chat: { receive: { from: string; text: string }; send: { text: string } };
+  time: { request: { zone: string }; reply: { now: number } };
+  echo: { request: string; reply: string };
+};
+
+function make(options: ConstructorParameters<typeof SteadySocket<Api>>[1] = {}) {
+  FakeSocket.reset();
+  const clock = new ManualClock();
+  const socket = new SteadySocket<Api>('ws://test.invalid/', { WebSocket: FakeSocket, clock, jitter: 'none', lifecycleEvents: null, ...(options as object) });
+  const invalid: { reason: string; channel: string | undefined; data: unknown; issues: readonly { message: string }[] }[] = [];
+  socket.on('invalid', (e) => invalid.push({ reason: e.reason, channel: e.channel, data: e.data, issues: e.issues }));
+  const native = () => FakeSocket.last;
+  const sent = () => native().sent.map((m) => JSON.parse(String(m)) as Record<string, unknown>);
+  return { socket, clock, native, invalid, sent };
+}
+
+const isChat = (v: unknown): v is { from: string; text: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { text?: unknown }).text === 'string';
+
+/** A minimal Standard Schema, as zod or valibot would provide. */
+function schema<T>(check: (v: unknown) => v is T, async = false): StandardSchemaV1<unknown, T> {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'test',
+      validate: (value) => {
+        const result = check(value) ? { value } : { issues: [{ message: 'not a chat message', path: ['text'] }] };
+        return async ? Promise.resolve(result) : result;
+      },
+    },
+  };
+}
+
+describe('#channel', () => {
+  it('sends envelopes through the queue, in order with raw sends', () => {
+    const { socket, native } = make();
+    const chat = socket.channel('chat');
+    expect(chat.send({ text: 'first' })).toBe(true);
+    socket.send('raw');
+    chat.send({ text: 'second' });
+    native().serverOpen();
+    expect(native().sent).toEqual(['{"channel":"chat","data":{"text":"first"}}', 'raw', '{"channel":"chat","data":{"text":"second"}}']);
+  });
+
+  it('routes inbound envelopes to typed listeners; raw listeners still see everything', () => {
+    const { socket, native } = make();
+    const chat = socket.channel('chat');
+    const typed: unknown[] = [];
+    const raw: unknown[] = [];
+    chat.on('message', (m) => typed.push(m.text));
+    socket.onmessage = (e) => raw.push(e.data);
+    native().serverOpen();
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"hi"}}');
+    native().serverMessage('plain text');
+    expect(typed).toEqual(['hi']);
+    expect(raw).toEqual(['{"channel":"chat","data":{"from":"a","text":"hi"}}', 'plain text']);
+  });
+
+  it('the same name gives the same channel', () => {
+    const { socket } = make();
+    expect(socket.channel('chat')).toBe(socket.channel('chat'));
+  });
+
+  it('without channels or requests nothing is parsed or reported', () => {
+    const { native, invalid } = make();
+    native().serverOpen();
+    native().serverMessage('not json');
+    native().serverMessage('{"channel":"nobody"}');
+    expect(invalid).toEqual([]);
+  });
+
+  it.each([
+    ['a type guard', isChat],
+    ['a Standard Schema', schema(isChat)],
+  ])('validates with %s: failures go to invalid, never to listeners', (_name, validate) => {
+    const { socket, native, invalid } = make();
+    const seen: string[] = [];
+    socket.channel('chat', { validate }).on('message', (m) => seen.push(m.text));
+    native().serverOpen();
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"ok"}}');
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":42}}');
+    expect(seen).toEqual(['ok']);
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ reason: 'validation', channel: 'chat', data: { from: 'a', text: 42 } });
+    expect(invalid[0]!.issues.length).toBeGreaterThan(0);
+  });
+
+  it('an async validator keeps arrival order', async () => {
+    const { socket, native } = make();
+    const seen: string[] = [];
+    socket.channel('chat', { validate: schema(isChat, true) }).on('message', (m) => seen.push(m.text));
+    native().serverOpen();
+    for (const text of ['1', '2', '3']) native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
+    await settle();
+    expect(seen).toEqual(['1', '2', '3']);
+  });
+
+  it('a throwing validator counts as a failure, not an exception', () => {
+    const { socket, native, invalid } = make();
+    socket.channel('chat', {
+      validate: (value: unknown): value is { from: string; text: string } => {
+        throw new Error(`boom on ${String(value)}`);
+      },
+    });
+    native().serverOpen();
+    expect(() => native().serverMessage('{"channel":"chat","data":{}}')).not.toThrow();
+    expect(invalid[0]!.issues[0]!.message).toContain('boom');
+  });
+});
+
+describe('async iteration', () => {
+  it('yields messages and ends at the final close, after what it buffered', async () => {
+    const { socket, native } = make();
+    const chat = socket.channel('chat');
+    native().serverOpen();
+    const got: string[] = [];
+    const done = (async () => {
+      for await (const m of chat) got.push(m.text);
+    })();
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"1"}}');
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"2"}}');
+    native().serverClose(1006); // a reconnect follows: iteration goes on
+    await settle();
+    expect(got).toEqual(['1', '2']);
+    socket.close();
+    await done;
+    expect(got).toEqual(['1', '2']);
+  });
+
+  it('break releases the listener', async () => {
+    const { socket, native } = make();
+    const chat = socket.channel('chat');
+    native().serverOpen();
+    const loop = (async () => {
+      for await (const m of chat) if (m.text === 'stop') break;
+    })();
+    expect(chat.listenerCount('message')).toBe(1);
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"stop"}}');
+    await loop;
+    expect(chat.listenerCount('message')).toBe(0);
+  });
+
+  it('a slow consumer: the buffer is bounded, the oldest goes to an overflow event', async () => {
+    const { socket, native } = make();
+    const chat = socket.channel('chat');
+    const overflowed: string[] = [];
+    chat.on('overflow', (m) => overflowed.push(m.text));
+    const iterator = chat.iterate({ bufferSize: 2 });
+    native().serverOpen();
+    for (const text of ['1', '2', '3', '4']) native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
+    expect(overflowed).toEqual(['1', '2']);
+    expect((await iterator.next()).value).toMatchObject({ text: '3' });
+    expect((await iterator.next()).value).toMatchObject({ text: '4' });
+    await iterator.return!();
+  });
+
+  it('iterating after the final close ends at once', async () => {
+    const { socket } = make();
+    socket.close();
+    const result = await socket.channel('chat').iterate().next();
+    expect(result.done).toBe(true);
+  });
+});
+
+describe('inbound safety', () => {
+  const hostile: [string, string, string][] = [
+    ['__proto__ channel', '{"channel":"__proto__","data":{"polluted":true}}', 'unknown-channel'],
+    ['constructor channel', '{"channel":"constructor","data":1}', 'unknown-channel'],
+    ['toString channel', '{"channel":"toString","data":1}', 'unknown-channel'],
+    ['hasOwnProperty channel', '{"channel":"hasOwnProperty","data":1}', 'unknown-channel'],
+    ['__proto__ key at the top', '{"__proto__":{"polluted":true},"channel":"chat","data":{"from":"a","text":"x"}}', 'delivered'],
+    ['not JSON', 'hello <b>world</b>', 'undecodable'],
+    ['truncated JSON', '{"channel":"chat","data":', 'undecodable'],
+    ['a JSON array', '[1,2,3]', 'undecodable'],
+    ['JSON null', 'null', 'undecodable'],
+    ['a JSON string', '"chat"', 'undecodable'],
+    ['a numeric channel', '{"channel":5,"data":1}', 'shape'],
+    ['no channel, no id', '{"data":1}', 'shape'],
+    ['a reply nobody asked for', '{"id":999,"data":1}', 'unknown-reply'],
+    ['a huge string', 'x'.repeat(2_000_000), 'too-large'],
+  ];
+
+  it.each(hostile)('%s: no throw, reported once, prototypes untouched', (_name, text, outcome) => {
+    const { socket, native, invalid } = make();
+    const delivered: unknown[] = [];
+    socket.channel('chat').on('message', (m) => delivered.push(m));
+    native().serverOpen();
+    expect(() => native().serverMessage(text)).not.toThrow();
+    if (outcome === 'delivered') {
+      expect(delivered).toHaveLength(1);
+      expect(invalid).toEqual([]);
+    } else {
+      expect(invalid.map((i) => i.reason)).toEqual([outcome]);
+      expect(delivered).toEqual([]);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('binary messages are left to raw listeners', () => {
+    const { socket, native, invalid } = make();
+    socket.channel('chat');
+    native().serverOpen();
+    native().serverMessage(new ArrayBuffer(4));
+    expect(invalid).toEqual([]);
+  });
+
+  it('maxMessageSize is configurable', () => {
+    const { socket, native, invalid } = make({ maxMessageSize: 10 });
+    socket.channel('chat');
+    native().serverOpen();
+    native().serverMessage('{"channel":"chat","data":{}}');
+    expect(invalid.map((i) => i.reason)).toEqual(['too-large']);
+  });
+});
+
+describe('a custom codec', () => {
+  it('speaks {type, payload}', () => {
+    const { socket, native } = make({ codec: typePayloadCodec });
+    const seen: string[] = [];
+    socket.channel('chat').on('message', (m) => seen.push(m.text));
+    socket.channel('chat').send({ text: 'out' });
+    native().serverOpen();
+    native().serverMessage('{"type":"chat","payload":{"from":"b","text":"in"}}');
+    expect(native().sent).toEqual(['{"type":"chat","payload":{"text":"out"}}']);
+    expect(seen).toEqual(['in']);
+  });
+});
