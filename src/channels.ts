@@ -26,6 +26,9 @@ export type SpecPart<S, K extends keyof ChannelSpec> = K extends keyof S ? S[K] 
  */
 export type Received<S> = [SpecPart<S, 'receive'>] extends [never] ? unknown : SpecPart<S, 'receive'>;
 
+/** What a request on the channel resolves with: its `reply` type, or `unknown` where it declares none. */
+export type Replied<S> = [SpecPart<S, 'reply'>] extends [never] ? unknown : SpecPart<S, 'reply'>;
+
 /** Channel names that take requests. */
 export type RequestName<Api> = { [K in keyof Api]: 'request' extends keyof Api[K] ? K : never }[keyof Api] & string;
 

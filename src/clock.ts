@@ -18,3 +18,34 @@ export const systemClock: Clock = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/**
+ * One timer that is pending or not; starting it again replaces it. The pattern every part
+ * with a deadline uses (lifecycle, drain polling, expiry, heartbeat), written once.
+ */
+export class Timer {
+  private handle: TimerHandle | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Whether it will still fire; for leak checks. */
+  get pending(): boolean {
+    return this.handle !== undefined;
+  }
+
+  /** Fires `callback` in `ms` (never, for `Infinity`), replacing a pending one. */
+  start(ms: number, callback: () => void): void {
+    this.stop();
+    if (ms === Infinity) return;
+    this.handle = this.clock.setTimeout(() => {
+      this.handle = undefined;
+      callback();
+    }, ms);
+  }
+
+  stop(): void {
+    if (this.handle === undefined) return;
+    this.clock.clearTimeout(this.handle);
+    this.handle = undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock';
+import { Timer, type Clock } from './clock';
 import type { OutboundData } from './data';
 import type { MessageData } from './events';
 
@@ -70,7 +70,7 @@ export class Heartbeat {
   /** Inbound messages so far, and at the last ping: a count, so one in the ping's own ms counts too. */
   private received = 0;
   private receivedAtPing = 0;
-  private timer: TimerHandle | undefined;
+  private readonly timer: Timer;
   private due = 0;
   private waiters: Waiter[] = [];
 
@@ -78,11 +78,13 @@ export class Heartbeat {
     private readonly options: ResolvedHeartbeat,
     private readonly clock: Clock,
     private readonly hooks: HeartbeatHooks,
-  ) {}
+  ) {
+    this.timer = new Timer(clock);
+  }
 
   /** Whether a timer is pending; for leak checks. */
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.timer.pending;
   }
 
   /** The connection opened: silence is measured from now. */
@@ -94,7 +96,7 @@ export class Heartbeat {
 
   /** The connection is gone: clears the timer and rejects pending probes with `reason`. */
   stop(reason: unknown): void {
-    this.disarm();
+    this.timer.stop();
     this.pingAt = this.rttFrom = undefined;
     const waiters = this.waiters;
     this.waiters = [];
@@ -156,7 +158,7 @@ export class Heartbeat {
       this.ping(now);
       return;
     }
-    this.disarm();
+    this.timer.stop();
     this.pingAt = undefined;
     this.hooks.dead();
   }
@@ -191,17 +193,7 @@ export class Heartbeat {
   }
 
   private arm(at: number): void {
-    this.disarm();
     this.due = at;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.check();
-    }, Math.max(0, at - this.clock.now()));
-  }
-
-  private disarm(): void {
-    if (this.timer === undefined) return;
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.start(Math.max(0, at - this.clock.now()), () => this.check());
   }
 }

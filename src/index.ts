@@ -8,7 +8,7 @@ export { jsonCodec, typePayloadCodec } from './codec';
 
 export type { SendOptions, SteadySocketStats } from './steady-socket';
 export type { HeartbeatOptions } from './heartbeat';
-export type { ChannelEvents, ChannelMap, ChannelSpec, IterateOptions, Received, RequestName, SpecPart } from './channels';
+export type { ChannelEvents, ChannelMap, ChannelSpec, IterateOptions, Received, Replied, RequestName, SpecPart } from './channels';
 export type { Codec, Envelope } from './codec';
 export type { InvalidReason, RequestOptions } from './router';
 export type { StandardSchemaV1, StandardResult, ValidationIssue, Validator } from './schema';

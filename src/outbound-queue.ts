@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock';
+import { Timer, type Clock } from './clock';
 import type { OutboundData } from './data';
 import type { OverflowPolicy } from './options';
 
@@ -45,13 +45,15 @@ export class OutboundQueue {
   private items: Entry[] = [];
   private head = 0;
   private totalBytes = 0;
-  private expiryTimer: TimerHandle | undefined;
+  private readonly expiryTimer: Timer;
 
   constructor(
     private readonly limits: QueueLimits,
     private readonly clock: Clock,
     private readonly onDrop: (data: OutboundData, reason: DropReason) => void,
-  ) {}
+  ) {
+    this.expiryTimer = new Timer(clock);
+  }
 
   /** Messages waiting. */
   get length(): number {
@@ -65,7 +67,7 @@ export class OutboundQueue {
 
   /** Whether a timer (expiry) is pending; for tests and leak checks. */
   get hasTimer(): boolean {
-    return this.expiryTimer !== undefined;
+    return this.expiryTimer.pending;
   }
 
   /**
@@ -98,7 +100,7 @@ export class OutboundQueue {
   /** Removes the oldest message because it was written to the socket. */
   shift(): OutboundData | undefined {
     const entry = this.take();
-    if (this.length === 0) this.disarmExpiry();
+    if (this.length === 0) this.expiryTimer.stop();
     entry?.track?.('written');
     return entry?.data;
   }
@@ -107,13 +109,13 @@ export class OutboundQueue {
   discard(reason: DropReason): void {
     const entry = this.take();
     if (!entry) return;
-    if (this.length === 0) this.disarmExpiry();
+    if (this.length === 0) this.expiryTimer.stop();
     this.report(entry, reason);
   }
 
   /** Drops every message waiting, each reported with `reason`. */
   clear(reason: DropReason): void {
-    this.disarmExpiry();
+    this.expiryTimer.stop();
     while (this.length > 0) this.report(this.take()!, reason);
   }
 
@@ -129,7 +131,7 @@ export class OutboundQueue {
     this.items = kept;
     this.head = 0;
     for (const entry of dropped) this.totalBytes -= entry.bytes;
-    if (kept.length === 0) this.disarmExpiry();
+    if (kept.length === 0) this.expiryTimer.stop();
     for (const entry of dropped) this.report(entry, 'disconnected');
   }
 
@@ -137,7 +139,7 @@ export class OutboundQueue {
   expire(): void {
     const now = this.clock.now();
     while (this.head < this.items.length && this.items[this.head]!.expires <= now) this.report(this.take()!, 'expired');
-    this.disarmExpiry();
+    this.expiryTimer.stop();
     this.armExpiry();
   }
 
@@ -165,17 +167,7 @@ export class OutboundQueue {
   // The timer is set for the head's deadline and not moved on every shift: when it fires
   // early for a newer head, `expire` drops nothing and re-arms. That keeps shift() cheap.
   private armExpiry(): void {
-    if (this.expiryTimer !== undefined || this.length === 0 || this.limits.maxAge === Infinity) return;
-    const wait = Math.max(0, this.items[this.head]!.expires - this.clock.now());
-    this.expiryTimer = this.clock.setTimeout(() => {
-      this.expiryTimer = undefined;
-      this.expire();
-    }, wait);
-  }
-
-  private disarmExpiry(): void {
-    if (this.expiryTimer === undefined) return;
-    this.clock.clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
+    if (this.expiryTimer.pending || this.length === 0) return;
+    this.expiryTimer.start(Math.max(0, this.items[this.head]!.expires - this.clock.now()), () => this.expire());
   }
 }

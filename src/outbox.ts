@@ -1,5 +1,5 @@
 import { BufferEstimate } from './buffer-estimate';
-import type { Clock, TimerHandle } from './clock';
+import { Timer, type Clock } from './clock';
 import { byteLength, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
@@ -28,14 +28,15 @@ export class Outbox {
   /** The native socket, only while it is open. */
   private ws: NativeSocket | null = null;
   private readonly estimate: BufferEstimate;
-  private drainTimer: TimerHandle | undefined;
+  private readonly drainTimer: Timer;
 
   constructor(
     private readonly limits: Readonly<Required<QueueOptions>>,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly onDrop: (data: OutboundData, reason: DropReason) => void,
   ) {
     this.queue = new OutboundQueue(limits, clock, onDrop);
+    this.drainTimer = new Timer(clock);
     // Where the runtime reports no bufferedAmount, assume the link drains one
     // high-water mark per second: bounded, if pessimistic on fast links.
     this.estimate = new BufferEstimate(clock, Math.max(limits.highWaterMark, 1));
@@ -54,7 +55,7 @@ export class Outbox {
 
   /** Whether a drain poll is pending; for leak checks. */
   get polling(): boolean {
-    return this.drainTimer !== undefined;
+    return this.drainTimer.pending;
   }
 
   /** A connection opened: what waits goes first, then sends write through. */
@@ -67,7 +68,7 @@ export class Outbox {
   /** The connection is gone: messages meant only for it are dropped, the rest wait. */
   lost(): void {
     this.ws = null;
-    this.stopPolling();
+    this.drainTimer.stop();
     this.queue.dropConnectionOnly();
   }
 
@@ -78,7 +79,7 @@ export class Outbox {
   close(flush: boolean): void {
     if (flush) this.drain(true);
     this.ws = null;
-    this.stopPolling();
+    this.drainTimer.stop();
     this.queue.clear('closed');
   }
 
@@ -135,18 +136,7 @@ export class Outbox {
 
   private flush(): void {
     this.drain(false);
-    if (this.queue.length === 0 || !this.ws) this.stopPolling();
-    else if (this.drainTimer === undefined) {
-      this.drainTimer = this.clock.setTimeout(() => {
-        this.drainTimer = undefined;
-        this.flush();
-      }, DRAIN_POLL_MS);
-    }
-  }
-
-  private stopPolling(): void {
-    if (this.drainTimer === undefined) return;
-    this.clock.clearTimeout(this.drainTimer);
-    this.drainTimer = undefined;
+    if (this.queue.length === 0 || !this.ws) this.drainTimer.stop();
+    else if (!this.drainTimer.pending) this.drainTimer.start(DRAIN_POLL_MS, () => this.flush());
   }
 }

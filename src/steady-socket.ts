@@ -1,4 +1,4 @@
-import type { TimerHandle } from './clock';
+import { Timer } from './clock';
 import { toOutbound, type OutboundData } from './data';
 import { Dialer } from './dialer';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
@@ -13,7 +13,7 @@ import { RetrySchedule } from './retry-schedule';
 import type { DropReason } from './outbound-queue';
 import { canTransition, READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
-import type { Channel, ChannelMap, ChannelSpec, Received, RequestName, SpecPart } from './channels';
+import type { Channel, ChannelMap, ChannelSpec, Received, Replied, RequestName, SpecPart } from './channels';
 import type { Outcome } from './outbound-queue';
 import { Router, type RequestOptions } from './router';
 import type { Validator } from './schema';
@@ -78,7 +78,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
   private readonly router: Router;
   private state: ConnectionState = 'connecting';
   /** The one lifecycle timer: connect timeout, backoff wait or close timeout, by state. */
-  private timer: TimerHandle | undefined;
+  private readonly timer: Timer;
   private readonly retry: RetrySchedule;
   /** `close()` was called: final, unlike giving up, which `reconnect()` may undo. */
   private closeRequested = false;
@@ -98,6 +98,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
     this.options = resolveOptions(given);
     const { clock } = this.options;
     this.retry = new RetrySchedule(this.options);
+    this.timer = new Timer(clock);
     this.dialer = new Dialer(findWebSocket(given.WebSocket), { url, protocols }, given.connectOptions, {
       created: (ws) => {
         if (this.binaryTypeSet !== undefined) ws.binaryType = this.binaryTypeSet;
@@ -213,9 +214,9 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
   request<K extends RequestName<Api>>(
     name: K,
     data: SpecPart<Api[K], 'request'>,
-    options?: RequestOptions<SpecPart<Api[K], 'reply'>>,
-  ): Promise<SpecPart<Api[K], 'reply'>> {
-    return this.router.request(name, data, options as RequestOptions) as Promise<SpecPart<Api[K], 'reply'>>;
+    options?: RequestOptions<Replied<Api[K]>>,
+  ): Promise<Replied<Api[K]>> {
+    return this.router.request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
   }
 
   /**
@@ -292,7 +293,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
       this.dialer.dial(fromConstructor);
     } catch (cause) {
       // As the native constructor does: an invalid URL given directly throws at once.
-      this.disarm();
+      this.timer.stop();
       throw cause;
     }
   }
@@ -411,32 +412,22 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
 
   private reportDrop(data: OutboundData, reason: DropReason): void {
     this.counts.dropped++;
-    this.post('drop', { type: 'drop', target: this, data, reason });
+    // A refused burst drops thousands at once: build no event object for nobody.
+    if (this.listenerCount('drop') > 0) this.post('drop', { type: 'drop', target: this, data, reason });
   }
 
   /** The one place the state changes; posts `state`. Each state owns the one lifecycle timer. */
   private transition(next: ConnectionState): void {
     const previous = this.state;
     if (!canTransition(previous, next)) throw new Error(`steadysocket: illegal transition ${previous} → ${next}`);
-    this.disarm();
+    this.timer.stop();
     this.state = next;
     this.epoch++;
     if (previous !== next) this.post('state', { type: 'state', target: this, state: next, previous });
   }
 
   private arm(ms: number, callback: () => void): void {
-    this.disarm();
-    if (ms === Infinity) return;
-    this.timer = this.options.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.operation(callback);
-    }, ms);
-  }
-
-  private disarm(): void {
-    if (this.timer === undefined) return;
-    this.options.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.start(ms, () => this.operation(callback));
   }
 
   private closeEvent(info: SteadyCloseInfo, willReconnect: boolean): SteadyCloseEvent {

@@ -269,3 +269,10 @@ describe('events', () => {
     sock.channel('chat').on('overflow', (m) => expectTypeOf(m).toEqualTypeOf<ChatMessage>());
   });
 });
+
+describe('a request without a declared reply', () => {
+  it('resolves to unknown, never to never', () => {
+    const sock = new SteadySocket<{ ping: { request: null } }>('ws://localhost/');
+    expectTypeOf(sock.request('ping', null)).resolves.toBeUnknown();
+  });
+});
