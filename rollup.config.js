@@ -16,6 +16,10 @@ import { dts } from 'rollup-plugin-dts';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const banner = `/*! ${pkg.name} v${pkg.version} | ${pkg.license} */`;
 
+// @rollup/plugin-typescript writes source paths one level too high for outDir 'dist'
+// ('../../src/x.ts'); from dist/ they are '../src/x.ts'.
+const sourcemapPathTransform = (source) => source.replace(/^\.\.\/\.\.\/src\//, '../src/');
+
 // Every runtime dependency (and its subpaths) stays external in the module builds.
 const dependencies = Object.keys(pkg.dependencies ?? {});
 const external = (id) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
@@ -26,7 +30,8 @@ const ts = () =>
   typescript({
     tsconfig: './tsconfig.json',
     include: ['src/**/*.ts'],
-    compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, outDir: 'dist' },
+    // inlineSources: the maps carry the TypeScript itself, so they are useful once published.
+    compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, outDir: 'dist' },
   });
 
 export default [
@@ -35,9 +40,9 @@ export default [
     external,
     plugins: [ts()],
     output: [
-      { file: 'dist/steadysocket.mjs', format: 'es', sourcemap: true, banner },
+      { file: 'dist/steadysocket.mjs', format: 'es', sourcemap: true, sourcemapPathTransform, banner },
       // Named exports only: `const { SteadySocket } = require('steadysocket')`.
-      { file: 'dist/steadysocket.cjs', format: 'cjs', exports: 'named', sourcemap: true, banner },
+      { file: 'dist/steadysocket.cjs', format: 'cjs', exports: 'named', sourcemap: true, sourcemapPathTransform, banner },
     ],
   },
   {
@@ -55,6 +60,7 @@ export default [
       name: 'SteadySocket',
       exports: 'default',
       sourcemap: true,
+      sourcemapPathTransform,
       banner,
       // keep_classnames: `SteadySocket.name`, `ws.constructor.name` and stack traces read
       // as in the module builds; only the public classes keep theirs.

@@ -60,6 +60,8 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
   private chain: Promise<void> | undefined;
   private ended = false;
   private readonly enders = new Set<() => void>();
+  /** Async iterators, fed apart from `on()` listeners so a throwing listener cannot starve them. */
+  private readonly feeds = new Set<(value: Received<S>) => void>();
 
   /** @internal Created by the socket. */
   constructor(
@@ -85,36 +87,36 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
    */
   iterate(options: IterateOptions = {}): AsyncIterableIterator<Received<S>> {
     type T = Received<S>;
-    const size = Math.max(1, options.bufferSize ?? 1000);
+    const wanted = options.bufferSize ?? 1000;
+    const size = Number.isFinite(wanted) && wanted >= 1 ? Math.floor(wanted) : 1000;
     const buffer: T[] = [];
-    let waiting: ((result: IteratorResult<T>) => void) | undefined;
+    // Every next() not yet answered, oldest first: callers may ask several times without awaiting.
+    const waiting: ((result: IteratorResult<T>) => void)[] = [];
     let done = this.ended;
-    const onMessage = (value: T) => {
-      if (waiting) {
-        const wake = waiting;
-        waiting = undefined;
+    const feed = (value: T) => {
+      const wake = waiting.shift();
+      if (wake) {
         wake({ value, done: false });
         return;
       }
       buffer.push(value);
-      if (buffer.length > size) this.emit('overflow', buffer.shift() as T);
+      if (buffer.length > size) this.emitIsolated('overflow', buffer.shift() as T);
     };
     const finish = () => {
       done = true;
-      this.off('message', onMessage);
+      this.feeds.delete(feed);
       this.enders.delete(finish);
-      waiting?.({ value: undefined, done: true });
-      waiting = undefined;
+      for (const wake of waiting.splice(0)) wake({ value: undefined, done: true });
     };
     if (!done) {
-      this.on('message', onMessage);
+      this.feeds.add(feed);
       this.enders.add(finish);
     }
     const iterator: AsyncIterableIterator<T> = {
       next: () => {
         if (buffer.length > 0) return Promise.resolve({ value: buffer.shift() as T, done: false });
         if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (waiting = resolve));
+        return new Promise((resolve) => waiting.push(resolve));
       },
       return: () => {
         buffer.length = 0;
@@ -167,8 +169,17 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
   }
 
   private deliver(value: Received<S>): void {
+    if (this.feeds.size > 0) for (const feed of this.feeds) feed(value);
+    this.emitIsolated('message', value);
+  }
+
+  /**
+   * As the socket's own `on()` listeners: one that throws stops the ones after it for this
+   * event (eventemitter3's loop), is reported, and never unwinds into the socket.
+   */
+  private emitIsolated(event: 'message' | 'overflow', value: Received<S>): void {
     try {
-      (this.emit as (event: 'message', value: unknown) => boolean)('message', value);
+      (this.emit as (event: string, value: unknown) => boolean)(event, value);
     } catch (error) {
       reportListenerError(error);
     }

@@ -12,11 +12,24 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock: `Date.now` and the global timers, looked up at call time. */
+/** The longest delay the global setTimeout takes; longer ones fire at once. */
+const MAX_DELAY = 2_147_483_647;
+
+/**
+ * The real clock: `Date.now` and the global timers, looked up at call time. A delay longer
+ * than setTimeout can take (about 24.8 days) is waited out in several steps.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimeout(callback, ms) {
+    const handle: { id?: ReturnType<typeof setTimeout> } = {};
+    const wait = (left: number) => {
+      handle.id = globalThis.setTimeout(left > MAX_DELAY ? () => wait(left - MAX_DELAY) : callback, Math.min(left, MAX_DELAY));
+    };
+    wait(ms);
+    return handle;
+  },
+  clearTimeout: (handle) => globalThis.clearTimeout((handle as { id?: ReturnType<typeof setTimeout> }).id),
 };
 
 /**

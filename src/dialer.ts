@@ -116,10 +116,16 @@ export class Dialer {
     }
     ws.onerror = (event) => this.ws === ws && events.error(event);
     ws.onclose = (event) =>
-      this.ws === ws && events.close({ code: event.code ?? 1006, reason: event.reason ?? '', wasClean: event.wasClean ?? false });
+      this.ws === ws && events.close(closeInfo(event));
     this.ws = ws;
     events.created(ws);
   }
+}
+
+/** React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then. */
+function closeInfo(event: { code?: number; reason?: string; wasClean?: boolean }): SteadyCloseInfo {
+  const code = event.code ?? 1006;
+  return { code, reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 };
 }
 
 /** The `ws` package's WebSocket is a Node EventEmitter with (data, isBinary) message events. */

@@ -22,7 +22,8 @@ interface UntypedEmitter {
 }
 
 interface Posted {
-  type: EventName;
+  /** An event to emit, or `null` for an internal step to run in turn (see {@link after}). */
+  type: EventName | null;
   event: unknown;
   /** For announcements: delivered only if `epoch` still has this value. */
   epoch: number | undefined;
@@ -41,6 +42,7 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /** Bumped by the subclass on every change that makes earlier announcements stale. */
   protected epoch = 0;
   private readonly domListeners = new Map<EventName, Map<unknown, Wrapper>>();
+  private readonly aborters = new Map<Wrapper, () => void>();
   private readonly handlers = new Map<EventName, Wrapper>();
   private readonly trampolines = new Map<EventName, Wrapper>();
   private readonly posted: Posted[] = [];
@@ -71,7 +73,12 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     };
     byListener.set(listener, wrapper as Wrapper);
     this.untyped.on(type, wrapper as Wrapper);
-    signal?.addEventListener('abort', () => this.removeEventListener(type, listener), { once: true });
+    if (signal) {
+      const onAbort = () => this.removeEventListener(type, listener);
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
+      this.aborters.set(wrapper as Wrapper, () => signal.removeEventListener('abort', onAbort));
+    }
   }
 
   removeEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, _options?: ListenerOptions): void {
@@ -80,6 +87,8 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     if (!byListener || !wrapper) return;
     byListener.delete(listener);
     this.untyped.off(type, wrapper);
+    this.aborters.get(wrapper)?.();
+    this.aborters.delete(wrapper);
   }
 
   /**
@@ -87,13 +96,35 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * Every entry point (public method, native handler, timer) goes through here.
    */
   protected operation<T>(change: () => T): T {
-    this.depth++;
+    this.begin();
     try {
       return change();
     } finally {
-      this.depth--;
-      if (this.depth === 0) this.deliver();
+      this.end();
     }
+  }
+
+  /** The two halves of {@link operation}, for a hot path that cannot afford a closure. */
+  protected begin(): void {
+    this.depth++;
+  }
+
+  protected end(): void {
+    this.depth--;
+    if (this.depth === 0 && this.posted.length > 0) this.deliver();
+  }
+
+  /**
+   * Delivers an event at once, as the first step of an operation the caller opened, when
+   * nothing else is waiting to be delivered (see {@link quiet}). The inbound hot path.
+   */
+  protected deliverNow<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
+    this.dispatch(type, event);
+  }
+
+  /** Whether no operation is running and no event is waiting: `deliverNow` keeps the order then. */
+  protected get quiet(): boolean {
+    return this.depth === 0 && !this.delivering && this.posted.length === 0;
   }
 
   /**
@@ -110,6 +141,21 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     if (this.depth === 0) this.deliver();
   }
 
+
+  /**
+   * Runs `step` after the events posted so far are delivered, and before any that their
+   * listeners post: channel routing runs after raw `message` listeners, yet before the
+   * `close` of a `reconnect()` one of them called.
+   */
+  protected after(step: () => void): void {
+    if (this.depth === 0 && !this.delivering && this.posted.length === 0) {
+      step();
+      return;
+    }
+    this.posted.push({ type: null, event: step, epoch: undefined });
+    if (this.depth === 0) this.deliver();
+  }
+
   private deliver(): void {
     if (this.delivering) return; // the loop below is already running further up the stack
     this.delivering = true;
@@ -117,7 +163,8 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
       // Listeners may post more; the loop picks those up in order.
       for (let i = 0; i < this.posted.length; i++) {
         const { type, event, epoch } = this.posted[i]!;
-        if (epoch === undefined || epoch === this.epoch) this.dispatch(type, event as never);
+        if (type === null) (event as () => void)();
+        else if (epoch === undefined || epoch === this.epoch) this.dispatch(type, event as never);
       }
     } finally {
       this.posted.length = 0;

@@ -13,7 +13,9 @@ export type DropReason =
   /** Sent with `{ connectionOnly: true }`, and the connection it was meant for is gone. */
   | 'disconnected'
   /** The native `send()` threw on it (a type the runtime cannot send). */
-  | 'rejected';
+  | 'rejected'
+  /** A request that was aborted or timed out before it could be written. */
+  | 'cancelled';
 
 /** The queue's bounds (a slice of the resolved options). */
 export interface QueueLimits {
@@ -33,6 +35,18 @@ interface Entry {
   readonly connectionOnly: boolean;
   /** Told the message's outcome, for senders that wait on it (requests). */
   readonly track: ((outcome: Outcome) => void) | undefined;
+  /** Whether the sender still wants it written (a request not yet aborted). */
+  readonly alive: (() => boolean) | undefined;
+}
+
+/** What a sender may attach to a message. */
+export interface Extras {
+  /** Dropped (`'disconnected'`) rather than carried over to another connection. */
+  readonly connectionOnly?: boolean;
+  readonly track?: (outcome: Outcome) => void;
+  readonly alive?: () => boolean;
+  /** Goes ahead of everything waiting (a request sent again after a reconnect keeps its place). */
+  readonly front?: boolean;
 }
 
 /**
@@ -74,7 +88,8 @@ export class OutboundQueue {
    * Adds a message; `false` (with a `drop` reported) when it does not fit.
    * `connectionOnly` messages are dropped by {@link dropConnectionOnly} when the connection ends.
    */
-  push(data: OutboundData, bytes: number, connectionOnly = false, track?: (outcome: Outcome) => void): boolean {
+  push(data: OutboundData, bytes: number, extras: Extras = {}): boolean {
+    const { connectionOnly = false, track, alive, front = false } = extras;
     const { maxMessages, maxBytes, overflow } = this.limits;
     const fits = () => this.length < maxMessages && this.totalBytes + bytes <= maxBytes;
     if (!fits()) {
@@ -86,10 +101,18 @@ export class OutboundQueue {
       }
       while (!fits()) this.discard('overflow');
     }
-    this.items.push({ data, bytes, expires: this.clock.now() + this.limits.maxAge, connectionOnly, track });
+    const entry: Entry = { data, bytes, expires: this.clock.now() + this.limits.maxAge, connectionOnly, track, alive };
+    if (front) this.items.splice(this.head, 0, entry);
+    else this.items.push(entry);
     this.totalBytes += bytes;
     if (this.length === 1) this.armExpiry();
     return true;
+  }
+
+  /** Whether the oldest message's sender gave up on it (it is then discarded as `'cancelled'`). */
+  headCancelled(): boolean {
+    const alive = this.items[this.head]?.alive;
+    return alive !== undefined && !alive();
   }
 
   /** The oldest message, without removing it. */

@@ -3,7 +3,7 @@ import { Timer, type Clock } from './clock';
 import { byteLength, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
-import { OutboundQueue, type DropReason, type Outcome } from './outbound-queue';
+import { OutboundQueue, type DropReason, type Extras } from './outbound-queue';
 
 /**
  * Browsers have no drain event, so while messages wait above the high-water mark the
@@ -84,7 +84,8 @@ export class Outbox {
   }
 
   /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
-  send(data: OutboundData, connectionOnly: boolean, track?: (outcome: Outcome) => void): boolean {
+  send(data: OutboundData, extras: Extras = {}): boolean {
+    const { track } = extras;
     if (this.queue.length === 0) {
       const result = this.write(data, false);
       if (result === WRITTEN) {
@@ -97,7 +98,7 @@ export class Outbox {
         return false;
       }
     }
-    if (!this.queue.push(data, byteLength(data), connectionOnly, track)) return false;
+    if (!this.queue.push(data, byteLength(data), extras)) return false;
     if (this.ws) this.flush();
     return true;
   }
@@ -127,6 +128,10 @@ export class Outbox {
   /** Writes queued messages in order while they may be written; a refused one is dropped. */
   private drain(force: boolean): void {
     for (let next = this.queue.peek(); next !== undefined; next = this.queue.peek()) {
+      if (this.queue.headCancelled()) {
+        this.queue.discard('cancelled');
+        continue;
+      }
       const result = this.write(next, force);
       if (result === WAIT) return;
       if (result === WRITTEN) this.queue.shift();

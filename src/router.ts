@@ -3,8 +3,8 @@ import type { Clock, TimerHandle } from './clock';
 import type { Codec, Envelope } from './codec';
 import { SteadySocketError } from './errors';
 import type { MessageData } from './events';
-import type { Outcome } from './outbound-queue';
-import { validate, type ValidationIssue, type Validator } from './schema';
+import type { Extras, Outcome } from './outbound-queue';
+import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
 
 /** Why an inbound message did not reach a typed listener. */
 export type InvalidReason =
@@ -52,8 +52,8 @@ export interface RequestOptions<Reply = unknown> {
 
 /** What the router needs from its socket. */
 export interface RouterHooks {
-  /** Sends wire text through the queue; `track` learns whether it was written or dropped. */
-  send(text: string, track?: (outcome: Outcome) => void): boolean;
+  /** Sends wire text through the queue; `extras.track` learns whether it was written or dropped. */
+  send(text: string, extras?: Extras): boolean;
   invalid(report: InvalidReport): void;
 }
 
@@ -113,27 +113,37 @@ export class Router {
       this.report('too-large', undefined, data, `longer than maxMessageSize (${this.limits.maxMessageSize})`);
       return;
     }
-    let envelope: Envelope | undefined;
+    // A custom codec may return anything, with getters that throw: read it once, guarded.
+    let name: unknown;
+    let id: unknown;
+    let payload: unknown;
+    let failure: { error: unknown } | undefined;
     try {
-      envelope = this.codec.decode(data);
+      const envelope: Envelope | undefined = this.codec.decode(data);
+      if (envelope === undefined) return;
+      if (typeof envelope !== 'object' || envelope === null) throw new TypeError('the codec returned no envelope');
+      ({ channel: name, id, data: payload } = envelope);
+      // Only a reply can be an error reply; channel messages skip the check.
+      if (name === undefined && 'error' in envelope) failure = { error: envelope.error };
     } catch (error) {
-      this.report('undecodable', undefined, data, error instanceof Error ? error.message : String(error));
+      this.report('undecodable', undefined, data, describe(error));
       return;
     }
-    if (envelope === undefined) return;
-    const { channel: name, id } = envelope;
-    if (name === undefined && typeof id === 'number') this.reply(id, envelope);
-    else if (typeof name !== 'string') this.report('shape', undefined, envelope.data, 'neither a channel message nor a reply');
+    if (name === undefined && typeof id === 'number') this.reply(id, payload, failure);
+    else if (typeof name !== 'string') this.report('shape', undefined, payload, 'neither a channel message nor a reply');
     else {
       const channel = this.channels.get(name);
-      if (channel) channel.accept(envelope.data);
-      else this.report('unknown-channel', name, envelope.data, `no channel "${name}"`);
+      if (channel) channel.accept(payload);
+      else this.report('unknown-channel', name, payload, `no channel "${name}"`);
     }
   }
 
   request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
     const { signal, idempotent = false, validate: validator } = options;
     const timeout = options.timeout ?? this.limits.requestTimeout;
+    if (typeof timeout !== 'number' || !(timeout >= 0)) {
+      return Promise.reject(new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`));
+    }
     if (signal?.aborted) return Promise.reject(aborted(signal));
     const id = this.nextId++;
     let text: string;
@@ -152,7 +162,7 @@ export class Router {
         },
       };
       this.pending.set(id, request);
-      if (Number.isFinite(timeout)) {
+      if (timeout !== Infinity) {
         request.timer = this.clock.setTimeout(
           () => this.settle(id, new SteadySocketError('REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`)),
           timeout,
@@ -165,14 +175,16 @@ export class Router {
 
   /** The connection ended: requests written to it are resent (idempotent) or rejected. */
   connectionLost(): void {
+    const again: Pending[] = [];
     for (const request of [...this.pending.values()]) {
       if (!request.written) continue; // still queued: it goes out on the next connection
-      if (request.idempotent) {
-        request.written = false;
-        this.transmit(request);
-      } else {
-        this.settle(request.id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
-      }
+      if (request.idempotent) again.push(request);
+      else this.settle(request.id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
+    }
+    // Back to the front of the queue, in their original order: they were sent before anything still waiting.
+    for (const request of again.reverse()) {
+      request.written = false;
+      this.transmit(request, true);
     }
   }
 
@@ -189,37 +201,41 @@ export class Router {
     for (const channel of this.channels.values()) channel.reopen();
   }
 
-  private transmit(request: Pending): void {
-    this.hooks.send(request.text, (outcome) => {
-      if (this.pending.get(request.id) !== request) return;
+  private transmit(request: Pending, front = false): void {
+    const mine = () => this.pending.get(request.id) === request;
+    const track = (outcome: Outcome) => {
+      if (!mine()) return;
       if (outcome === 'written') request.written = true;
-      else this.settle(request.id, new SteadySocketError(outcome === 'overflow' ? 'QUEUE_OVERFLOW' : 'CONNECTION_LOST', `The request was dropped (${outcome})`));
-    });
+      else this.settle(request.id, new SteadySocketError(DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`));
+    };
+    // `alive`: a request settled (aborted, timed out) before its turn is not written at all.
+    this.hooks.send(request.text, { track, alive: mine, front });
   }
 
-  private reply(id: number, envelope: Envelope): void {
+  private reply(id: number, payload: unknown, failure: { error: unknown } | undefined): void {
     const request = this.pending.get(id);
     if (!request) {
       // Ids below nextId were ours and settled already (timeout, abort): a late reply is normal.
-      if (!(id >= 1 && id < this.nextId)) this.report('unknown-reply', undefined, envelope.data, `no request ${id}`);
+      if (!(id >= 1 && id < this.nextId)) this.report('unknown-reply', undefined, payload, `no request ${id}`);
       return;
     }
-    if ('error' in envelope) {
-      this.settle(id, new SteadySocketError('REQUEST_FAILED', describeFailure(envelope.error), { cause: envelope.error }));
+    if (failure) {
+      this.settle(id, new SteadySocketError('REQUEST_FAILED', describeFailure(failure.error), { cause: failure.error }));
       return;
     }
     if (!request.validator) {
-      this.settle(id, undefined, envelope.data);
+      this.settle(id, undefined, payload);
       return;
     }
-    const finish = (checked: Awaited<ReturnType<typeof validate>>) => {
+    const finish = (checked: Checked<unknown>) => {
+      if (this.pending.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
       if (checked.ok) this.settle(id, undefined, checked.value);
       else {
-        this.hooks.invalid({ reason: 'validation', channel: undefined, data: envelope.data, issues: checked.issues });
+        this.hooks.invalid({ reason: 'validation', channel: undefined, data: payload, issues: checked.issues });
         this.settle(id, new SteadySocketError('INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues }));
       }
     };
-    const checked = validate(request.validator, envelope.data);
+    const checked = validate(request.validator, payload);
     if (checked instanceof Promise) void checked.then(finish);
     else finish(checked);
   }
@@ -242,8 +258,20 @@ function aborted(signal: AbortSignal): SteadySocketError {
   return new SteadySocketError('REQUEST_ABORTED', 'The request was aborted', { cause: signal.reason });
 }
 
+/** The error code a request rejects with when its message is dropped from the queue. */
+const DROPPED = { overflow: 'QUEUE_OVERFLOW', expired: 'REQUEST_TIMEOUT' } as const;
+
 function describeFailure(error: unknown): string {
   if (typeof error === 'string') return error;
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : 'The server answered with an error';
+  try {
+    const message = (error as { message?: unknown } | null)?.message;
+    if (typeof message === 'string') return message;
+  } catch {
+    // A getter that throws: the generic text will do.
+  }
+  return 'The server answered with an error';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

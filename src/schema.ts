@@ -41,14 +41,18 @@ export function validate<T>(validator: Validator<T>, value: unknown): Checked<T>
       return validator(value) === true ? { ok: true, value: value as T } : { ok: false, issues: [{ message: 'rejected by the type guard' }] };
     }
     const result = validator['~standard'].validate(value);
-    if (result instanceof Promise) return result.then(toChecked, thrown);
-    return toChecked(result);
+    // A thenable, not `instanceof Promise`: a promise from another realm (an iframe, a vm) is one too.
+    if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+      return Promise.resolve(result).then(toChecked, thrown);
+    }
+    return toChecked(result as StandardResult<T>);
   } catch (error) {
     return thrown(error);
   }
 }
 
 function toChecked<T>(result: StandardResult<T>): Checked<T> {
+  if (typeof result !== 'object' || result === null) return { ok: false, issues: [{ message: 'the validator returned no result' }] };
   return result.issues ? { ok: false, issues: result.issues } : { ok: true, value: result.value };
 }
 

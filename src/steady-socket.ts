@@ -14,7 +14,7 @@ import type { DropReason } from './outbound-queue';
 import { canTransition, READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
 import type { Channel, ChannelMap, ChannelSpec, Received, Replied, RequestName, SpecPart } from './channels';
-import type { Outcome } from './outbound-queue';
+import type { Extras } from './outbound-queue';
 import { Router, type RequestOptions } from './router';
 import type { Validator } from './schema';
 
@@ -120,7 +120,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
       },
     });
     this.router = new Router(this.options.codec, this.options, clock, {
-      send: (text, track) => this.operation(() => this.enqueue(text, false, track)),
+      send: (text, extras) => this.operation(() => this.enqueue(text, extras)),
       invalid: (report) =>
         this.post('invalid', {
           type: 'invalid',
@@ -193,7 +193,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
    */
   send(data: OutboundData, options?: SendOptions): boolean {
     const payload = toOutbound(data);
-    return this.operation(() => this.enqueue(payload, options?.connectionOnly === true, undefined));
+    return this.operation(() => this.enqueue(payload, { connectionOnly: options?.connectionOnly === true }));
   }
 
   /**
@@ -311,9 +311,24 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
   private received(data: MessageData): void {
     if (this.heartbeat !== null && this.heartbeat.inbound(data)) return;
     this.counts.received++;
-    // The hot path: no event object for nobody (typed channels may be the only listeners).
-    if (this.listenerCount('message') > 0) this.post('message', { type: 'message', target: this, data });
-    if (this.router.active) this.router.route(data);
+    // No event object for nobody: typed channels may be the only listeners.
+    const event = this.listenerCount('message') > 0 ? { type: 'message' as const, target: this, data } : undefined;
+    const route = this.router.active;
+    // Raw listeners first, then the channels; whatever a listener calls (reconnect(), say)
+    // takes effect after both. When nothing else is pending that order needs no queue.
+    const quiet = this.quiet;
+    this.begin();
+    try {
+      if (quiet) {
+        if (event) this.deliverNow('message', event);
+        if (route) this.router.route(data);
+      } else {
+        if (event) this.post('message', event);
+        if (route) this.after(() => this.router.route(data));
+      }
+    } finally {
+      this.end();
+    }
   }
 
   /**
@@ -401,12 +416,12 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
   // ---- plumbing ----------------------------------------------------------------------
 
   /** The one way out for every message: user sends, channel sends, requests. */
-  private enqueue(data: OutboundData, connectionOnly: boolean, track: ((outcome: Outcome) => void) | undefined): boolean {
+  private enqueue(data: OutboundData, extras: Extras = {}): boolean {
     const refused: DropReason | undefined =
-      this.state === 'closing' || this.state === 'closed' ? 'closed' : connectionOnly && this.state !== 'open' ? 'disconnected' : undefined;
-    if (refused === undefined) return this.outbox.send(data, connectionOnly, track);
+      this.state === 'closing' || this.state === 'closed' ? 'closed' : extras.connectionOnly && this.state !== 'open' ? 'disconnected' : undefined;
+    if (refused === undefined) return this.outbox.send(data, extras);
     this.reportDrop(data, refused);
-    track?.(refused);
+    extras.track?.(refused);
     return false;
   }
 

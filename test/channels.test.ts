@@ -141,14 +141,52 @@ describe('async iteration', () => {
   it('break releases the listener', async () => {
     const { socket, native } = make();
     const chat = socket.channel('chat');
+    const overflowed: unknown[] = [];
+    chat.on('overflow', (m) => overflowed.push(m));
     native().serverOpen();
+    const iterator = chat.iterate({ bufferSize: 1 });
     const loop = (async () => {
-      for await (const m of chat) if (m.text === 'stop') break;
+      for await (const m of { [Symbol.asyncIterator]: () => iterator }) if (m.text === 'stop') break;
     })();
-    expect(chat.listenerCount('message')).toBe(1);
     native().serverMessage('{"channel":"chat","data":{"from":"a","text":"stop"}}');
     await loop;
-    expect(chat.listenerCount('message')).toBe(0);
+    // A released iterator buffers nothing more: no overflow however much arrives.
+    for (let i = 0; i < 5; i++) native().serverMessage('{"channel":"chat","data":{"from":"a","text":"more"}}');
+    expect(overflowed).toEqual([]);
+    expect((await iterator.next()).done).toBe(true);
+  });
+
+  it('several next() calls without awaiting are each answered, in order', async () => {
+    const { socket, native } = make();
+    const chat = socket.channel('chat');
+    native().serverOpen();
+    const iterator = chat.iterate();
+    const [a, b, c] = [iterator.next(), iterator.next(), iterator.next()];
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"1"}}');
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"2"}}');
+    socket.close();
+    native().serverClose(1000);
+    expect(await a).toMatchObject({ value: { text: '1' }, done: false });
+    expect(await b).toMatchObject({ value: { text: '2' }, done: false });
+    expect(await c).toMatchObject({ done: true });
+  });
+
+  it('a throwing listener does not starve the iterators', async () => {
+    const { socket, native } = make();
+    const chat = socket.channel('chat');
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    chat.on('message', () => {
+      throw new Error('listener bug');
+    });
+    native().serverOpen();
+    const next = chat.iterate().next();
+    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"x"}}');
+    expect(await next).toMatchObject({ value: { text: 'x' } });
+    await settle();
+    process.off('uncaughtException', onError);
+    expect(errors).toHaveLength(1);
   });
 
   it('a slow consumer: the buffer is bounded, the oldest goes to an overflow event', async () => {
