@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { TestServer } from '../integration/server';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -112,59 +113,45 @@ export interface Connection {
  * started again on the same port.
  */
 export class EchoServer {
-  port = 0;
   readonly connections: Connection[] = [];
-  private http: HttpServer | undefined;
-  private wss: WebSocketServer | undefined;
+  // The restartable ws server of the integration tests, with this protocol on top.
+  private readonly server = new TestServer((socket, server) => {
+    const connection: Connection = {
+      tag: (server.requests.at(-1)?.url ?? '/').slice(1),
+      openedAt: Date.now(),
+      closedAt: undefined,
+      received: [],
+      socket,
+    };
+    this.connections.push(connection);
+    socket.on('close', () => (connection.closedAt = Date.now()));
+    socket.on('error', () => {});
+    socket.on('message', (raw, isBinary) => {
+      const data = isBinary ? Buffer.from(raw as Buffer) : raw.toString();
+      connection.received.push({ at: Date.now(), data });
+      if (typeof data !== 'string') return socket.send(data, { binary: true });
+      if (data === 'ping') return socket.send('pong');
+      const reply = answer(data);
+      socket.send(reply ?? data);
+    });
+  });
 
   get url(): string {
-    return `ws://127.0.0.1:${this.port}`;
+    return `ws://127.0.0.1:${this.server.port}`;
   }
 
   get running(): boolean {
-    return this.http !== undefined;
+    return this.server.running;
   }
 
   async start(): Promise<this> {
-    const http = createServer((_request, response) => response.writeHead(426).end());
-    const wss = new WebSocketServer({ server: http });
-    wss.on('connection', (socket, request) => {
-      const connection: Connection = {
-        tag: (request.url ?? '/').slice(1),
-        openedAt: Date.now(),
-        closedAt: undefined,
-        received: [],
-        socket,
-      };
-      this.connections.push(connection);
-      socket.on('close', () => (connection.closedAt = Date.now()));
-      socket.on('error', () => {});
-      socket.on('message', (raw, isBinary) => {
-        const data = isBinary ? Buffer.from(raw as Buffer) : raw.toString();
-        connection.received.push({ at: Date.now(), data });
-        if (typeof data !== 'string') return socket.send(data, { binary: true });
-        if (data === 'ping') return socket.send('pong');
-        const reply = answer(data);
-        socket.send(reply ?? data);
-      });
-    });
-    http.listen(this.port, '127.0.0.1');
-    await once(http, 'listening');
-    this.port = (http.address() as AddressInfo).port;
-    this.http = http;
-    this.wss = wss;
+    await this.server.start();
     return this;
   }
 
   /** Stops listening and drops every client without a closing handshake. */
-  async stop(): Promise<void> {
-    const { http, wss } = this;
-    this.http = this.wss = undefined;
-    if (!http || !wss) return;
-    for (const client of wss.clients) client.terminate();
-    wss.close();
-    http.closeAllConnections();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   /** The connections made to `tag`, oldest first. */

@@ -21,6 +21,11 @@ export class TestServer {
     return `ws://127.0.0.1:${this.port}/`;
   }
 
+  /** Whether it is listening now. */
+  get running(): boolean {
+    return this.http !== undefined;
+  }
+
   async start(): Promise<this> {
     const http = createServer();
     const wss = new WebSocketServer({ server: http });
