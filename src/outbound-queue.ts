@@ -79,11 +79,6 @@ export class OutboundQueue {
     return this.totalBytes;
   }
 
-  /** Whether a timer (expiry) is pending; for tests and leak checks. */
-  get hasTimer(): boolean {
-    return this.expiryTimer.pending;
-  }
-
   /**
    * Adds a message; `false` (with a `drop` reported) when it does not fit.
    * `connectionOnly` messages are dropped by {@link dropConnectionOnly} when the connection ends.

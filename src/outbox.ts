@@ -53,11 +53,6 @@ export class Outbox {
     return typeof reported === 'number' ? reported : this.estimate.current();
   }
 
-  /** Whether a drain poll is pending; for leak checks. */
-  get polling(): boolean {
-    return this.drainTimer.pending;
-  }
-
   /** A connection opened: what waits goes first, then sends write through. */
   open(ws: NativeSocket): void {
     this.ws = ws;
