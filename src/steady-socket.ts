@@ -47,6 +47,9 @@ export interface SendOptions {
 }
 
 const noop = () => {};
+// Shared, so the send hot path allocates no options object per message.
+const NO_EXTRAS: Extras = Object.freeze({});
+const CONNECTION_ONLY: Extras = Object.freeze({ connectionOnly: true });
 
 /**
  * A WebSocket that stays connected. A drop-in for the native `WebSocket`: swap the
@@ -193,7 +196,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
    */
   send(data: OutboundData, options?: SendOptions): boolean {
     const payload = toOutbound(data);
-    return this.operation(() => this.enqueue(payload, { connectionOnly: options?.connectionOnly === true }));
+    return this.operation(() => this.enqueue(payload, options?.connectionOnly === true ? CONNECTION_ONLY : NO_EXTRAS));
   }
 
   /**
