@@ -5,11 +5,10 @@
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock';
-import { SteadySocket } from '../src/steady-socket';
 import type { Codec } from '../src/codec';
 import { FakeSocket } from './helpers/fake-socket';
-import { ManualClock } from './helpers/manual-clock';
-import { settle } from './helpers/setup';
+import { fakeSocket, settle } from './helpers/setup';
+import type { SteadySocketOptions } from '../src/options';
 
 afterEach(() => FakeSocket.reset());
 
@@ -18,11 +17,8 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
-function make(options: object = {}) {
-  FakeSocket.reset();
-  const clock = new ManualClock();
-  const socket = new SteadySocket<Api>('ws://test.invalid/', { WebSocket: FakeSocket, clock, jitter: 'none', lifecycleEvents: null, ...options });
-  return { socket, clock, native: () => FakeSocket.last };
+function make(options: SteadySocketOptions = {}) {
+  return fakeSocket<Api>(options, 'ws://test.invalid/');
 }
 const state = <T,>(p: Promise<T>) => Promise.race([p.then(() => 'settled', () => 'settled'), settle().then(() => 'pending')]);
 

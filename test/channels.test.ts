@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { typePayloadCodec } from '../src/codec';
 import type { StandardSchemaV1 } from '../src/schema';
-import { SteadySocket } from '../src/steady-socket';
 import { FakeSocket } from './helpers/fake-socket';
-import { ManualClock } from './helpers/manual-clock';
-import { settle } from './helpers/setup';
+import { fakeSocket, settle } from './helpers/setup';
+import type { SteadySocketOptions } from '../src/options';
 
 afterEach(() => FakeSocket.reset());
 
@@ -14,10 +13,8 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
-function make(options: ConstructorParameters<typeof SteadySocket<Api>>[1] = {}) {
-  FakeSocket.reset();
-  const clock = new ManualClock();
-  const socket = new SteadySocket<Api>('ws://test.invalid/', { WebSocket: FakeSocket, clock, jitter: 'none', lifecycleEvents: null, ...(options as object) });
+function make(options: SteadySocketOptions = {}) {
+  const { socket, clock } = fakeSocket<Api>(options, 'ws://test.invalid/');
   const invalid: { reason: string; channel: string | undefined; data: unknown; issues: readonly { message: string }[] }[] = [];
   socket.on('invalid', (e) => invalid.push({ reason: e.reason, channel: e.channel, data: e.data, issues: e.issues }));
   const native = () => FakeSocket.last;

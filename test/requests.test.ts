@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SteadySocket } from '../src/steady-socket';
 import { FakeSocket } from './helpers/fake-socket';
-import { ManualClock } from './helpers/manual-clock';
-import { settle } from './helpers/setup';
+import { fakeSocket, settle } from './helpers/setup';
+import type { SteadySocketOptions } from '../src/options';
 
 afterEach(() => FakeSocket.reset());
 
@@ -11,10 +10,8 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
-function make(options: object = {}) {
-  FakeSocket.reset();
-  const clock = new ManualClock();
-  const socket = new SteadySocket<Api>('ws://test.invalid/', { WebSocket: FakeSocket, clock, jitter: 'none', lifecycleEvents: null, ...options });
+function make(options: SteadySocketOptions = {}) {
+  const { socket, clock } = fakeSocket<Api>(options, 'ws://test.invalid/');
   const invalid: string[] = [];
   socket.on('invalid', (e) => invalid.push(e.reason));
   const native = () => FakeSocket.last;

@@ -1,19 +1,23 @@
 import { SteadySocket } from '../../src/steady-socket';
 import type { SteadySocketOptions, UrlProvider } from '../../src/options';
 import type { SteadySocketEventMap } from '../../src/events';
+import type { ChannelMap, ChannelSpec } from '../../src/channels';
 import { FakeSocket } from './fake-socket';
 import { ManualClock } from './manual-clock';
 
 export type Recorded = { [K in keyof SteadySocketEventMap]: { type: K; event: SteadySocketEventMap[K] } }[keyof SteadySocketEventMap];
 
 /**
- * A SteadySocket on a FakeSocket and a manual clock, with deterministic backoff
- * (`jitter: 'none'`: 1000, 2000, 4000, 8000, 10000 ms) and every event recorded.
+ * A fresh SteadySocket<Api> on a FakeSocket and a manual clock, deterministic backoff, no
+ * page lifecycle. The base of {@link setup} and of the channel and request tests.
  */
-export function setup(options: SteadySocketOptions = {}, url: UrlProvider = 'ws://test.invalid/feed') {
+export function fakeSocket<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap>(
+  options: SteadySocketOptions = {},
+  url: UrlProvider = 'ws://test.invalid/feed',
+) {
   FakeSocket.reset();
   const clock = new ManualClock();
-  const socket = new SteadySocket(url, {
+  const socket = new SteadySocket<Api>(url, {
     WebSocket: FakeSocket,
     clock,
     random: () => 0.5,
@@ -21,6 +25,15 @@ export function setup(options: SteadySocketOptions = {}, url: UrlProvider = 'ws:
     lifecycleEvents: null,
     ...options,
   });
+  return { socket, clock, native: () => FakeSocket.last };
+}
+
+/**
+ * A SteadySocket on a FakeSocket and a manual clock, with deterministic backoff
+ * (`jitter: 'none'`: 1000, 2000, 4000, 8000, 10000 ms) and every event recorded.
+ */
+export function setup(options: SteadySocketOptions = {}, url: UrlProvider = 'ws://test.invalid/feed') {
+  const { socket, clock } = fakeSocket(options, url);
   const events: Recorded[] = [];
   for (const type of ['open', 'message', 'close', 'error', 'reconnecting', 'state', 'drop'] as const) {
     socket.addEventListener(type, (event: SteadySocketEventMap[typeof type]) => void events.push({ type, event } as Recorded));
