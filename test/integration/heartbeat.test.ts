@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SteadySocket } from '../../src/index';
-import { FaultProxy } from './fault-proxy';
+import { FaultProxy } from '../fault-proxy';
 import { TestServer, until } from './server';
 
 const cleanup: (() => unknown)[] = [];
@@ -55,7 +55,7 @@ describe('heartbeat against a real server', { timeout: 20_000 }, () => {
       for (const m of ['after-1', 'after-2', 'after-3']) socket.send(m);
     });
     const cutAt = Date.now();
-    proxy.set('blackhole');
+    void proxy.set('blackhole', 'current');
     await until(() => lostAt > 0, 5000, 'detection');
     expect(lostAt - cutAt).toBeLessThanOrEqual(INTERVAL + TIMEOUT + MARGIN);
 
