@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
@@ -47,7 +47,7 @@ async function startChat() {
   wss.on('connection', (socket) => {
     socket.on('error', () => {}); // a client that vanishes mid-frame is not our crash
     socket.on('message', (data, isBinary) => {
-      for (const client of wss.clients) client.send(data, { binary: isBinary });
+      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
     });
   });
   chat.http = http; // claimed at once: a second /restart while this one listens does nothing
@@ -85,6 +85,10 @@ const site = createServer(async (request, response) => {
   const pathname = (request.url ?? '/').split('?')[0];
   const json = (body) => response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   try {
+    // Only this page may press the buttons, not any site open in the same browser.
+    if (request.method === 'POST' && request.headers.origin && request.headers.origin !== `http://${request.headers.host}`) {
+      return response.writeHead(403).end();
+    }
     if (request.method === 'POST' && pathname === '/kill') {
       await killChat();
       log(`chat server killed: clients dropped without a closing handshake`);
