@@ -18,9 +18,9 @@ function runDemo(): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['demo/reconnect-demo.mjs', '--quick'],
+      ['demo/resilience-demo.mjs', '--quick'],
       // CI=true: the demo must print plain text (no colours, no cursor tricks) without a TTY.
-      { cwd: root, timeout: 30_000, env: { ...process.env, CI: 'true' } },
+      { cwd: root, timeout: 45_000, env: { ...process.env, CI: 'true' } },
       (error, stdout, stderr) => {
         const failure = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
         resolve({
@@ -40,7 +40,7 @@ function summary(stdout: string, label: string): string | undefined {
 }
 
 describe('npm run demo -- --quick', () => {
-  it('survives at least 3 server restarts and loses nothing silently', async () => {
+  it('survives every injected fault and loses nothing silently', async () => {
     if (!existsSync(join(root, 'dist', 'steadysocket.mjs'))) {
       throw new Error('dist/steadysocket.mjs is missing: run `npm run build` first');
     }
@@ -49,13 +49,27 @@ describe('npm run demo -- --quick', () => {
     expect(run.signal, output).toBeNull();
     expect(run.code, output).toBe(0);
 
+    // One phase per fault, in order, each ending with the client open again.
+    for (const [i, phase] of ['server restart', 'half-open connection', 'slow reader', '1013 Try Again Later', 'bad messages'].entries()) {
+      expect(run.stdout, output).toContain(`${i}/5 ${phase}`);
+    }
+    expect(run.stdout, output).toMatch(/closed 1006 \(connection lost\)/);
+    expect(run.stdout, output).toMatch(/closed 4000 \(heartbeat/);
+    expect(run.stdout, output).toMatch(/closed 1013 /);
+    expect(run.stdout.match(/open again \(reconnect #\d+\)/g)?.length ?? 0, output).toBeGreaterThanOrEqual(3);
+
     expect(Number(summary(run.stdout, 'reconnects')), output).toBeGreaterThanOrEqual(3);
-    expect(run.stdout.match(/back \(reconnect #\d+\)/g)?.length ?? 0, output).toBeGreaterThanOrEqual(3);
     expect(summary(run.stdout, 'unreported loss'), output).toBe('0');
     expect(summary(run.stdout, 'in order'), output).toBe('yes');
     expect(summary(run.stdout, 'duplicates'), output).toBe('0');
     expect(Number(summary(run.stdout, 'delivered')), output).toBeGreaterThan(0);
+    // Backpressure did something: the queue held messages while the reader was slow.
+    expect(Number(summary(run.stdout, 'slow reader peak')), output).toBeGreaterThan(0);
+    // The half-open connection was found by the heartbeat (700 + 1000 ms) with margin to spare.
+    expect(Number(summary(run.stdout, 'half-open detected')), output).toBeLessThan(5);
+    expect(summary(run.stdout, 'bad messages'), output).toBe('4/4');
+    expect(run.stdout, output).toMatch(/connection kept/);
     // Plain text for logs: no escape sequences when stdout is not a terminal.
     expect(run.stdout).not.toContain('\x1b[');
-  }, 40_000);
+  }, 50_000);
 });
