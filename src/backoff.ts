@@ -11,9 +11,13 @@ export type Jitter = 'full' | 'equal' | 'decorrelated' | 'none';
 
 /** The slice of the options the backoff needs. */
 export interface BackoffPolicy {
+  /** Ms: the cap of the first retry. */
   minDelay: number;
+  /** Ms: the cap never grows past this. */
   maxDelay: number;
+  /** How much the cap grows per retry. */
   factor: number;
+  /** How a delay is drawn under the cap. */
   jitter: Jitter;
 }
 

@@ -65,6 +65,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
 
   /** @internal Created by the socket. */
   constructor(
+    /** The channel's name on the wire. */
     readonly name: string,
     private readonly transmit: (channel: string, data: unknown) => boolean,
     private readonly reject: (channel: string, data: unknown, issues: readonly ValidationIssue[]) => void,
@@ -77,6 +78,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
     return this.transmit(this.name, data);
   }
 
+  /** `for await (const m of channel)`: {@link iterate} with its defaults. */
   [Symbol.asyncIterator](): AsyncIterableIterator<Received<S>> {
     return this.iterate();
   }

@@ -8,7 +8,9 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** Wall-clock milliseconds. Deadlines are judged against this, never by counting ticks. */
   now(): number;
+  /** Calls `callback` once, `ms` from now. */
   setTimeout(callback: () => void, ms: number): TimerHandle;
+  /** Cancels a timer that has not fired; a no-op otherwise. */
   clearTimeout(handle: TimerHandle): void;
 }
 

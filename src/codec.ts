@@ -4,6 +4,7 @@ export interface Envelope {
   readonly channel?: unknown;
   /** The request id, on requests and replies. */
   readonly id?: unknown;
+  /** The payload. */
   readonly data?: unknown;
   /** An error reply is one that has an `error` member (even `null`). */
   readonly error?: unknown;

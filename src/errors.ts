@@ -58,6 +58,7 @@ export type SteadySocketErrorCode =
  * });
  */
 export class SteadySocketError extends Error {
+  /** Always `'SteadySocketError'`. */
   override readonly name = 'SteadySocketError';
   /** Stable, machine-readable reason. */
   readonly code: SteadySocketErrorCode;

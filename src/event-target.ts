@@ -7,10 +7,22 @@ type Handler<K extends EventName> = ((event: SteadySocketEventMap[K]) => void) |
 /** A DOM-style listener: a function, or an object with `handleEvent`. */
 export type SteadyListener<K extends EventName> =
   | ((event: SteadySocketEventMap[K]) => void)
-  | { handleEvent(event: SteadySocketEventMap[K]): void };
+  | {
+      /** Called with the event, `this` being the object. */
+      handleEvent(event: SteadySocketEventMap[K]): void;
+    };
 
 /** Options of `addEventListener`, as in the DOM (capture has no meaning here). */
-export type ListenerOptions = boolean | { once?: boolean; signal?: AbortSignal; capture?: boolean };
+export type ListenerOptions =
+  | boolean
+  | {
+      /** Remove the listener after its first call. */
+      once?: boolean;
+      /** Remove the listener when this signal aborts. */
+      signal?: AbortSignal;
+      /** Accepted for DOM compatibility; there is no capture phase. */
+      capture?: boolean;
+    };
 
 type Wrapper = (event: never) => void;
 
@@ -49,15 +61,24 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   private depth = 0;
   private delivering = false;
 
+  /** Called on every `open`, as the native handler. */
   get onopen(): Handler<'open'> { return this.getHandler('open'); }
+  /** Replaces the handler; `null` removes it. */
   set onopen(handler: Handler<'open'>) { this.setHandler('open', handler); }
+  /** Called on every `message`, as the native handler. */
   get onmessage(): Handler<'message'> { return this.getHandler('message'); }
+  /** Replaces the handler; `null` removes it. */
   set onmessage(handler: Handler<'message'>) { this.setHandler('message', handler); }
+  /** Called on every `close` (check `willReconnect`), as the native handler. */
   get onclose(): Handler<'close'> { return this.getHandler('close'); }
+  /** Replaces the handler; `null` removes it. */
   set onclose(handler: Handler<'close'>) { this.setHandler('close', handler); }
+  /** Called on every `error`, as the native handler. */
   get onerror(): Handler<'error'> { return this.getHandler('error'); }
+  /** Replaces the handler; `null` removes it. */
   set onerror(handler: Handler<'error'>) { this.setHandler('error', handler); }
 
+  /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void {
     if (listener == null) return;
     let byListener = this.domListeners.get(type);
@@ -81,6 +102,7 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     }
   }
 
+  /** As the DOM's. */
   removeEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, _options?: ListenerOptions): void {
     const byListener = this.domListeners.get(type);
     const wrapper = byListener?.get(listener);

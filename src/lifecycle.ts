@@ -1,9 +1,14 @@
 /** Something that emits page lifecycle events: `window` in a browser. */
 export interface LifecycleTarget {
+  /** Listens for `online` and `pageshow`. */
   addEventListener(type: string, listener: () => void): void;
+  /** Stops listening (at `close()`). */
   removeEventListener(type: string, listener: () => void): void;
   /** Where `visibilitychange` and `resume` are heard (`window.document`), if anywhere. */
-  readonly document?: (Partial<LifecycleTarget> & { readonly visibilityState?: string }) | null;
+  readonly document?: (Partial<LifecycleTarget> & {
+    /** `'visible'` when the page is shown. */
+    readonly visibilityState?: string;
+  }) | null;
 }
 
 /** What the page or app can tell us about connectivity. */

@@ -2,8 +2,11 @@ import type { ProtocolsProvider, UrlProvider } from './options';
 
 /** The part of a WebSocket instance steadysocket relies on (browser, React Native and `ws` all fit). */
 export interface WebSocketLike {
+  /** The native 0–3 ready state. */
   readonly readyState: number;
+  /** The native send; typed `never` so any runtime's signature fits. */
   send(data: never): void;
+  /** The native close. */
   close(code?: number, reason?: string): void;
 }
 

@@ -175,28 +175,28 @@ export interface ResolvedOptions {
 
 /** The defaults, in one place; the README explains each against other clients. */
 export const DEFAULTS = Object.freeze({
-  minDelay: 1_000,
-  maxDelay: 10_000,
-  factor: 2,
-  jitter: 'full',
-  maxRetries: Infinity,
-  connectTimeout: 10_000,
-  minUptime: 5_000,
-  closeTimeout: 5_000,
-  maxMessageSize: 1_048_576,
-  requestTimeout: 10_000,
-  queue: Object.freeze({
-    maxMessages: 1_000,
-    maxBytes: 1_048_576,
-    overflow: 'reject',
-    maxAge: Infinity,
-    highWaterMark: 1_048_576,
+  /** Ms. */ minDelay: 1_000,
+  /** Ms. */ maxDelay: 10_000,
+  /** Growth of the cap per retry. */ factor: 2,
+  /** Jitter kind. */ jitter: 'full',
+  /** Retries per outage. */ maxRetries: Infinity,
+  /** Ms. */ connectTimeout: 10_000,
+  /** Ms. */ minUptime: 5_000,
+  /** Ms. */ closeTimeout: 5_000,
+  /** Characters. */ maxMessageSize: 1_048_576,
+  /** Ms. */ requestTimeout: 10_000,
+  /** The outbound queue. */ queue: Object.freeze({
+    /** Messages. */ maxMessages: 1_000,
+    /** Bytes. */ maxBytes: 1_048_576,
+    /** What a full queue does. */ overflow: 'reject',
+    /** Ms. */ maxAge: Infinity,
+    /** Bytes of native `bufferedAmount`. */ highWaterMark: 1_048_576,
   }),
-  heartbeat: Object.freeze({
-    interval: 25_000,
-    timeout: 10_000,
-    message: 'ping',
-    isPong: (data: unknown) => data === 'pong',
+  /** What `heartbeat: true` means. */ heartbeat: Object.freeze({
+    /** Ms. */ interval: 25_000,
+    /** Ms. */ timeout: 10_000,
+    /** The ping. */ message: 'ping',
+    /** Recognises the pong. */ isPong: (data: unknown) => data === 'pong',
   }),
 } as const);
 

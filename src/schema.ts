@@ -3,23 +3,46 @@
  * valibot, arktype and others validate channels without steadysocket depending on any of them.
  */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema interface, under its reserved key. */
   readonly '~standard': {
+    /** The spec version: 1. */
     readonly version: 1;
+    /** The library that made the schema (`'zod'`, `'valibot'`, …). */
     readonly vendor: string;
+    /** Checks a value; may be async. */
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+    /** Type-level only: the input and output types. */
+    readonly types?: {
+      /** What the schema accepts. */
+      readonly input: Input;
+      /** What it produces. */
+      readonly output: Output;
+    } | undefined;
   };
 }
 
 /** A Standard Schema result: the (possibly transformed) value, or the issues. */
 export type StandardResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: readonly ValidationIssue[] };
+  | {
+      /** The validated (possibly transformed) value. */
+      readonly value: Output;
+      /** Absent on success. */
+      readonly issues?: undefined;
+    }
+  | {
+      /** What failed. */
+      readonly issues: readonly ValidationIssue[];
+    };
 
 /** One problem found by a validator. */
 export interface ValidationIssue {
+  /** What is wrong, for humans. */
   readonly message: string;
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  /** Where in the value, if the validator says. */
+  readonly path?: ReadonlyArray<PropertyKey | {
+    /** One step of the path. */
+    readonly key: PropertyKey;
+  }> | undefined;
 }
 
 /**

@@ -65,14 +65,14 @@ const CONNECTION_ONLY: Extras = Object.freeze({ connectionOnly: true });
  * ws.send('hello'); // queued until open
  */
 export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends SocketEventTarget {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  readonly CONNECTING = 0;
-  readonly OPEN = 1;
-  readonly CLOSING = 2;
-  readonly CLOSED = 3;
+  /** `readyState` while connecting or waiting to reconnect. */ static readonly CONNECTING = 0;
+  /** `readyState` while open. */ static readonly OPEN = 1;
+  /** `readyState` after `close()`, before the close completes. */ static readonly CLOSING = 2;
+  /** `readyState` when final. */ static readonly CLOSED = 3;
+  /** `readyState` while connecting or waiting to reconnect. */ readonly CONNECTING = 0;
+  /** `readyState` while open. */ readonly OPEN = 1;
+  /** `readyState` after `close()`, before the close completes. */ readonly CLOSING = 2;
+  /** `readyState` when final. */ readonly CLOSED = 3;
 
   private readonly options: ResolvedOptions;
   private readonly dialer: Dialer;
@@ -153,10 +153,12 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
     return this.dialer.url;
   }
 
+  /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
     return this.dialer.ws?.protocol ?? '';
   }
 
+  /** The extensions the server chose on the current connection, or `''`. */
   get extensions(): string {
     return this.dialer.ws?.extensions ?? '';
   }
@@ -166,6 +168,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
     return this.binaryTypeSet ?? ((this.dialer.ws?.binaryType as BinaryType | undefined) ?? 'blob');
   }
 
+  /** Sets it on the current native socket and on every one after. */
   set binaryType(value: BinaryType) {
     this.binaryTypeSet = value;
     if (this.dialer.ws) this.dialer.ws.binaryType = value;
@@ -177,6 +180,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
     return (ws ? this.outbox.bufferedOf(ws) : 0) + this.outbox.queue.bytes;
   }
 
+  /** Counters since construction: a fresh snapshot on every read. */
   get stats(): SteadySocketStats {
     return {
       reconnects: Math.max(0, this.counts.opens - 1),
