@@ -51,7 +51,7 @@ type ResolverContext = {
 };
 
 /**
- * Bundles fixtures/rn-entry.js for iOS as a release build (dev off, minified), with the
+ * Bundles `entry` (a file in fixtures/) for iOS as a release build (dev off, minified), with the
  * settings an app's metro.config.js has for package exports, and no React Native installed:
  * - resolver: package exports on, the 'react-native' condition (Metro adds 'import' or
  *   'require' per import itself), main fields as @react-native/metro-config sets them, and
@@ -64,7 +64,7 @@ type ResolverContext = {
  *   import/export plugin does (`experimentalImportSupport`), or the bundle keeps `import`
  *   statements and does not parse.
  */
-async function bundle(): Promise<Bundle> {
+async function bundle(entry = 'rn-entry.js'): Promise<Bundle> {
   const resolutions: Resolutions[] = [];
   const fileMapCache = mkdtempSync(join(tmpdir(), 'steadysocket-metro-'));
   try {
@@ -88,6 +88,8 @@ async function bundle(): Promise<Bundle> {
               const resolution = context.resolveRequest({ ...context, ...overrides }, moduleName, platform);
               return resolution.filePath ?? resolution.type;
             };
+            // React Native itself is not installed: the examples get a stand-in for its AppState.
+            if (moduleName === 'react-native') return { type: 'sourceFile', filePath: fixture('react-native-stub.js') };
             if (moduleName === 'steadysocket') {
               resolutions.push({
                 conditionNames: [...context.unstable_conditionNames],
@@ -112,7 +114,7 @@ async function bundle(): Promise<Bundle> {
     // Set after loading: the loader's validation does not know this (valid) key.
     const config = mergeConfig(loaded, { fileMapCacheDirectory: fileMapCache } as never);
     const result = (await runBuild(config, {
-      entry: fixture('rn-entry.js'),
+      entry: fixture(entry),
       platform: 'ios',
       dev: false,
       minify: true,
@@ -392,6 +394,79 @@ describe.each([
     expect(app.state()).toMatchObject({ readyState: 3, connectionState: 'closed' });
     expect(app.send('late')).toBe(false);
     expect(of('drop').at(-1)).toEqual({ data: 'late', reason: 'closed' });
+    expect(consoleCalls).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// examples/react-native.js: the README's React Native way in, with AppState
+// ---------------------------------------------------------------------------------------
+
+describe('examples/react-native.js (Metro bundle, React Native globals, AppState)', () => {
+  let server: TestServer;
+  let native: ReturnType<typeof nativeWebSocketModule>;
+  let app: {
+    setAppState(state: string): void;
+    state(): { readyState: number; connectionState: string };
+    close(): void;
+  };
+  const reports: (Report & { at: number })[] = [];
+  const consoleCalls: string[] = [];
+  const of = (type: string) => reports.filter((r) => r.type === type);
+
+  beforeAll(async () => {
+    const built = await bundle('rn-example-entry.js');
+    expect(built.modules).toContain(join(root, 'examples', 'react-native.js'));
+    expect(built.modules).toContain(fixture('react-native-stub.js'));
+    // A server that answers the heartbeat's 'ping' with 'pong', as the example expects.
+    server = await new TestServer((socket) => socket.on('message', (data) => String(data) === 'ping' && socket.send('pong'))).start();
+    native = nativeWebSocketModule();
+    const host = {
+      report: (type: string, detail: Record<string, unknown>) => void reports.push({ type, detail, at: Date.now() }),
+      ready: (controls: typeof app) => void (app = controls),
+    };
+    const context = reactNativeRealm(host, native, consoleCalls, true);
+    context.FEED_URL = server.url; // where the example's module looks for its server
+    vm.runInContext(built.code, context, { filename: 'rn-example.bundle.js' });
+  }, 90_000);
+
+  afterAll(async () => {
+    app?.close();
+    for (const ws of native?.sockets.values() ?? []) ws.terminate();
+    await server?.stop();
+  });
+
+  it('connects with its headers', async () => {
+    await until(() => of('open').length === 1, 5000, 'open');
+    expect(server.requests[0]!.headers['x-app-version']).toBe('1.4.2');
+    expect(app.state()).toEqual({ readyState: 1, connectionState: 'open' });
+  });
+
+  it('back in the foreground with the connection open, it checks the connection at once', async () => {
+    app.setAppState('background');
+    expect(server.received).toEqual([]); // nothing yet: the heartbeat's own interval is 25 s
+    const foreground = Date.now();
+    app.setAppState('active');
+    await until(() => of('heartbeat').length === 1, 5000, 'the pong');
+    expect(server.received).toEqual(['ping']);
+    expect(of('heartbeat')[0]!.at - foreground).toBeLessThan(2000);
+    expect(of('heartbeat')[0]!.detail.rtt).toEqual(expect.any(Number));
+  });
+
+  it('back in the foreground while waiting out a long retry delay, it reconnects at once', async () => {
+    // 1013 Try Again Later: the client waits a random 5–30 s before it retries.
+    for (const client of server.clients) client.close(1013, 'try again later');
+    await until(() => of('reconnecting').length === 1, 5000, 'the retry to be scheduled');
+    expect(of('close').at(-1)!.detail).toEqual({ code: 1013, willReconnect: true });
+    const scheduled = of('reconnecting')[0]!;
+    expect(scheduled.detail.delay).toBeGreaterThanOrEqual(5000);
+    expect(app.state()).toEqual({ readyState: 0, connectionState: 'reconnecting' });
+
+    app.setAppState('background');
+    app.setAppState('active');
+    await until(() => of('open').length === 2, 3000, 'the reconnect');
+    expect(of('open')[1]!.at).toBeLessThan(scheduled.at + 5000);
+    expect(server.requests.at(-1)!.headers['x-app-version']).toBe('1.4.2');
     expect(consoleCalls).toEqual([]);
   });
 });
