@@ -59,6 +59,12 @@ export class OutboundQueue {
   private items: Entry[] = [];
   private head = 0;
   private totalBytes = 0;
+  /**
+   * Entries put at the front since the queue was last empty. Deadlines grow from front to
+   * back except for these (a request resent after a reconnect is younger than what waits
+   * behind it); while there are any, expiry looks at every entry, not just the front.
+   */
+  private fronted = 0;
   private readonly expiryTimer: Timer;
 
   constructor(
@@ -97,8 +103,10 @@ export class OutboundQueue {
       while (!fits()) this.discard('overflow');
     }
     const entry: Entry = { data, bytes, expires: this.clock.now() + this.limits.maxAge, connectionOnly, track, alive };
-    if (front) this.items.splice(this.head, 0, entry);
-    else this.items.push(entry);
+    if (front) {
+      this.items.splice(this.head, 0, entry);
+      this.fronted++;
+    } else this.items.push(entry);
     this.totalBytes += bytes;
     if (this.length === 1) this.armExpiry();
     return true;
@@ -139,26 +147,35 @@ export class OutboundQueue {
 
   /** Drops the messages marked `connectionOnly` (reason `'disconnected'`), keeping the others in order. */
   dropConnectionOnly(): void {
-    if (!this.items.some((entry, i) => i >= this.head && entry.connectionOnly)) return;
-    const kept: Entry[] = [];
-    const dropped: Entry[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const entry = this.items[i]!;
-      (entry.connectionOnly ? dropped : kept).push(entry);
-    }
-    this.items = kept;
-    this.head = 0;
-    for (const entry of dropped) this.totalBytes -= entry.bytes;
-    if (kept.length === 0) this.expiryTimer.stop();
-    for (const entry of dropped) this.report(entry, 'disconnected');
+    this.removeWhere((entry) => entry.connectionOnly, 'disconnected');
   }
 
   /** Drops the messages whose `maxAge` has passed. Runs by itself on a timer, too. */
   expire(): void {
     const now = this.clock.now();
     while (this.head < this.items.length && this.items[this.head]!.expires <= now) this.report(this.take()!, 'expired');
+    if (this.fronted > 0) this.removeWhere((entry) => entry.expires <= now, 'expired');
     this.expiryTimer.stop();
     this.armExpiry();
+  }
+
+  /** Drops the entries `drop` picks, wherever they are, keeping the others in order. */
+  private removeWhere(drop: (entry: Entry) => boolean, reason: DropReason): void {
+    if (!this.items.some((entry, i) => i >= this.head && drop(entry))) return;
+    const kept: Entry[] = [];
+    const dropped: Entry[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      const entry = this.items[i]!;
+      (drop(entry) ? dropped : kept).push(entry);
+    }
+    this.items = kept;
+    this.head = 0;
+    for (const entry of dropped) this.totalBytes -= entry.bytes;
+    if (kept.length === 0) {
+      this.fronted = 0;
+      this.expiryTimer.stop();
+    }
+    for (const entry of dropped) this.report(entry, reason);
   }
 
   private report(entry: Entry, reason: DropReason): void {
@@ -175,6 +192,7 @@ export class OutboundQueue {
     if (this.head === this.items.length) {
       this.items = [];
       this.head = 0;
+      this.fronted = 0;
     } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
@@ -182,10 +200,13 @@ export class OutboundQueue {
     return entry;
   }
 
-  // The timer is set for the head's deadline and not moved on every shift: when it fires
-  // early for a newer head, `expire` drops nothing and re-arms. That keeps shift() cheap.
+  // The timer is set for the earliest deadline (the head's, unless entries were put at the
+  // front) and not moved on every shift: when it fires early for a newer head, `expire`
+  // drops nothing and re-arms. That keeps shift() cheap.
   private armExpiry(): void {
     if (this.expiryTimer.pending || this.length === 0) return;
-    this.expiryTimer.start(Math.max(0, this.items[this.head]!.expires - this.clock.now()), () => this.expire());
+    let next = this.items[this.head]!.expires;
+    if (this.fronted > 0) for (let i = this.head + 1; i < this.items.length; i++) next = Math.min(next, this.items[i]!.expires);
+    this.expiryTimer.start(Math.max(0, next - this.clock.now()), () => this.expire());
   }
 }
