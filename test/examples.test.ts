@@ -128,7 +128,7 @@ describe('examples/echo.mjs (the tutorial snippet of seed 002)', () => {
     ]);
     expect(server.received).toEqual(['Hello WebSocket!', 'Hello World!']);
     expect(echo.stderr()).toBe('');
-  });
+  }, 20_000);
 });
 
 describe('examples/binary.mjs (the tutorial snippet of seed 000, §61.3)', () => {
@@ -142,7 +142,7 @@ describe('examples/binary.mjs (the tutorial snippet of seed 000, §61.3)', () =>
     expected.writeUInt8(127, 4);
     expect(server.received).toEqual([expected]);
     expect(binary.stderr()).toBe('');
-  });
+  }, 20_000);
 });
 
 // ---- Node ----------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ describe('examples/node-headers.mjs', () => {
       ['/live', 'Bearer secret-1', 'my-service/1.0'],
     ]);
     expect(example.stderr()).toBe('');
-  });
+  }, 20_000);
 });
 
 /**
@@ -256,7 +256,7 @@ describe('examples/auth-token.mjs', () => {
       'closed 1005  (final)',
     ]);
     expect(example.stderr()).toBe('');
-  });
+  }, 20_000);
 });
 
 // ---- queue and channels --------------------------------------------------------------------
@@ -287,7 +287,7 @@ describe('examples/overflow-policy.mjs', () => {
       '/positions': ['position 3', 'position 4', 'position 5'],
     });
     expect(example.stderr()).toBe('');
-  });
+  }, 20_000);
 });
 
 describe('examples/typed-channels.ts', () => {

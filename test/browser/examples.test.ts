@@ -179,7 +179,7 @@ describe('examples/npm.mjs (the npm way in, under an import map standing in for 
     expect(site.messages('/echo')).toEqual(['sent while connecting: queued, flushed in order on open, before onopen runs', 'hello']);
     expect(pageErrors).toEqual([]);
     expect(escaped).toEqual([]);
-  });
+  }, 20_000);
 });
 
 describe('examples/script-tag.html (the script-tag way in, from the pinned CDN URL)', () => {
@@ -208,7 +208,7 @@ describe('examples/script-tag.html (the script-tag way in, from the pinned CDN U
     expect(site.messages('/echo')).toEqual(['hello from a script tag', 'hello from a script tag']);
     expect(pageErrors).toEqual([]);
     expect(escaped).toEqual([]);
-  });
+  }, 20_000);
 });
 
 describe('examples/chat.html (the tutorials\' chat, only the constructor changed)', () => {

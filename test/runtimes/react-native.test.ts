@@ -440,7 +440,7 @@ describe('examples/react-native.js (Metro bundle, React Native globals, AppState
     await until(() => of('open').length === 1, 5000, 'open');
     expect(server.requests[0]!.headers['x-app-version']).toBe('1.4.2');
     expect(app.state()).toEqual({ readyState: 1, connectionState: 'open' });
-  });
+  }, 15_000);
 
   it('back in the foreground with the connection open, it checks the connection at once', async () => {
     app.setAppState('background');
@@ -451,7 +451,7 @@ describe('examples/react-native.js (Metro bundle, React Native globals, AppState
     expect(server.received).toEqual(['ping']);
     expect(of('heartbeat')[0]!.at - foreground).toBeLessThan(2000);
     expect(of('heartbeat')[0]!.detail.rtt).toEqual(expect.any(Number));
-  });
+  }, 15_000);
 
   it('back in the foreground while waiting out a long retry delay, it reconnects at once', async () => {
     // 1013 Try Again Later: the client waits a random 5–30 s before it retries.
@@ -468,5 +468,5 @@ describe('examples/react-native.js (Metro bundle, React Native globals, AppState
     expect(of('open')[1]!.at).toBeLessThan(scheduled.at + 5000);
     expect(server.requests.at(-1)!.headers['x-app-version']).toBe('1.4.2');
     expect(consoleCalls).toEqual([]);
-  });
+  }, 15_000);
 });
