@@ -17,16 +17,16 @@ import { FakeSocket } from './helpers/fake-socket';
 import { commands, config } from './property/socket-commands';
 import { Harness } from './property/socket-harness';
 import { SocketModel } from './property/socket-model';
+import { report, seed } from './property/seed';
 
 afterEach(() => FakeSocket.reset());
 
 const RUNS = Number(process.env.FC_RUNS ?? 10_000);
 const MAX_STEPS = 100;
-const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
 
 describe('model-based: random sequences of calls and network events', () => {
   it(`${RUNS} generated sequences of up to ${MAX_STEPS} steps keep every invariant`, { timeout: 300_000 }, async () => {
-    console.log(`[reliability] model: fast-check seed ${seed} (replay: FC_SEED=${seed} npx vitest run test/steady-socket.model.test.ts)`);
+    report(`model: fast-check seed ${seed} (replay: FC_SEED=${seed} npx vitest run test/steady-socket.model.test.ts)`);
     const totals = { sequences: 0, steps: 0, messages: 0, written: 0, dropped: 0, requests: 0 };
     const started = Date.now();
     await fc.assert(
@@ -45,8 +45,8 @@ describe('model-based: random sequences of calls and network events', () => {
       }),
       { seed, numRuns: RUNS },
     );
-    console.log(
-      `[reliability] model: ${totals.sequences} sequences, ${totals.steps} steps, ${totals.messages} messages ` +
+    report(
+      `model: ${totals.sequences} sequences, ${totals.steps} steps, ${totals.messages} messages ` +
         `(${totals.written} written, ${totals.dropped} dropped with a drop event, 0 unreported), ${totals.requests} requests all settled, ` +
         `seed ${seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
