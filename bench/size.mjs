@@ -3,7 +3,9 @@
 // browser field), minified by terser (compress + mangle), gzipped at level 9. Then the
 // breakdown of SteadySocket's own bundle by module (each module minified and gzipped alone,
 // so the parts add up to more than the whole: gzip shares strings across modules).
-// `--budget N` exits 1 above N bytes.
+// `--budget N` exits 1 above N bytes. `--json` prints one JSON line instead of the tables
+// (bench/run.mjs reads it).
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
@@ -13,6 +15,8 @@ import { minify } from 'terser';
 
 const budgetAt = process.argv.indexOf('--budget');
 const budget = budgetAt > 0 ? Number(process.argv[budgetAt + 1]) : undefined;
+const json = process.argv.includes('--json');
+const print = json ? () => {} : console.log;
 const ts = () =>
   typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { declaration: false, sourceMap: false } });
 
@@ -30,32 +34,39 @@ async function cost(code) {
   return { min: min.length, gzip: gzipSync(min, { level: 9 }).length };
 }
 
+// Each entry is the file a browser bundler picks from the package's `exports` (for
+// socket.io-client that is build/esm: the `node` condition would pick its debug build).
 const packages = [
   ['steadysocket', 'src/index.ts'],
   ['partysocket', 'node_modules/partysocket/dist/index.js'],
   ['reconnecting-websocket', 'node_modules/reconnecting-websocket/dist/reconnecting-websocket-mjs.js'],
+  ['socket.io-client', 'node_modules/socket.io-client/build/esm/index.js'],
 ];
-console.log('package                    min bytes  min+gzip');
-let ours = 0;
+const versionOf = (name) => JSON.parse(readFileSync(name === 'steadysocket' ? 'package.json' : `node_modules/${name}/package.json`, 'utf8')).version;
+print('package                    min bytes  min+gzip');
+const sizes = [];
 for (const [name, input] of packages) {
   const [chunk] = await bundle(input);
   const { min, gzip } = await cost(chunk.code);
-  if (name === 'steadysocket') ours = gzip;
-  console.log(`${name.padEnd(26)}${String(min).padStart(10)}${String(gzip).padStart(10)}`);
+  sizes.push({ name, version: versionOf(name), entry: input, min, gzip });
+  print(`${name.padEnd(26)}${String(min).padStart(10)}${String(gzip).padStart(10)}`);
 }
+const ours = sizes[0].gzip;
 
-console.log('\nsteadysocket by module (each alone)');
+print('\nsteadysocket by module (each alone)');
 const rows = [];
 for (const chunk of await bundle('src/index.ts', { preserveModules: true })) {
   const { min, gzip } = await cost(chunk.code);
   rows.push([chunk.fileName.replace(/^.*node_modules\//, '').replace(/\.js$/, ''), min, gzip]);
 }
-for (const [file, min, gzip] of rows.sort((a, b) => b[2] - a[2]).filter(([, , gzip]) => gzip > 150)) {
-  console.log(`  ${file.padEnd(32)}${String(min).padStart(8)}${String(gzip).padStart(8)}`);
+rows.sort((a, b) => b[2] - a[2]);
+for (const [file, min, gzip] of rows.filter(([, , gzip]) => gzip > 150)) {
+  print(`  ${file.padEnd(32)}${String(min).padStart(8)}${String(gzip).padStart(8)}`);
 }
 
 if (budget !== undefined) {
   const verdict = ours <= budget ? 'within' : 'OVER';
-  console.log(`\nsteadysocket: ${ours} B min+gzip, ${verdict} the budget of ${budget} B`);
+  print(`\nsteadysocket: ${ours} B min+gzip, ${verdict} the budget of ${budget} B`);
   if (ours > budget) process.exitCode = 1;
 }
+if (json) console.log(JSON.stringify({ packages: sizes, modules: rows.map(([file, min, gzip]) => ({ file, min, gzip })) }));
