@@ -14,9 +14,8 @@
 //   'steadysocket-channels' typed channel listeners (`sock.channel('chat').on('message')`).
 //   `accepted` is the number of channel messages counted.
 import WebSocket from 'ws';
-import ReconnectingWebSocket from 'reconnecting-websocket';
-import { WebSocket as PartySocket } from 'partysocket';
 import { SteadySocket } from 'steadysocket';
+import { connect } from './contenders.mjs';
 
 const [contender, bytesArg, countArg, port, mode] = process.argv.slice(2);
 const bytes = Number(bytesArg);
@@ -119,17 +118,9 @@ function receive() {
 }
 
 function send() {
-  const make = {
-    ws: () => new WebSocket(url),
-    'reconnecting-websocket': () => new ReconnectingWebSocket(url, [], { WebSocket }),
-    partysocket: () => new PartySocket(url, [], { WebSocket }),
-    steadysocket: () => new SteadySocket(url, { WebSocket }),
-  }[contender];
-  if (!make) throw new Error(`unknown contender ${contender}`);
-
   const message = 'x'.repeat(bytes);
   const LIMIT = 1 << 20;
-  const socket = make();
+  const socket = connect(contender, url);
 
   socket.addEventListener('open', () => {
     global.gc?.();

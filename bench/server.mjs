@@ -5,6 +5,8 @@
 // (?expect=N), or on the message "last" is reached it answers "done".
 // Receive scenario (?receive=M): streams M channel envelopes, round-robin over chat,
 // presence and ticker, then the end marker {"channel":"done","data":null}.
+// Reconnect cycles (?cycle): drops the connection (no closing handshake, as a crashed peer
+// or a lost network does) as soon as the message "n" arrives.
 import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1 << 24 });
@@ -12,6 +14,10 @@ wss.on('connection', (ws, request) => {
   const params = new URL(request.url, 'http://x').searchParams;
   if (params.has('receive')) {
     stream(request.socket, Number(params.get('receive')));
+    return;
+  }
+  if (params.has('cycle')) {
+    ws.on('message', (data) => data.length === 1 && data[0] === 0x6e && ws.terminate());
     return;
   }
   const expected = Number(params.get('expect'));
