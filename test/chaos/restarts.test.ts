@@ -1,0 +1,131 @@
+/**
+ * Chaos: the server or the network goes away under a steady stream of numbered messages —
+ * server crashes, connection resets, a refusing network, an outage longer than the queue.
+ * Each scenario ends with the ledger's audit of what the server received per connection.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { SteadySocket, type SteadySocketOptions } from '../../src/index';
+import { FaultProxy } from '../fault-proxy';
+import { ChaosServer, Ledger, Tally, quiet, trackingWebSocket, until } from './harness';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+const tally = new Tally('restarts');
+afterAll(() => tally.print());
+
+async function rig(options: SteadySocketOptions = {}) {
+  const server = await new ChaosServer().start();
+  cleanup.push(() => server.stop());
+  const proxy = await new FaultProxy(server.port).start();
+  cleanup.push(() => proxy.stop());
+  const client = trackingWebSocket();
+  const socket = new SteadySocket(proxy.url, {
+    WebSocket: client.WebSocket,
+    minDelay: 10,
+    maxDelay: 100,
+    queue: { maxMessages: 100_000, maxBytes: 100_000_000 },
+    ...options,
+  });
+  cleanup.push(() => socket.close());
+  const ledger = new Ledger(socket, client, server);
+  const errors: string[] = [];
+  socket.on('error', (e) => errors.push(e.error.code));
+  const closes: string[] = [];
+  socket.on('close', (e) => closes.push(`${e.code}:${e.willReconnect ? 'r' : 'final'}`));
+  await until(() => socket.readyState === 1, 5000, 'the first open');
+  return { server, proxy, client, socket, ledger, errors, closes };
+}
+
+const receivedTotal = (server: ChaosServer) => [...server.byConnection.values()].reduce((n, list) => n + list.length, 0);
+
+/** Waits for more traffic to reach the server: the stream is flowing on the current connection. */
+async function flowing(server: ChaosServer, what: string, more = 20): Promise<void> {
+  const from = receivedTotal(server);
+  await until(() => receivedTotal(server) >= from + more, 5000, what);
+}
+
+/** Stops the stream, lets the queue drain, closes for good and waits for the closing handshake. */
+async function finish({ socket, ledger }: { socket: SteadySocket; ledger: Ledger }): Promise<void> {
+  ledger.stop();
+  await until(() => socket.readyState === 1 && socket.stats.queued === 0 && socket.bufferedAmount === 0, 5000, 'the queue to drain');
+  socket.close();
+  await until(() => socket.readyState === 3, 5000, 'CLOSED');
+}
+
+describe('chaos: restarts and resets under a steady stream', { timeout: 30_000 }, () => {
+  it('five server crashes: total order, no duplicates, losses only in flight on the crashed connection', async () => {
+    const rigged = await rig();
+    const { server, socket, ledger } = rigged;
+    ledger.stream(2);
+    for (let i = 1; i <= 5; i++) {
+      await flowing(server, `traffic before crash ${i}`);
+      await server.restart(); // every client connection is dropped without a closing handshake
+      await until(() => socket.stats.reconnects >= i && socket.readyState === 1, 5000, `reconnect ${i}`);
+    }
+    await flowing(server, 'traffic after the last crash');
+    await finish(rigged);
+    const audit = ledger.audit();
+    expect(audit.unreported).toBe(0);
+    expect(audit.delivered).toBeGreaterThan(100);
+    expect(socket.stats.reconnects).toBe(5);
+    tally.add(5, audit);
+  });
+
+  it('five connection resets (TCP RST both ways) by the network', async () => {
+    const rigged = await rig();
+    const { server, proxy, socket, ledger, closes } = rigged;
+    ledger.stream(2);
+    for (let i = 1; i <= 5; i++) {
+      await flowing(server, `traffic before reset ${i}`);
+      proxy.reset();
+      await until(() => socket.stats.reconnects >= i && socket.readyState === 1, 5000, `reconnect ${i}`);
+    }
+    await flowing(server, 'traffic after the last reset');
+    await finish(rigged);
+    const audit = ledger.audit();
+    expect(audit.unreported).toBe(0);
+    // ws reports a reset as an unclean close (no error event, unlike browsers): each one is a close 1006 and a reconnect.
+    expect(closes.join(' ')).toBe([...Array(5).fill('1006:r'), '1005:final'].join(' '));
+    tally.add(5, audit);
+  });
+
+  it('a network that resets then refuses connections for a while: messages wait and arrive once', async () => {
+    const rigged = await rig();
+    const { server, proxy, socket, ledger, errors } = rigged;
+    ledger.stream(2);
+    await flowing(server, 'traffic before the outage');
+    await proxy.set('reset', 'current');
+    await proxy.set('down');
+    await until(() => errors.filter((e) => e === 'CONNECTION_ERROR').length >= 3, 5000, 'refused attempts');
+    expect(socket.readyState).toBe(0);
+    const waiting = socket.stats.queued;
+    expect(waiting).toBeGreaterThan(0);
+    await proxy.set('pass');
+    await until(() => socket.readyState === 1, 5000, 'reconnect after the outage');
+    await flowing(server, 'traffic after the outage', waiting + 20);
+    await finish(rigged);
+    const audit = ledger.audit();
+    expect(audit.unreported).toBe(0);
+    tally.add(2, audit);
+  });
+
+  it('an outage longer than the queue holds: the overflow is refused and reported, the rest arrives in order', async () => {
+    const rigged = await rig({ queue: { maxMessages: 50 } });
+    const { server, socket, ledger } = rigged;
+    ledger.stream(1);
+    await flowing(server, 'traffic before the crash');
+    await server.stop();
+    await until(() => socket.readyState === 0 && socket.stats.queued === 50, 5000, 'a full queue');
+    await quiet(50); // the stream keeps sending into the full queue
+    await server.start();
+    await until(() => socket.readyState === 1, 5000, 'reconnect');
+    await flowing(server, 'traffic after the outage', 70);
+    await finish(rigged);
+    const audit = ledger.audit();
+    expect(audit.unreported).toBe(0);
+    expect(audit.dropped).toBeGreaterThan(0); // refused while full, each with one drop event
+    tally.add(1, audit);
+  });
+});
