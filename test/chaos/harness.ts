@@ -7,7 +7,7 @@
  */
 import WebSocket from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
-import type { SteadySocket, WebSocketConstructor } from '../../src/index';
+import type { DropEvent, WebSocketConstructor } from '../../src/index';
 import { TestServer } from '../integration/server';
 import { report } from '../property/seed';
 
@@ -77,6 +77,12 @@ export interface Audit {
 const NUMBERED = /^n:(\d+)$/;
 const numberOf = (data: unknown) => (typeof data === 'string' ? NUMBERED.exec(data)?.[1] : undefined);
 
+/** The part of a SteadySocket (of any channel map) the ledger uses. */
+interface Sender {
+  send(data: string): boolean;
+  on(event: 'drop', listener: (event: DropEvent) => void): unknown;
+}
+
 /**
  * Sends numbered messages (`n:0`, `n:1`, …) and accounts for each of them at the end.
  */
@@ -87,7 +93,7 @@ export class Ledger {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly socket: SteadySocket,
+    private readonly socket: Sender,
     private readonly client: { connections: ClientConnection[] },
     private readonly server: ChaosServer,
   ) {
