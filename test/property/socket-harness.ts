@@ -13,6 +13,10 @@ import { policy, type ModelConfig, type NativeState } from './socket-model';
 
 type Api = { echo: { request: string; reply: string }; chat: { receive: string; send: string } };
 
+/** What a listener armed by a loose run may call, and on which event. */
+export type Action = 'send' | 'send connectionOnly' | 'channel send' | 'request' | 'close' | 'reconnect' | 'probe';
+export type ListenedEvent = 'state' | 'open' | 'close' | 'reconnecting' | 'error' | 'drop' | 'message';
+
 interface Request {
   readonly id: number;
   readonly deadline: number;
@@ -34,6 +38,8 @@ export class Harness {
   private readonly refused = new Set<number>();
   private readonly dropped = new Map<number, number>();
   private drops = 0;
+  /** Inside a listener armed by {@link arm}. */
+  private nested = false;
   private received = 0;
   private next = 0;
   private nextRequestId = 1;
@@ -41,10 +47,21 @@ export class Harness {
   private readonly violations: string[] = [];
   /** Native sockets created when close() was first called. */
   private socketsAtClose: number | undefined;
+  /** Set by a loose run: listeners call back into the socket; the model only follows. */
+  readonly loose: boolean;
 
-  constructor(readonly config: ModelConfig) {
+  constructor(readonly config: ModelConfig, loose = false) {
     FakeSocket.reset();
-    this.socket = new SteadySocket<Api>('ws://model.invalid/', {
+    this.loose = loose;
+    let calls = 0;
+    const url =
+      config.url === 'async' || config.url === 'flaky'
+        ? async () => {
+            if (config.url === 'flaky' && ++calls % 3 === 0) throw new Error('token service down');
+            return 'ws://model.invalid/';
+          }
+        : 'ws://model.invalid/';
+    this.socket = new SteadySocket<Api>(url, {
       WebSocket: FakeSocket,
       clock: this.clock,
       random: () => config.random,
@@ -76,7 +93,8 @@ export class Harness {
       this.log.push({ event: 'open', at: at() });
     });
     s.on('close', (e) => {
-      if (e.willReconnect === (s.connectionState === 'closed')) this.violations.push(`close willReconnect ${e.willReconnect} while ${s.connectionState}`);
+      // A listener's close() or reconnect() may overtake a close event already on its way (loose runs).
+      if (!loose && e.willReconnect === (s.connectionState === 'closed')) this.violations.push(`close willReconnect ${e.willReconnect} while ${s.connectionState}`);
       this.log.push({ event: `close:${e.code}:${e.willReconnect ? 'r' : 'final'}`, at: at() });
     });
     s.on('reconnecting', (e) => this.log.push({ event: `reconnecting:${e.attempt}:${e.delay}`, at: at() }));
@@ -89,6 +107,7 @@ export class Harness {
     });
   }
 
+  /** The native socket of the current attempt (network steps run only when there is one). */
   get native(): FakeSocket {
     return FakeSocket.last;
   }
@@ -121,6 +140,52 @@ export class Harness {
     this.socket.close(code);
   }
 
+  /**
+   * The next `event` runs `action` from inside the listener: a call back into the socket
+   * mid-delivery. What it posts (a drop, say) is delivered after this listener returns, so
+   * its checks wait for the end of the step.
+   */
+  arm(event: ListenedEvent, action: Action): void {
+    this.socket.once(event, () => {
+      this.nested = true;
+      try {
+        this.act(action);
+      } catch (error) {
+        this.violations.push(`${action} from a '${event}' listener threw ${String(error)}`);
+      } finally {
+        this.nested = false;
+      }
+    });
+  }
+
+  act(action: Action): void {
+    switch (action) {
+      case 'send':
+        return this.send(false, '');
+      case 'send connectionOnly':
+        return this.send(true, '');
+      case 'channel send':
+        return this.channelSend();
+      case 'request':
+        return this.request(500, false);
+      case 'close':
+        return this.close(undefined);
+      case 'reconnect':
+        return this.socket.reconnect();
+      case 'probe':
+        return void this.socket.probe().catch(() => {});
+    }
+  }
+
+  /** What the socket shows now, for a loose run's model to follow. */
+  observed(): { state: ConnectionState; native: NativeState; closeCalled: boolean; now: number } {
+    const state = this.socket.connectionState;
+    const f = FakeSocket.instances.at(-1);
+    const attached = f !== undefined && f.liveHandlers > 0;
+    const native: NativeState = !attached ? 'none' : f.readyState === 0 ? 'connecting' : f.readyState === 1 ? 'open' : 'closing';
+    return { state, native, closeCalled: this.socketsAtClose !== undefined, now: this.clock.now() };
+  }
+
   // ---- checks ----
 
   /** What must hold after every step, whatever the model predicts. */
@@ -135,7 +200,8 @@ export class Harness {
     // One native socket at a time: every discarded one is let go of completely.
     const live = FakeSocket.instances.filter((f, i) => f.liveHandlers > 0 && i < FakeSocket.instances.length - 1);
     if (live.length > 0) fail(`${live.length} discarded native socket(s) still have handlers`);
-    if ((this.native.liveHandlers > 0) !== (model.native !== 'none')) fail(`the native socket is ${this.native.liveHandlers > 0 ? 'attached' : 'let go'}, the model says ${model.native}`);
+    const current = FakeSocket.instances.at(-1); // none yet while an async URL provider runs
+    if ((current !== undefined && current.liveHandlers > 0) !== (model.native !== 'none')) fail(`the native socket is ${model.native === 'none' ? 'attached' : 'let go'}, the model says ${model.native}`);
     if (this.socketsAtClose !== undefined && FakeSocket.instances.length > this.socketsAtClose) fail('a native socket was created after close()');
 
     // Each numbered message: written at most once, in order, never both written and dropped.
@@ -151,6 +217,7 @@ export class Harness {
       if (this.refused.has(n)) fail(`m${n} was refused by send() yet written`);
     }
     for (const [n, times] of this.dropped) if (times > 1) fail(`m${n} was reported dropped ${times} times`);
+    for (const n of this.refused) if (this.dropped.get(n) !== 1) fail(`send(m${n}) returned false without exactly one drop event`);
     let pending = 0;
     let pendingBytes = 0;
     for (const [n, { bytes }] of this.accepted) {
@@ -170,7 +237,7 @@ export class Harness {
     if (this.requests.length === 0 ? stats.queuedBytes !== pendingBytes : stats.queuedBytes < pendingBytes) fail(`stats.queuedBytes ${stats.queuedBytes}, ${pendingBytes} bytes pending`);
     const q = this.config.queue;
     if (stats.queued > q.maxMessages || stats.queuedBytes > q.maxBytes) fail(`the queue holds ${stats.queued} messages, ${stats.queuedBytes} bytes: over its bounds`);
-    const nativeBuffered = this.native.bufferedAmount;
+    const nativeBuffered = current ? current.bufferedAmount : 0;
     if (typeof nativeBuffered === 'number') {
       const expected = (model.native === 'none' ? 0 : nativeBuffered) + stats.queuedBytes;
       if (s.bufferedAmount !== expected) fail(`bufferedAmount ${s.bufferedAmount}, expected ${expected}`);
@@ -193,7 +260,7 @@ export class Harness {
       if (at + maxAge <= now && !this.dropped.has(n) && !written.has(n)) throw new Error(`m${n} outlived queue.maxAge`);
     }
     // While open and the native buffer is at or below the high-water mark, nothing waits for long.
-    const buffered = this.native.bufferedAmount;
+    const buffered = FakeSocket.instances.at(-1)?.bufferedAmount;
     if (state === 'open' && ms >= DRAIN_POLL_MS && typeof buffered === 'number' && buffered <= this.config.queue.highWaterMark && this.socket.stats.queued > 0) {
       throw new Error(`${this.socket.stats.queued} message(s) still queued while open with bufferedAmount ${buffered}`);
     }
@@ -222,9 +289,14 @@ export class Harness {
   }
 
   private track(n: number, bytes: number, ok: boolean): void {
+    if (this.nested) {
+      (ok ? this.accepted.set(n, { at: this.clock.now(), bytes }) : this.refused.add(n));
+      return; // its drop event, if any, comes after this listener: check() looks at the end of the step
+    }
     if (ok) {
       this.accepted.set(n, { at: this.clock.now(), bytes });
-      if (this.dropped.has(n)) throw new Error(`send(m${n}) returned true but dropped it at once`);
+      // A drop listener's own send may evict it before send() returns (loose runs): it was queued, as true says.
+      if (!this.loose && this.dropped.has(n)) throw new Error(`send(m${n}) returned true but dropped it at once`);
     } else {
       this.refused.add(n);
       if (this.dropped.get(n) !== 1) throw new Error(`send(m${n}) returned false without exactly one drop event`);

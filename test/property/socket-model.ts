@@ -33,6 +33,11 @@ export interface ModelConfig {
   };
   /** Whether `shouldReconnect` is given: {@link policy}. */
   readonly policy: boolean;
+  /**
+   * The URL as a string, or a provider: async, or async and failing every third call.
+   * Only the loose runs (listeners calling back) use providers: the model does not replay them.
+   */
+  readonly url?: 'static' | 'async' | 'flaky';
 }
 
 /** The `shouldReconnect` of runs with `policy`: 4001 declines, 4002 waits 123 ms, the rest use the backoff. */
@@ -79,6 +84,18 @@ export class SocketModel {
 
   /** Starts a step: the events it must produce are collected afresh. */
   step(): void {
+    this.expected = [];
+  }
+
+  /**
+   * Loose runs (listeners call back into the socket; providers; probes): the model does not
+   * predict, it takes the state the socket reached, and only the invariants are checked.
+   */
+  sync(observed: { state: ConnectionState; native: NativeState; closeCalled: boolean; now: number }): void {
+    this.state = observed.state;
+    this.native = observed.native;
+    this.closeCalled = observed.closeCalled;
+    this.now = observed.now;
     this.expected = [];
   }
 
