@@ -1,7 +1,8 @@
 // One contender's clients in one fresh process, against bench/storm-server.mjs (forked here):
 //
-//   node --expose-gc storm.mjs <mode> <contender> <clients> <settleMs> <downMs> <timeoutMs> [messages]
+//   node --expose-gc storm.mjs <mode> <contender> <clients> <settleMs> <downMs> <timeoutMs> [messages] [options]
 //
+// [options] is JSON merged over the contender's defaults (for a what-if row; none by default).
 // Every mode first connects and closes one warm-up client (so compiling the library's code
 // is not charged to the clients), takes the heap after GC, connects <clients> clients, waits
 // <settleMs> with all of them open and idle (past every library's 5 s `minUptime`, so each is
@@ -24,7 +25,8 @@ import { fork } from 'node:child_process';
 import WebSocket from 'ws';
 import { connect, heapAfterGc, now, sleep } from './contenders.mjs';
 
-const [mode, contender, clientsArg, settleArg, downArg, timeoutArg, messagesArg] = process.argv.slice(2);
+const [mode, contender, clientsArg, settleArg, downArg, timeoutArg, messagesArg, optionsArg] = process.argv.slice(2);
+const options = JSON.parse(optionsArg ?? '{}');
 const clients = Number(clientsArg);
 const settleMs = Number(settleArg);
 const downMs = Number(downArg);
@@ -70,7 +72,7 @@ const urlOf = (i) => `ws://127.0.0.1:${ports[mode === 'recovery' ? i : 0]}/?c=${
 
 // Warm-up: one client opened and closed, so the library's code is compiled before the baseline.
 {
-  const warm = connect(contender, `ws://127.0.0.1:${ports[0]}/?c=warm`, { Native: CountedWebSocket });
+  const warm = connect(contender, `ws://127.0.0.1:${ports[0]}/?c=warm`, { Native: CountedWebSocket, options });
   await new Promise((resolve) => warm.addEventListener('open', resolve));
   warm.close();
   await sleep(50);
@@ -81,7 +83,7 @@ let open = 0;
 let reopened = 0;
 const sockets = [];
 for (let i = 0; i < clients; i++) {
-  const socket = connect(contender, urlOf(i), { Native: CountedWebSocket });
+  const socket = connect(contender, urlOf(i), { Native: CountedWebSocket, options });
   let dropped = false;
   socket.addEventListener('open', () => {
     if (dropped) reopened++;
