@@ -4,6 +4,7 @@
  * Each scenario ends with the ledger's audit of what the server received per connection.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { WebSocket as ServerSocket } from 'ws';
 import { SteadySocket, type SteadySocketOptions } from '../../src/index';
 import { FaultProxy } from '../fault-proxy';
 import { ChaosServer, Ledger, Tally, quiet, trackingWebSocket, until } from './harness';
@@ -15,8 +16,18 @@ afterEach(async () => {
 const tally = new Tally('restarts');
 afterAll(() => tally.print());
 
+/** Answers requests (`{"channel":"echo","id":N,"data":X}` → `{"id":N,"data":X}`). */
+function answers(ws: ServerSocket): void {
+  ws.on('message', (raw) => {
+    const text = raw.toString();
+    if (!text.startsWith('{')) return;
+    const { id, data } = JSON.parse(text) as { id: number; data: unknown };
+    ws.send(JSON.stringify({ id, data }));
+  });
+}
+
 async function rig(options: SteadySocketOptions = {}) {
-  const server = await new ChaosServer().start();
+  const server = await new ChaosServer(answers).start();
   cleanup.push(() => server.stop());
   const proxy = await new FaultProxy(server.port).start();
   cleanup.push(() => proxy.stop());
@@ -127,5 +138,42 @@ describe('chaos: restarts and resets under a steady stream', { timeout: 30_000 }
     expect(audit.unreported).toBe(0);
     expect(audit.dropped).toBeGreaterThan(0); // refused while full, each with one drop event
     tally.add(1, audit);
+  });
+
+  it('requests across three crashes: every one settles; idempotent ones are answered; the others are never sent twice', async () => {
+    const rigged = await rig({ requestTimeout: 4000 });
+    const { server, socket } = rigged;
+    const outcomes: Promise<string>[] = [];
+    const ask = (i: number) => {
+      const idempotent = i % 2 === 0;
+      outcomes.push(
+        socket.request('echo', i, { idempotent }).then(
+          (reply) => (reply === i ? `${idempotent ? 'idempotent' : 'once'}:answered` : `wrong reply ${String(reply)}`),
+          (error: { code?: string }) => `${idempotent ? 'idempotent' : 'once'}:${error.code}`,
+        ),
+      );
+    };
+    let i = 0;
+    const timer = setInterval(() => ask(i++), 3);
+    try {
+      for (let crash = 1; crash <= 3; crash++) {
+        await until(() => i >= crash * 40, 5000, `requests before crash ${crash}`);
+        await server.restart();
+        await until(() => socket.stats.reconnects >= crash && socket.readyState === 1, 5000, `reconnect ${crash}`);
+      }
+      await until(() => i >= 160, 5000, 'requests after the crashes');
+    } finally {
+      clearInterval(timer);
+    }
+    const results = await Promise.all(outcomes); // every request settles
+    const counts = results.reduce<Record<string, number>>((c, r) => ({ ...c, [r]: (c[r] ?? 0) + 1 }), {});
+    expect(Object.keys(counts).sort()).toEqual(expect.arrayContaining(['idempotent:answered', 'once:answered']));
+    for (const key of Object.keys(counts)) expect(['idempotent:answered', 'once:answered', 'once:CONNECTION_LOST']).toContain(key);
+    // The server saw each non-idempotent request at most once.
+    const seen = [...server.byConnection.values()].flat().map((m) => JSON.parse(m) as { id: number; data: number });
+    const once = seen.filter((m) => m.data % 2 === 1).map((m) => m.id);
+    expect(new Set(once).size).toBe(once.length);
+    socket.close();
+    tally.add(3);
   });
 });
