@@ -150,7 +150,10 @@ function breakdownText({ steadysocket, ws }) {
     .filter((k) => k.bytes >= 40)
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 10);
-  return ` From heap snapshots (bench/heap-breakdown.mjs), the largest additions per client over raw ws are: ${extra.map((k) => `${k.kind} +${k.bytes} B (${k.count > 0 ? '+' : ''}${k.count})`).join(', ')}.`;
+  return (
+    ` From heap snapshots (bench/heap-breakdown.mjs), the largest additions per client over raw ws, in bytes and (objects), are: ${extra.map((k) => `${k.kind} +${k.bytes} B (${k.count > 0 ? '+' : ''}${k.count})`).join(', ')}` +
+    ' (V8\'s kinds: "array" is internal storage such as Map tables and listener lists, "closure" functions, "system / Context" the scopes closures keep, the rest objects by constructor).'
+  );
 }
 
 /** RESULTS.md. */

@@ -74,6 +74,9 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+process.on('exit', () => {
+  for (const child of children) child.kill();
+});
 
 function run(file, args, { timeout = 180_000, cwd = root } = {}) {
   return new Promise((resolve, reject) => {
@@ -223,7 +226,9 @@ console.log(markdown);
 if (outDir !== undefined) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'RESULTS.md'), markdown);
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // Arrays of numbers (histograms, samples) on one line each.
+  const json = JSON.stringify(report, null, 2).replace(/\[\s+(-?[\d.]+(?:,\s+-?[\d.]+)*)\s+\]/g, (_, list) => `[${list.split(/,\s+/).join(', ')}]`);
+  writeFileSync(join(outDir, 'results.json'), `${json}\n`);
   console.error(`wrote ${join(outDir, 'RESULTS.md')} and results.json in ${report.meta.seconds} s`);
 }
 process.exit(0);
