@@ -103,7 +103,8 @@ class ServerOpen implements Step {
 class ServerMessage implements Step {
   constructor(readonly data: string | ArrayBuffer) {}
   check = (m: Readonly<SocketModel>) => m.native === 'open' || m.native === 'closing';
-  run = (m: SocketModel, r: Harness) => step(m, r, () => r.native.serverMessage(this.data), () => m.message());
+  run = (m: SocketModel, r: Harness) =>
+    step(m, r, () => r.native.serverMessage(this.data), () => m.message(this.data === 'pong' && r.config.heartbeat !== false));
   toString = () => `server: message ${typeof this.data === 'string' ? JSON.stringify(this.data) : `<${this.data.byteLength} bytes>`}`;
 }
 
@@ -164,8 +165,15 @@ class Arm implements Step {
 
 class Probe implements Step {
   check = () => true;
-  run = (m: SocketModel, r: Harness) => step(m, r, () => r.act('probe'), () => {});
+  run = (m: SocketModel, r: Harness) => step(m, r, () => r.probe(), () => m.probe());
   toString = () => 'probe()';
+}
+
+class Wake implements Step {
+  constructor(readonly type: 'online' | 'pageshow') {}
+  check = () => true;
+  run = (m: SocketModel, r: Harness) => step(m, r, () => r.lifecycle.dispatch(this.type), () => m.wake());
+  toString = () => `window: ${this.type}`;
 }
 
 const inbound = fc.oneof(
@@ -198,13 +206,15 @@ export const commands = [
     { weight: 6, arbitrary: fc.constantFrom(0, 0, 5, 50, 1000, undefined).map((bytes) => new Buffered(bytes)) },
     { weight: 10, arbitrary: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 3000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 40_000 }) }).map((ms) => new Advance(ms)) },
     { weight: 2, arbitrary: fc.integer({ min: 0, max: 10_000 }).map((ms) => new Jump(ms)) },
+    { weight: 2, arbitrary: fc.constant(new Probe()) },
+    { weight: 2, arbitrary: fc.constantFrom<'online' | 'pageshow'>('online', 'pageshow').map((type) => new Wake(type)) },
   ),
 ];
 
 /**
  * The steps of loose runs: the same, plus listeners that call back into the socket when
  * their event comes (close() from a 'state' listener, reconnect() from 'open', a send from
- * 'drop'…) and probe().
+ * 'drop'…), with probes among their actions.
  */
 export const looseCommands = [
   fc.oneof(
@@ -218,7 +228,6 @@ export const looseCommands = [
         })
         .map(({ event, action }) => new Arm(event, action)),
     },
-    { weight: 1, arbitrary: fc.constant(new Probe()) },
   ),
 ];
 

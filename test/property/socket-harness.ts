@@ -33,6 +33,10 @@ export class Harness {
   /** Lifecycle events as they were delivered: `state:open`, `close:1006:r`, `error:CODE`… */
   readonly log: { event: string; at: number }[] = [];
   readonly requests: Request[] = [];
+  /** Pending and settled probe() calls. */
+  readonly probes: { settled: boolean }[] = [];
+  /** Stands in for `window`: the socket listens here for wake-ups (online, pageshow). */
+  readonly lifecycle = new FakeLifecycle();
   /** Messages `send()` (or `channel.send()`) accepted, with when and how many bytes. */
   private readonly accepted = new Map<number, { at: number; bytes: number }>();
   private readonly refused = new Set<number>();
@@ -65,7 +69,7 @@ export class Harness {
       WebSocket: FakeSocket,
       clock: this.clock,
       random: () => config.random,
-      lifecycleEvents: null,
+      lifecycleEvents: this.lifecycle,
       jitter: config.jitter,
       minDelay: config.minDelay,
       maxDelay: config.maxDelay,
@@ -135,6 +139,13 @@ export class Harness {
     this.socket.request('echo', 'q', { timeout, idempotent, signal: abort.signal }).then(done, done);
   }
 
+  probe(): void {
+    const probe = { settled: false };
+    this.probes.push(probe);
+    const done = () => (probe.settled = true);
+    this.socket.probe().then(done, done);
+  }
+
   close(code: number | undefined): void {
     this.socketsAtClose ??= FakeSocket.instances.length;
     this.socket.close(code);
@@ -173,7 +184,7 @@ export class Harness {
       case 'reconnect':
         return this.socket.reconnect();
       case 'probe':
-        return void this.socket.probe().catch(() => {});
+        return this.probe();
     }
   }
 
@@ -246,6 +257,9 @@ export class Harness {
     // Timers: none once closed; otherwise at most one per part (lifecycle, drain, expiry, heartbeat) and per request.
     const open = this.requests.filter((r) => !r.settled).length;
     if (model.state === 'closed' && this.clock.pending !== 0) fail(`${this.clock.pending} timer(s) pending while closed`);
+    // Page lifecycle listeners: while the socket lives, and none once it is closed.
+    const listening = this.lifecycle.count;
+    if (listening !== (model.state === 'closed' ? 0 : 2)) fail(`${listening} lifecycle listener(s) while ${model.state}`);
     if (this.clock.pending > 4 + open) fail(`${this.clock.pending} timers pending with ${open} request(s) open`);
   }
 
@@ -274,6 +288,8 @@ export class Harness {
     await flush();
     const open = this.requests.filter((r) => !r.settled).length;
     if (open > 0) throw new Error(`${open} request(s) still pending after the final close`);
+    const probing = this.probes.filter((p) => !p.settled).length;
+    if (probing > 0) throw new Error(`${probing} probe(s) still pending after the final close`);
     if (this.socket.readyState !== 3) throw new Error(`readyState ${this.socket.readyState} after close()`);
     this.clock.advance(120_000);
     if (this.clock.pending !== 0) throw new Error(`${this.clock.pending} timer(s) pending after close()`);
@@ -321,6 +337,30 @@ function numberOf(data: unknown): number | undefined {
   const text = data.startsWith('{"channel":"chat"') ? (JSON.parse(data) as { data: string }).data : data;
   const match = NUMBERED.exec(text);
   return match ? Number(match[1]) : undefined;
+}
+
+/** A `window` with only what the socket's lifecycle watcher uses. */
+class FakeLifecycle {
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  get count(): number {
+    let n = 0;
+    for (const set of this.listeners.values()) n += set.size;
+    return n;
+  }
+
+  addEventListener(type: string, listener: () => void): void {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)!.add(listener);
+  }
+
+  removeEventListener(type: string, listener: () => void): void {
+    this.listeners.get(type)?.delete(listener);
+  }
+
+  dispatch(type: 'online' | 'pageshow'): void {
+    for (const listener of [...(this.listeners.get(type) ?? [])]) listener();
+  }
 }
 
 /** Lets promise callbacks (request settlements) run. */

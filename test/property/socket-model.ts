@@ -7,7 +7,8 @@
  * and replays the retry decisions: backoff through the pure `backoffDelay` (property-tested
  * on its own), the close-code policy, `maxRetries`, `minUptime`, `shouldReconnect`.
  * The heartbeat is not replayed: a death it reports is accepted only if it came no sooner
- * than `interval + timeout` after the last inbound message, and then applied as a loss.
+ * than `timeout` after the earliest moment a ping may have gone out (`interval` after the
+ * last inbound message, or at once for a probe), and then applied as a loss.
  */
 import { backoffDelay, type Jitter } from '../../src/backoff';
 import type { ConnectionState } from '../../src/state';
@@ -72,7 +73,10 @@ export class SocketModel {
   private retries = 0;
   private previous: number | undefined;
   private openedAt: number | undefined;
-  private lastInbound = 0;
+  /** The earliest time a ping may have been written since the last sign of life. */
+  private pingFloor = 0;
+  /** A probe (or a wake-up's probe) waits for its pong: it pings again after any message. */
+  private probing = false;
 
   constructor(
     readonly config: ModelConfig,
@@ -128,12 +132,29 @@ export class SocketModel {
     this.to('open');
     this.native = 'open';
     this.due = undefined;
-    this.openedAt = this.lastInbound = this.now;
+    this.openedAt = this.now;
+    this.probing = false;
+    this.pingFloor = this.now + this.interval();
     this.emit('open');
   }
 
-  message(): void {
-    if (this.state === 'open') this.lastInbound = this.now;
+  message(pong: boolean): void {
+    if (this.state !== 'open') return;
+    if (pong) this.probing = false;
+    this.pingFloor = this.probing ? this.now : this.now + this.interval();
+  }
+
+  /** `probe()`, or a wake-up (online, visible again) while open: a ping now. */
+  probe(): void {
+    if (this.state !== 'open' || !this.config.heartbeat) return;
+    this.probing = true;
+    this.pingFloor = Math.min(this.pingFloor, this.now);
+  }
+
+  /** A wake-up event: skips the backoff wait, or probes an open connection. */
+  wake(): void {
+    if (this.state === 'reconnecting') this.connect();
+    else this.probe();
   }
 
   error(): void {
@@ -161,7 +182,7 @@ export class SocketModel {
         const hb = this.config.heartbeat;
         if (!hb) return `a heartbeat death at +${death - this.now} ms with the heartbeat off`;
         if (this.state !== 'open') return `a heartbeat death while ${this.state}`;
-        const earliest = this.lastInbound + hb.interval + hb.timeout;
+        const earliest = this.pingFloor + hb.timeout;
         if (death < earliest) return `a heartbeat death ${earliest - death} ms too early`;
         deaths.shift();
         this.now = Math.max(this.now, death);
@@ -184,6 +205,10 @@ export class SocketModel {
   }
 
   // ---- the lifecycle ----
+
+  private interval(): number {
+    return this.config.heartbeat ? this.config.heartbeat.interval : Infinity;
+  }
 
   private fire(): void {
     this.due = undefined;
@@ -213,6 +238,7 @@ export class SocketModel {
     }
     this.openedAt = undefined;
     this.native = 'none';
+    this.probing = false;
     const attempt = this.retries;
     const backoff = backoffDelay(attempt, c, () => c.random, this.previous);
     const plan = this.plan(code, attempt, backoff);
