@@ -40,9 +40,9 @@ const storm = quick
 const recovery = { pairs: quick ? 5 : 20, messages: 100 };
 const cycles = quick ? { warmup: 20, cycles: 100 } : { warmup: 300, cycles: 1000 };
 
-// A what-if row in the storm: SteadySocket with a wider first retry window, to show what
-// meeting the peak-share target would cost (not a default: the defaults are the other rows).
-const WHAT_IF = { 'steadysocket, minDelay 1.5 s': ['steadysocket', { minDelay: 1500 }] };
+// A what-if row in the storm: SteadySocket with the narrower first retry window it had before
+// this benchmark moved the default to 1.5 s, to show why (not a default: the others are).
+const WHAT_IF = { 'steadysocket, minDelay 1 s': ['steadysocket', { minDelay: 1000 }] };
 
 // The first contender of each scenario is the base of its ratios.
 const scenarios = [

@@ -62,7 +62,7 @@ describe('bench/run.mjs --quick', { timeout: 120_000 }, () => {
     ['send 16 KiB', ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket']],
     ['burst to a stalled reader', ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket']],
     ['receive JSON envelopes on 3 channels', ['ws-switch', 'steadysocket-raw', 'steadysocket-channels']],
-    ['reconnect storm', ['reconnecting-websocket', 'partysocket', 'steadysocket', 'steadysocket, minDelay 1.5 s']],
+    ['reconnect storm', ['reconnecting-websocket', 'partysocket', 'steadysocket', 'steadysocket, minDelay 1 s']],
     ['heap per idle client', ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket']],
     ['recovery', ['reconnecting-websocket', 'partysocket', 'steadysocket']],
     ['heap over reconnect cycles', ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket']],

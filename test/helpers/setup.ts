@@ -21,6 +21,7 @@ export function fakeSocket<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     WebSocket: FakeSocket,
     clock,
     random: () => 0.5,
+    minDelay: 1000, // round numbers in the tests: 1000, 2000, 4000, 8000, 10000 ms
     jitter: 'none',
     lifecycleEvents: null,
     ...options,
