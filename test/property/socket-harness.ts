@@ -9,6 +9,7 @@ import { SteadySocket } from '../../src/steady-socket';
 import { canTransition, READY_STATE, type ConnectionState } from '../../src/state';
 import { FakeSocket } from '../helpers/fake-socket';
 import { ManualClock } from '../helpers/manual-clock';
+import { FakeLifecycle } from './fake-lifecycle';
 import { policy, type ModelConfig, type NativeState } from './socket-model';
 
 type Api = { echo: { request: string; reply: string }; chat: { receive: string; send: string } };
@@ -337,30 +338,6 @@ function numberOf(data: unknown): number | undefined {
   const text = data.startsWith('{"channel":"chat"') ? (JSON.parse(data) as { data: string }).data : data;
   const match = NUMBERED.exec(text);
   return match ? Number(match[1]) : undefined;
-}
-
-/** A `window` with only what the socket's lifecycle watcher uses. */
-class FakeLifecycle {
-  private readonly listeners = new Map<string, Set<() => void>>();
-
-  get count(): number {
-    let n = 0;
-    for (const set of this.listeners.values()) n += set.size;
-    return n;
-  }
-
-  addEventListener(type: string, listener: () => void): void {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type)!.add(listener);
-  }
-
-  removeEventListener(type: string, listener: () => void): void {
-    this.listeners.get(type)?.delete(listener);
-  }
-
-  dispatch(type: 'online' | 'pageshow'): void {
-    for (const listener of [...(this.listeners.get(type) ?? [])]) listener();
-  }
 }
 
 /** Lets promise callbacks (request settlements) run. */
