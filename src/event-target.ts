@@ -53,10 +53,10 @@ interface Posted {
 export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /** Bumped by the subclass on every change that makes earlier announcements stale. */
   protected epoch = 0;
-  private readonly domListeners = new Map<EventName, Map<unknown, Wrapper>>();
-  private readonly aborters = new Map<Wrapper, () => void>();
-  private readonly handlers = new Map<EventName, Wrapper>();
-  private readonly trampolines = new Map<EventName, Wrapper>();
+  // Created on first use: an idle socket per connection should cost little (a Map is ~190 B).
+  private domListeners: Map<EventName, Map<unknown, Wrapper>> | undefined;
+  /** The `on*` handlers: the current one, and the listener that calls it, kept in place. */
+  private slots: Map<EventName, { handler: Wrapper | null; trampoline: Wrapper }> | undefined;
   private readonly posted: Posted[] = [];
   private depth = 0;
   private delivering = false;
@@ -81,8 +81,9 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void {
     if (listener == null) return;
-    let byListener = this.domListeners.get(type);
-    if (!byListener) this.domListeners.set(type, (byListener = new Map()));
+    const all = (this.domListeners ??= new Map());
+    let byListener = all.get(type);
+    if (!byListener) all.set(type, (byListener = new Map()));
     // The DOM adds the same listener once; so do we.
     if (byListener.has(listener)) return;
     const once = typeof options === 'object' && options.once === true;
@@ -98,19 +99,19 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
       const onAbort = () => this.removeEventListener(type, listener);
       signal.addEventListener('abort', onAbort, { once: true });
       // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
-      this.aborters.set(wrapper as Wrapper, () => signal.removeEventListener('abort', onAbort));
+      aborters.set(wrapper as Wrapper, () => signal.removeEventListener('abort', onAbort));
     }
   }
 
   /** As the DOM's. */
   removeEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, _options?: ListenerOptions): void {
-    const byListener = this.domListeners.get(type);
+    const byListener = this.domListeners?.get(type);
     const wrapper = byListener?.get(listener);
     if (!byListener || !wrapper) return;
     byListener.delete(listener);
     this.untyped.off(type, wrapper);
-    this.aborters.get(wrapper)?.();
-    this.aborters.delete(wrapper);
+    aborters.get(wrapper)?.();
+    aborters.delete(wrapper);
   }
 
   /**
@@ -204,7 +205,7 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   }
 
   private getHandler<K extends EventName>(type: K): Handler<K> {
-    return (this.handlers.get(type) as Handler<K> | undefined) ?? null;
+    return (this.slots?.get(type)?.handler as Handler<K> | undefined) ?? null;
   }
 
   /**
@@ -212,30 +213,34 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * first set, among listeners added with `addEventListener`.
    */
   private setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
-    let trampoline = this.trampolines.get(type);
-    if (!trampoline) {
-      trampoline = ((event: SteadySocketEventMap[K]) => {
-        const current = this.handlers.get(type);
+    const slots = (this.slots ??= new Map());
+    let slot = slots.get(type);
+    if (!slot) {
+      const trampoline = ((event: SteadySocketEventMap[K]) => {
+        const current = slot!.handler;
         if (current) invokeIsolated(this, current as (event: SteadySocketEventMap[K]) => void, event);
       }) as Wrapper;
-      this.trampolines.set(type, trampoline);
+      slots.set(type, (slot = { handler: null, trampoline }));
     }
-    const had = this.handlers.has(type);
+    const had = slot.handler !== null;
     if (typeof handler !== 'function') {
       if (had) {
-        this.handlers.delete(type);
-        this.untyped.off(type, trampoline);
+        slot.handler = null;
+        this.untyped.off(type, slot.trampoline);
       }
       return;
     }
-    this.handlers.set(type, handler as Wrapper);
-    if (!had) this.untyped.on(type, trampoline);
+    slot.handler = handler as Wrapper;
+    if (!had) this.untyped.on(type, slot.trampoline);
   }
 
   private get untyped(): UntypedEmitter {
     return this as unknown as UntypedEmitter;
   }
 }
+
+/** A listener added with `signal` → what lets go of the signal. Wrappers are unique, so one map serves every socket. */
+const aborters = new WeakMap<Wrapper, () => void>();
 
 function invokeIsolated<E>(thisArg: unknown, listener: ((event: E) => void) | { handleEvent(event: E): void }, event: E): void {
   try {

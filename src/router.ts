@@ -76,8 +76,9 @@ interface Pending {
  * or settles the request it replies to. Nothing here throws because of what arrived.
  */
 export class Router {
-  private readonly channels = new Map<string, Channel>();
-  private readonly pending = new Map<number, Pending>();
+  // Created on first use: most sockets never open a channel or make a request (a Map is ~190 B).
+  private channels: Map<string, Channel> | undefined;
+  private pending: Map<number, Pending> | undefined;
   private nextId = 1;
   /** Closed for good: channels created now start ended. */
   private ended = false;
@@ -91,16 +92,17 @@ export class Router {
 
   /** Whether inbound messages need decoding at all: only once channels or requests are in use. */
   get active(): boolean {
-    return this.channels.size > 0 || this.pending.size > 0;
+    return (this.channels?.size ?? 0) > 0 || (this.pending?.size ?? 0) > 0;
   }
 
   channel(name: string): Channel {
-    let channel = this.channels.get(name);
+    const channels = (this.channels ??= new Map());
+    let channel = channels.get(name);
     if (!channel) {
       channel = new Channel(name, (channelName, data) => this.hooks.send(this.codec.encode({ channel: channelName, data })), (channelName, data, issues) =>
         this.hooks.invalid({ reason: 'validation', channel: channelName, data, issues }),
       );
-      this.channels.set(name, channel);
+      channels.set(name, channel);
       if (this.ended) channel.end();
     }
     return channel;
@@ -132,7 +134,7 @@ export class Router {
     if (name === undefined && typeof id === 'number') this.reply(id, payload, failure);
     else if (typeof name !== 'string') this.report('shape', undefined, payload, 'neither a channel message nor a reply');
     else {
-      const channel = this.channels.get(name);
+      const channel = this.channels?.get(name);
       if (channel) channel.accept(payload);
       else this.report('unknown-channel', name, payload, `no channel "${name}"`);
     }
@@ -161,7 +163,7 @@ export class Router {
           signal?.removeEventListener('abort', onAbort);
         },
       };
-      this.pending.set(id, request);
+      (this.pending ??= new Map()).set(id, request);
       if (timeout !== Infinity) {
         request.timer = this.clock.setTimeout(
           () => this.settle(id, new SteadySocketError('REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`)),
@@ -176,7 +178,7 @@ export class Router {
   /** The connection ended: requests written to it are resent (idempotent) or rejected. */
   connectionLost(): void {
     const again: Pending[] = [];
-    for (const request of [...this.pending.values()]) {
+    for (const request of [...(this.pending?.values() ?? [])]) {
       if (!request.written) continue; // still queued: it goes out on the next connection
       if (request.idempotent) again.push(request);
       else this.settle(request.id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
@@ -190,19 +192,19 @@ export class Router {
 
   /** The socket closed for good: every request settles, every iteration ends. */
   closed(): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, new SteadySocketError('CONNECTION_LOST', 'The socket was closed'));
+    for (const id of [...(this.pending?.keys() ?? [])]) this.settle(id, new SteadySocketError('CONNECTION_LOST', 'The socket was closed'));
     this.ended = true;
-    for (const channel of this.channels.values()) channel.end();
+    for (const channel of this.channels?.values() ?? []) channel.end();
   }
 
   /** The socket was revived after giving up. */
   reopened(): void {
     this.ended = false;
-    for (const channel of this.channels.values()) channel.reopen();
+    for (const channel of this.channels?.values() ?? []) channel.reopen();
   }
 
   private transmit(request: Pending, front = false): void {
-    const mine = () => this.pending.get(request.id) === request;
+    const mine = () => this.pending?.get(request.id) === request;
     const track = (outcome: Outcome) => {
       if (!mine()) return;
       if (outcome === 'written') request.written = true;
@@ -213,7 +215,7 @@ export class Router {
   }
 
   private reply(id: number, payload: unknown, failure: { error: unknown } | undefined): void {
-    const request = this.pending.get(id);
+    const request = this.pending?.get(id);
     if (!request) {
       // Ids below nextId were ours and settled already (timeout, abort): a late reply is normal.
       if (!(id >= 1 && id < this.nextId)) this.report('unknown-reply', undefined, payload, `no request ${id}`);
@@ -228,7 +230,7 @@ export class Router {
       return;
     }
     const finish = (checked: Checked<unknown>) => {
-      if (this.pending.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
+      if (this.pending?.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
       if (checked.ok) this.settle(id, undefined, checked.value);
       else {
         this.hooks.invalid({ reason: 'validation', channel: undefined, data: payload, issues: checked.issues });
@@ -241,9 +243,9 @@ export class Router {
   }
 
   private settle(id: number, error: SteadySocketError | undefined, value?: unknown): void {
-    const request = this.pending.get(id);
+    const request = this.pending?.get(id);
     if (!request) return;
-    this.pending.delete(id);
+    this.pending!.delete(id);
     request.cleanup();
     if (error) request.reject(error);
     else request.resolve(value);
