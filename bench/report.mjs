@@ -98,7 +98,9 @@ function throughput(name, r) {
 
 const MISSES = {
   'send throughput': (s) =>
-    `SteadySocket's send() does more per message than ws's: a state check, the queue-empty test, and UTF-8 byte counting for \`bufferedAmount\`. On this 2-core machine single runs vary by about ±10 %, so first confirm on a quiet machine (\`npm run bench -- --only send\`); a real gap would be closed by counting bytes only when something is queued. Measured: ${['send 64 B', 'send 16 KiB'].filter((n) => s[n]).map((n) => `${n} ${ratio(s[n].rows.steadysocket.ratio)}`).join(', ')}.`,
+    `SteadySocket's send() adds a state check, a queue-empty test and a read of the native \`bufferedAmount\` to ws's (bytes are counted only for messages that wait in the queue, or where the runtime reports no \`bufferedAmount\`). ` +
+    `Measured: ${['send 64 B', 'send 16 KiB'].filter((n) => s[n]).map((n) => `${n} ${ratio(s[n].rows.steadysocket.ratio)} (in the same run reconnecting-websocket, whose send() is a readyState check around ws.send, ${ratio(s[n].rows['reconnecting-websocket']?.ratio)}, partysocket ${ratio(s[n].rows.partysocket?.ratio)})`).join('; ')}. ` +
+    'On this 2-core machine single runs of the same client vary by about ±10 %, more than the target\'s 5 % margin, so a miss by a few per cent is not yet a located cost: confirm with `npm run bench -- --only send` on a quiet machine, or with more rounds, before changing the send path.',
   'reconnect storm': (s, t) => {
     const r = s['reconnect storm'];
     const parts = [];
@@ -119,7 +121,7 @@ const MISSES = {
       `An idle SteadySocket is its own objects on top of the ws client it wraps (${int(idle.rows.steadysocket.heapPerClient - idle.rows.ws.heapPerClient)} B more here); ` +
       `the other wrappers miss this target too (reconnecting-websocket ${ratio(idle.rows['reconnecting-websocket']?.ratio)}, partysocket ${ratio(idle.rows.partysocket?.ratio)}). ` +
       `1.25× leaves ${int(idle.rows.ws.heapPerClient * (MEMORY_RATIO - 1))} B for everything SteadySocket adds per connection.${extra} ` +
-      `Getting there would take creating per-connection parts on first use (listener maps only for the event types that have listeners, the router's maps and the queue's timers only once a channel, request or queued message exists) and one listener object with \`handleEvent\` on the native socket instead of a closure per event. Not done yet: it is a restructuring of most of src/, and RWS and partysocket (the other wrappers) miss 1.25× too.`
+      `Listener maps, \`on*\` handler slots and the router's maps are already created on first use (that saved about 1 KB per client). What remains is wiring made per socket: a closure per native event and per hook between the parts (dialer, outbox, router), their scopes, three timer objects and the resolved options. Getting to 1.25× would take one \`handleEvent\` object on the native socket instead of a closure per event, hook objects with prototype methods instead of closures, and timers created on first use; reconnecting-websocket and partysocket, which do far less per socket, miss 1.25× too.`
     );
   },
   'heap over reconnect cycles': () =>
