@@ -89,7 +89,10 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     const once = typeof options === 'object' && options.once === true;
     const signal = typeof options === 'object' ? options.signal : undefined;
     if (signal?.aborted) return;
-    const wrapper = (event: SteadySocketEventMap[K]) => {
+    const wrapper = (event: SteadySocketEventMap[K]): void => {
+      // eventemitter3 calls a snapshot of its listeners: one removed by an earlier listener of
+      // this very event (or removed and added again) must not run, as in the DOM.
+      if (this.domListeners?.get(type)?.get(listener) !== wrapper) return;
       if (once) this.removeEventListener(type, listener);
       invokeIsolated(this, listener, event);
     };
@@ -112,6 +115,19 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     this.untyped.off(type, wrapper);
     aborters.get(wrapper)?.();
     aborters.delete(wrapper);
+  }
+
+  /** eventemitter3's, also forgetting the DOM listeners and `on*` handlers it takes away. */
+  override removeAllListeners(type?: EventName): this {
+    super.removeAllListeners(type);
+    for (const [name, byListener] of this.domListeners ?? []) {
+      if (type !== undefined && name !== type) continue;
+      for (const wrapper of byListener.values()) aborters.get(wrapper)?.();
+      this.domListeners!.delete(name);
+    }
+    if (type === undefined) this.slots = undefined;
+    else this.slots?.delete(type);
+    return this;
   }
 
   /**

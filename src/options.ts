@@ -67,7 +67,7 @@ export interface SteadySocketOptions {
   /**
    * Base of the backoff, in ms: the first retry waits up to this long. 1.5 s spreads a crowd
    * of clients that lost one server to under 10 % per 100 ms (`npm run bench`: reconnect storm).
-   * @default 1500
+   * @default 1500, or `maxDelay` when that is lower
    */
   minDelay?: number;
   /**
@@ -221,9 +221,11 @@ export function splitArguments(
 /** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
 export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
   const q = options.queue ?? {};
+  const maxDelay = duration('maxDelay', options.maxDelay, DEFAULTS.maxDelay);
   const resolved: ResolvedOptions = {
-    minDelay: duration('minDelay', options.minDelay, DEFAULTS.minDelay),
-    maxDelay: duration('maxDelay', options.maxDelay, DEFAULTS.maxDelay),
+    // A `maxDelay` below the default `minDelay` lowers it too: only a given `minDelay` can conflict.
+    minDelay: duration('minDelay', options.minDelay, Math.min(DEFAULTS.minDelay, maxDelay)),
+    maxDelay,
     factor: duration('factor', options.factor, DEFAULTS.factor),
     jitter: oneOf('jitter', options.jitter, JITTERS, DEFAULTS.jitter),
     maxRetries: count('maxRetries', options.maxRetries, DEFAULTS.maxRetries),

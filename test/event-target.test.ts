@@ -69,6 +69,77 @@ describe('#addEventListener', () => {
   });
 });
 
+describe('listeners changed during dispatch, as in the DOM', () => {
+  // What the DOM's EventTarget (Node's is the reference here) does with the same steps.
+  function reference(steps: (target: EventTarget, log: string[]) => void): string[] {
+    const target = new EventTarget();
+    const log: string[] = [];
+    steps(target, log);
+    target.dispatchEvent(new Event('message'));
+    target.dispatchEvent(new Event('message'));
+    return log;
+  }
+
+  it.each([
+    [
+      'removed by an earlier listener',
+      (t: EventTarget | SteadyLike, log: string[]) => {
+        const b = () => log.push('B');
+        t.addEventListener('message', () => (log.push('A'), t.removeEventListener('message', b)));
+        t.addEventListener('message', b);
+      },
+    ],
+    [
+      'aborted by an earlier listener',
+      (t: EventTarget | SteadyLike, log: string[]) => {
+        const controller = new AbortController();
+        t.addEventListener('message', () => (log.push('A'), controller.abort()));
+        t.addEventListener('message', () => log.push('B'), { signal: controller.signal });
+      },
+    ],
+    [
+      'added with once, removed and added again by an earlier listener',
+      (t: EventTarget | SteadyLike, log: string[]) => {
+        const b = () => log.push('B');
+        t.addEventListener('message', () => {
+          log.push('A');
+          t.removeEventListener('message', b);
+          t.addEventListener('message', b, { once: true });
+        });
+        t.addEventListener('message', b, { once: true });
+      },
+    ],
+  ])('a listener %s: runs as the DOM runs it', (_name, steps) => {
+    const expected = reference(steps);
+    const { socket, native } = setup();
+    const log: string[] = [];
+    steps(socket as unknown as SteadyLike, log);
+    native().serverOpen();
+    native().serverMessage('1');
+    native().serverMessage('2');
+    expect(log).toEqual(expected);
+  });
+
+  it('removeAllListeners(type) forgets on* handlers and DOM listeners, so setting them again works', () => {
+    const { socket, native } = setup();
+    const log: string[] = [];
+    const listener = () => log.push('listener');
+    socket.onopen = () => log.push('old handler');
+    socket.addEventListener('open', listener);
+    socket.removeAllListeners('open');
+    socket.onopen = () => log.push('new handler');
+    socket.addEventListener('open', listener);
+    native().serverOpen();
+    expect(log).toEqual(['new handler', 'listener']);
+  });
+});
+
+/** The part of the DOM's surface the steps above use. */
+interface SteadyLike {
+  addEventListener(type: 'message', listener: () => void, options?: { once?: boolean; signal?: AbortSignal }): void;
+  removeEventListener(type: 'message', listener: () => void): void;
+}
+
 describe('on* handlers', () => {
   it('run at the position where they were first set, and can be cleared', () => {
     const { socket, native } = setup();

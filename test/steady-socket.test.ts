@@ -81,6 +81,17 @@ describe('constructor', () => {
     expect(() => new SteadySocket('ws://h/', { WebSocket: FakeSocket, ...(options as object) })).toThrow(Type);
     expect(FakeSocket.instances).toHaveLength(0);
   });
+
+  it.each([500, 1000, 1200])('takes maxDelay %i below the default minDelay: the first retry is capped by it', (maxDelay) => {
+    // Regression: with the default minDelay raised to 1500, { maxDelay: 1000 } threw a
+    // RangeError naming minDelay, which the caller never set.
+    const { socket, native, clock } = setup({ maxDelay, minDelay: undefined });
+    const delays: number[] = [];
+    socket.on('reconnecting', (e) => delays.push(e.delay));
+    native().fail();
+    expect(delays).toEqual([maxDelay]);
+    expect(clock.pending).toBeGreaterThan(0);
+  });
 });
 
 describe('native surface', () => {
