@@ -99,13 +99,14 @@ const accepted = []; // accepted by send(), not written to a socket yet, oldest 
 const writtenOn = new Map(); // message number → { conn, at }
 let writes = 0; // how many of stats.messagesSent are accounted for in writtenOn
 const dropped = new Map(); // message number → reason, from `drop` events
+let doubleReports = 0; // a message reported in two `drop` events: must never happen
 const faultAt = new Map(); // connection number → when a fault was injected into it
 const invalid = []; // `invalid` events
 const figures = {}; // detection and recovery times for the summary
 let conn = 0;
 let connOpen = false;
 let ticks = 0;
-let peak = { queued: 0, buffered: 0 };
+let peak = null; // the slow reader's peak queue and buffer, while it runs
 
 // The library writes in order and only drops what it has not written, so the k-th write is
 // the oldest accepted message still around: stats.messagesSent says how many went out.
@@ -113,7 +114,7 @@ function reconcile() {
   for (const written = client.stats.messagesSent; writes < written; writes++) {
     writtenOn.set(accepted.shift(), { conn, at: now() });
   }
-  peak = { queued: Math.max(peak.queued, client.stats.queued), buffered: Math.max(peak.buffered, client.bufferedAmount) };
+  if (peak) peak = { queued: Math.max(peak.queued, client.stats.queued), buffered: Math.max(peak.buffered, client.bufferedAmount) };
 }
 function send(padding = '') {
   const n = ++sent;
@@ -158,6 +159,7 @@ async function main() {
   });
   client.on('drop', (e) => {
     const n = parseInt(String(e.data).slice(4), 10);
+    if (dropped.has(n)) doubleReports++;
     dropped.set(n, e.reason);
     const i = accepted.indexOf(n);
     if (i >= 0) accepted.splice(i, 1);
@@ -220,6 +222,7 @@ async function halfOpen() {
 }
 
 async function slowReader() {
+  peak = { queued: 0, buffered: 0 };
   proxy.set('slow');
   log('fault', `server reads at ${kib(proxy.bytesPerSecond)}/s; client sends 64 KiB every ${BULK_EVERY} ms`, red);
   const bulk = setInterval(() => send(BULK_PADDING), BULK_EVERY);
@@ -236,6 +239,8 @@ async function slowReader() {
   await until(() => client.stats.queued === 0 && client.bufferedAmount === 0, 10_000, 'the queue to drain');
   await until(() => everyWrittenArrived(conn), 10_000, 'the server to read everything written');
   log('client', `drained: every written message arrived`, green);
+  figures.peak = peak;
+  peak = null;
 }
 
 async function tryAgainLater() {
@@ -267,17 +272,24 @@ function summarise() {
   const received = server.received;
   const distinct = new Set(received);
   const inOrder = received.every((n, i) => i === 0 || n > received[i - 1]);
+  // The newest message of each connection that the server received: TCP delivers a
+  // connection's bytes in order, so only what was written after it can have died with it.
+  const lastArrived = new Map();
+  for (const [n, w] of writtenOn) if (distinct.has(n) && n > (lastArrived.get(w.conn) ?? 0)) lastArrived.set(w.conn, n);
   const inFlight = [];
   const unreported = [];
   for (let n = 1; n <= sent; n++) {
     if (distinct.has(n) || dropped.has(n)) continue;
-    // Written to a connection that a fault killed right after: gone with its TCP connection.
-    // WebSocket has no acknowledgements, so no library can know. Anything else vanished.
+    // Lost in flight: written to a connection that a fault then killed, shortly before the
+    // fault or after it, and at that connection's tail. WebSocket has no acknowledgements,
+    // so no library can know. Anything else vanished.
     const w = writtenOn.get(n);
     const fault = w && faultAt.get(w.conn);
-    if (fault !== undefined && w.at >= fault - IN_FLIGHT_MS) inFlight.push(n);
+    const atTail = w && n > (lastArrived.get(w.conn) ?? 0);
+    if (fault !== undefined && w.at >= fault - IN_FLIGHT_MS && atTail) inFlight.push(n);
     else unreported.push(n);
   }
+  const deliveredAndDropped = [...dropped.keys()].filter((n) => distinct.has(n)).length;
   const reasons = [...dropped.values()].reduce((acc, r) => ({ ...acc, [r]: (acc[r] ?? 0) + 1 }), {});
   const listed = (ns) => (ns.length > 8 ? `${ns.slice(0, 8).join(', ')}, …` : ns.join(', '));
   const row = (label, value, note = '') => console.log(`  ${label.padEnd(18)} ${String(value).padEnd(9)} ${dim(note)}`);
@@ -289,16 +301,17 @@ function summarise() {
   row('dropped', dropped.size, `reported in \`drop\` events: ${Object.entries(reasons).map(([r, c]) => `${c} ${r}`).join(', ') || 'none'}`);
   row('lost in flight', inFlight.length, 'written to a socket a fault then killed (WebSocket has no acks)');
   row('unreported loss', unreported.length, unreported.length ? `messages ${listed(unreported)}` : 'nothing vanished silently');
+  row('double reports', doubleReports + deliveredAndDropped, 'dropped twice, or delivered and dropped');
   row('reconnects', client.stats.reconnects);
   row('crash detected', seconds(figures.crashDetected), 'server died → close event');
   row('back after restart', seconds(figures.recovered), 'server listening → open, queue flushed');
   row('half-open detected', seconds(figures.halfOpenDetected), `no close from the network; heartbeat ${HEARTBEAT.interval} + ${HEARTBEAT.timeout} ms`);
-  row('slow reader peak', `${peak.queued} msgs`, `queued; ${kib(peak.buffered)} buffered at most (highWaterMark 256 KiB + queue ≤ 1 MiB)`);
+  row('slow reader peak', `${figures.peak.queued} msgs`, `queued; ${kib(figures.peak.buffered)} buffered at most (highWaterMark 256 KiB + queue ≤ 1 MiB)`);
   row('1013 wait', seconds(figures.later), quick ? 'quick mode: shouldReconnect asked for 1 s' : 'the registry says later: a random 5–30 s');
   row('bad messages', `${figures.bad.reported}/${figures.bad.sent}`, `reported as \`invalid\`; connection ${figures.bad.kept ? 'kept' : 'LOST'}`);
   row('ticks received', ticks, 'valid typed messages from the server');
-  const ok = unreported.length === 0 && inOrder && received.length === distinct.size && figures.bad.kept;
-  console.log(ok ? green('\nOK: every fault survived, nothing lost silently') : red('\nFAILED: a message vanished, arrived twice or out of order, or a bad message cost the connection'));
+  const ok = unreported.length === 0 && doubleReports + deliveredAndDropped === 0 && inOrder && received.length === distinct.size && figures.bad.kept;
+  console.log(ok ? green('\nOK: every fault survived, nothing lost silently') : red('\nFAILED: a message vanished, arrived twice or out of order, was reported twice, or a bad message cost the connection'));
   process.exitCode = ok ? 0 : 1;
 }
 
