@@ -261,7 +261,7 @@ export function render(report) {
 
   out.push('', '## Contenders and their defaults', '');
   out.push(
-    '- **ws**: no reconnection and no queue (`send()` on a closed socket is an error). The base of every ratio.',
+    '- **ws**: no reconnection and no queue (`send()` throws while connecting and silently discards after close). The base of every ratio.',
     '- **reconnecting-websocket**: `minReconnectionDelay` 1000 + random × 4000 ms, `maxReconnectionDelay` 10 s, `reconnectionDelayGrowFactor` 1.3, `minUptime` 5 s, `connectionTimeout` 4 s, `maxRetries` ∞, `maxEnqueuedMessages` ∞. After a connection that lived past `minUptime`, the first retry waits `minReconnectionDelay`, with no per-attempt jitter. The library draws that random delay once per module load; a thousand users are a thousand page loads, so each client here gets its own draw of the same formula (in one process they would otherwise share one value and all come back in the same instant).',
     '- **partysocket** (its `WebSocket` export, the reconnecting one): `minReconnectionDelay` 3 s, `maxReconnectionDelay` 10 s, `reconnectionDelayGrowFactor` 1.3, `minUptime` 5 s, `connectionTimeout` 4 s, `maxRetries` ∞, `maxEnqueuedMessages` ∞; no jitter: every client retries exactly 3 s after a drop.',
     '- **steadysocket**: `minDelay` 1.5 s, `maxDelay` 10 s, `factor` 2, `jitter: \'full\'` (uniform in [0, min(maxDelay, minDelay × 2^attempt)]), `minUptime` 5 s, `connectTimeout` 10 s, queue 1000 messages / 1 MiB with `overflow: \'reject\'`, `highWaterMark` 1 MiB, heartbeat off.',
