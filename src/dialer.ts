@@ -76,9 +76,12 @@ export class Dialer {
 
   /**
    * Lets go of the native socket (and of a provider call under way); `abort` also closes
-   * the socket if it may still be live. Returns the socket it let go of.
+   * the socket if it may still be live, and `'dead'` closes it without a closing handshake
+   * where the runtime can (the `ws` package's `terminate()`): a peer judged dead will not
+   * answer one, and `ws` would otherwise hold the connection for its 30 s close timeout.
+   * Returns the socket it let go of.
    */
-  hangUp(abort: boolean, code?: number, reason?: string): NativeSocket | null {
+  hangUp(abort: boolean | 'dead', code?: number, reason?: string): NativeSocket | null {
     this.generation++;
     const ws = this.ws;
     if (!ws) return null;
@@ -90,7 +93,9 @@ export class Dialer {
     ws.onerror = noop;
     if (abort && ws.readyState < 2) {
       try {
-        ws.close(code, reason);
+        const terminate = (ws as { terminate?: unknown }).terminate;
+        if (abort === 'dead' && typeof terminate === 'function') terminate.call(ws);
+        else ws.close(code, reason);
       } catch {
         // It is being discarded; a refusal to close changes nothing for us.
       }

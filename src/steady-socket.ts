@@ -344,7 +344,7 @@ export class SteadySocket<Api extends { [K in keyof Api]: ChannelSpec } = Channe
    */
   private abandon(error: SteadySocketError, code = 1006): void {
     if (this.state !== 'connecting' && this.state !== 'open') return;
-    this.release(this.dialer.hangUp(true), error);
+    this.release(this.dialer.hangUp('dead'), error);
     this.post('error', this.errorEvent(error));
     this.lost({ code, reason: error.message, wasClean: false });
   }

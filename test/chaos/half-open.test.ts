@@ -46,7 +46,7 @@ describe('chaos: half-open connections and slow closes', { timeout: 30_000 }, ()
     const TIMEOUT = 300;
     const MARGIN = 700; // a loaded 2-core machine
     const rigged = await rig({ heartbeat: { interval: INTERVAL, timeout: TIMEOUT } });
-    const { server, proxy, socket, ledger, log } = rigged;
+    const { server, proxy, client, socket, ledger, log } = rigged;
     ledger.stream(5);
     await flowing(server, 'traffic before the cut');
     const cutAt = Date.now();
@@ -56,6 +56,10 @@ describe('chaos: half-open connections and slow closes', { timeout: 30_000 }, ()
     expect(noticed).toBeLessThanOrEqual(INTERVAL + TIMEOUT + MARGIN);
     expect(noticed).toBeGreaterThanOrEqual(TIMEOUT - 50); // a ping in flight at the cut still gets its full timeout
     expect(log.map((l) => l.event)).toContain('error:HEARTBEAT_TIMEOUT');
+    // The dead connection is torn down at once (ws's terminate()), not left in a closing
+    // handshake its peer will never answer (ws would hold it for 30 s).
+    await until(() => client.connections[0]!.closed !== undefined, 1000, 'the dead native socket to be gone');
+    expect(client.connections[0]!.closed?.code).toBe(1006);
     await until(() => socket.readyState === 1, 5000, 'reconnect');
     await flowing(server, 'traffic after the reconnect');
     ledger.stop();
