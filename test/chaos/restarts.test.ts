@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
 import { SteadySocket, type SteadySocketOptions } from '../../src/index';
 import { FaultProxy } from '../fault-proxy';
-import { ChaosServer, Ledger, Tally, quiet, trackingWebSocket, until } from './harness';
+import { ChaosServer, Ledger, Tally, trackingWebSocket, until } from './harness';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -129,7 +129,8 @@ describe('chaos: restarts and resets under a steady stream', { timeout: 30_000 }
     await flowing(server, 'traffic before the crash');
     await server.stop();
     await until(() => socket.readyState === 0 && socket.stats.queued === 50, 5000, 'a full queue');
-    await quiet(50); // the stream keeps sending into the full queue
+    const before = socket.stats.dropped;
+    await until(() => socket.stats.dropped > before, 5000, 'a send refused by the full queue');
     await server.start();
     await until(() => socket.readyState === 1, 5000, 'reconnect');
     await flowing(server, 'traffic after the outage', 70);
