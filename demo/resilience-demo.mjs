@@ -44,7 +44,7 @@ const paint = (code) => (text) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
 const [red, green, yellow, dim, bold] = [paint(31), paint(32), paint(33), paint(2), paint(1)];
 const t0 = performance.now();
 const now = () => performance.now() - t0;
-const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+const seconds = (ms) => (Math.round(ms) < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
 const kib = (bytes) => (bytes < 1024 ? `${bytes} B` : `${Math.round(bytes / 1024)} KiB`);
 const PHASES = ['server restart', 'half-open connection', 'slow reader', '1013 Try Again Later', 'bad messages'];
 let phase = 0;
