@@ -7,7 +7,8 @@ import type { MessageData, SteadyCloseEvent, SteadyCloseInfo, SteadySocketEventM
 import { Heartbeat } from './heartbeat';
 import { watchLifecycle } from './lifecycle';
 import { findWebSocket, type NativeSocket } from './native';
-import { resolveOptions, splitArguments, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions, type UrlProvider } from './options';
+import type { ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
+import { resolveOptions, splitArguments } from './resolve-options';
 import { Outbox } from './outbox';
 import { RetrySchedule } from './retry-schedule';
 import type { DropReason } from './outbound-queue';
