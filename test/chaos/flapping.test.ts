@@ -7,37 +7,31 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
 import { SteadySocket, type SteadySocketOptions } from '../../src/index';
-import { FaultProxy } from '../fault-proxy';
 import { ManualClock } from '../helpers/manual-clock';
-import { ChaosServer, Ledger, Tally, quiet, trackingWebSocket, until } from './harness';
+import { Ledger, Stage, Tally, quiet, until } from './harness';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const stage = new Stage();
+afterEach(() => stage.teardown());
 const tally = new Tally('flapping');
 afterAll(() => tally.print());
 
 /** A server whose connection `n` (from 1) does `behaviour(n)`; the proxy in front of it. */
 async function rig(behaviour: (ws: ServerSocket, n: number) => void, options: SteadySocketOptions = {}) {
   const accepted: number[] = [];
-  const server = await new ChaosServer((ws) => {
-    accepted.push(Date.now());
-    behaviour(ws, accepted.length);
-  }).start();
-  cleanup.push(() => server.stop());
-  const proxy = await new FaultProxy(server.port).start();
-  cleanup.push(() => proxy.stop());
-  const client = trackingWebSocket();
-  const socket = new SteadySocket(proxy.url, { WebSocket: client.WebSocket, ...options });
-  cleanup.push(() => socket.close());
-  const ledger = new Ledger(socket, client, server);
+  const rigged = await stage.rig({
+    behaviour: (ws) => {
+      accepted.push(Date.now());
+      behaviour(ws, accepted.length);
+    },
+    options,
+  });
+  const { socket } = rigged;
   const retries: { attempt: number; delay: number; at: number; code: number }[] = [];
   socket.on('reconnecting', (e) => retries.push({ attempt: e.attempt, delay: e.delay, at: Date.now(), code: e.lastClose.code }));
   const log: string[] = [];
   socket.on('close', (e) => log.push(`close:${e.code}:${e.willReconnect ? 'r' : 'final'}`));
   socket.on('error', (e) => log.push(`error:${e.error.code}`));
-  return { server, proxy, socket, ledger, accepted, retries, log };
+  return { ...rigged, accepted, retries, log };
 }
 
 async function finish(socket: SteadySocket, ledger: Ledger): Promise<void> {

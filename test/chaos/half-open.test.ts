@@ -4,14 +4,11 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
-import { SteadySocket, type SteadySocketOptions } from '../../src/index';
-import { FaultProxy } from '../fault-proxy';
-import { ChaosServer, Ledger, Tally, trackingWebSocket, until } from './harness';
+import type { SteadySocketOptions } from '../../src/index';
+import { ChaosServer, Stage, Tally, until } from './harness';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const stage = new Stage();
+afterEach(() => stage.teardown());
 const tally = new Tally('half-open');
 afterAll(() => tally.print());
 
@@ -19,19 +16,13 @@ afterAll(() => tally.print());
 const pongs = (ws: ServerSocket) => ws.on('message', (data) => data.toString() === 'ping' && ws.send('pong'));
 
 async function rig(options: SteadySocketOptions = {}) {
-  const server = await new ChaosServer(pongs).start();
-  cleanup.push(() => server.stop());
-  const proxy = await new FaultProxy(server.port).start();
-  cleanup.push(() => proxy.stop());
-  const client = trackingWebSocket();
-  const socket = new SteadySocket(proxy.url, { WebSocket: client.WebSocket, minDelay: 10, maxDelay: 100, ...options });
-  cleanup.push(() => socket.close());
-  const ledger = new Ledger(socket, client, server);
+  const rigged = await stage.rig({ behaviour: pongs, options: { minDelay: 10, maxDelay: 100, ...options } });
+  const { socket } = rigged;
   const log: { event: string; at: number }[] = [];
   socket.on('close', (e) => log.push({ event: `close:${e.code}:${e.willReconnect ? 'r' : 'final'}`, at: Date.now() }));
   socket.on('error', (e) => log.push({ event: `error:${e.error.code}`, at: Date.now() }));
   await until(() => socket.readyState === 1, 5000, 'the first open');
-  return { server, proxy, client, socket, ledger, log };
+  return { ...rigged, log };
 }
 
 const receivedTotal = (server: ChaosServer) => [...server.byConnection.values()].reduce((n, list) => n + list.length, 0);

@@ -7,7 +7,9 @@
  */
 import WebSocket from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
-import type { DropEvent, WebSocketConstructor } from '../../src/index';
+import { SteadySocket } from '../../src/index';
+import type { ChannelMap, ChannelSpec, DropEvent, SteadySocketOptions, WebSocketConstructor } from '../../src/index';
+import { FaultProxy } from '../fault-proxy';
 import { TestServer } from '../integration/server';
 import { report } from '../property/seed';
 
@@ -207,5 +209,38 @@ export class Tally {
       `chaos/${this.name}: ${this.scenarios} scenarios, ${this.faults} faults injected, ${t.sent} messages: ${t.delivered} delivered, ` +
         `${t.dropped} dropped with a drop event, ${t.lost} lost in flight on a dying connection (counted), ${t.unreported} unreported`,
     );
+  }
+}
+
+/**
+ * What every chaos scenario stands on: a ChaosServer doing `behaviour`, a FaultProxy in
+ * front of it (`before` may set a fault before the client dials), and a SteadySocket
+ * through the proxy on a tracking WebSocket, with its Ledger. `teardown()` (in afterEach)
+ * stops them all, newest first.
+ */
+export class Stage {
+  private readonly stops: (() => unknown)[] = [];
+
+  async rig<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap>(
+    setting: {
+      behaviour?: (socket: ServerSocket, server: ChaosServer) => void;
+      options?: SteadySocketOptions;
+      before?: (proxy: FaultProxy) => Promise<void>;
+    } = {},
+  ) {
+    const server = await new ChaosServer(setting.behaviour).start();
+    this.stops.push(() => server.stop());
+    const proxy = await new FaultProxy(server.port).start();
+    this.stops.push(() => proxy.stop());
+    await setting.before?.(proxy);
+    const client = trackingWebSocket();
+    const socket = new SteadySocket<Api>(proxy.url, { WebSocket: client.WebSocket, ...setting.options });
+    this.stops.push(() => socket.close());
+    const ledger = new Ledger(socket, client, server);
+    return { server, proxy, client, socket, ledger };
+  }
+
+  async teardown(): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) await stop();
   }
 }

@@ -6,13 +6,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
 import { SteadySocket, type SteadySocketOptions } from '../../src/index';
-import { FaultProxy } from '../fault-proxy';
-import { ChaosServer, Ledger, Tally, trackingWebSocket, until } from './harness';
+import { ChaosServer, Ledger, Stage, Tally, until } from './harness';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const stage = new Stage();
+afterEach(() => stage.teardown());
 const tally = new Tally('restarts');
 afterAll(() => tally.print());
 
@@ -27,26 +24,17 @@ function answers(ws: ServerSocket): void {
 }
 
 async function rig(options: SteadySocketOptions = {}) {
-  const server = await new ChaosServer(answers).start();
-  cleanup.push(() => server.stop());
-  const proxy = await new FaultProxy(server.port).start();
-  cleanup.push(() => proxy.stop());
-  const client = trackingWebSocket();
-  const socket = new SteadySocket(proxy.url, {
-    WebSocket: client.WebSocket,
-    minDelay: 10,
-    maxDelay: 100,
-    queue: { maxMessages: 100_000, maxBytes: 100_000_000 },
-    ...options,
+  const rigged = await stage.rig({
+    behaviour: answers,
+    options: { minDelay: 10, maxDelay: 100, queue: { maxMessages: 100_000, maxBytes: 100_000_000 }, ...options },
   });
-  cleanup.push(() => socket.close());
-  const ledger = new Ledger(socket, client, server);
+  const { socket } = rigged;
   const errors: string[] = [];
   socket.on('error', (e) => errors.push(e.error.code));
   const closes: string[] = [];
   socket.on('close', (e) => closes.push(`${e.code}:${e.willReconnect ? 'r' : 'final'}`));
   await until(() => socket.readyState === 1, 5000, 'the first open');
-  return { server, proxy, client, socket, ledger, errors, closes };
+  return { ...rigged, errors, closes };
 }
 
 const receivedTotal = (server: ChaosServer) => [...server.byConnection.values()].reduce((n, list) => n + list.length, 0);

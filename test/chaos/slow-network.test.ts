@@ -6,13 +6,11 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
 import { SteadySocket, type SteadySocketOptions } from '../../src/index';
-import { FaultProxy, type Fault } from '../fault-proxy';
-import { ChaosServer, Ledger, Tally, trackingWebSocket, until } from './harness';
+import type { Fault } from '../fault-proxy';
+import { Ledger, Stage, Tally, until } from './harness';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const stage = new Stage();
+afterEach(() => stage.teardown());
 const tally = new Tally('slow-network');
 afterAll(() => tally.print());
 
@@ -31,19 +29,12 @@ function serve(ws: ServerSocket): void {
 type Api = { echo: { request: number; reply: number } };
 
 async function rig(fault: Fault, options: SteadySocketOptions = {}) {
-  const server = await new ChaosServer(serve).start();
-  cleanup.push(() => server.stop());
-  const proxy = await new FaultProxy(server.port).start();
-  cleanup.push(() => proxy.stop());
-  await proxy.set(fault);
-  const client = trackingWebSocket();
-  const socket = new SteadySocket<Api>(proxy.url, { WebSocket: client.WebSocket, minDelay: 10, maxDelay: 100, ...options });
-  cleanup.push(() => socket.close());
-  const ledger = new Ledger(socket, client, server);
+  const rigged = await stage.rig<Api>({ behaviour: serve, options: { minDelay: 10, maxDelay: 100, ...options }, before: (proxy) => proxy.set(fault) });
+  const { socket } = rigged;
   const errors: string[] = [];
   socket.on('error', (e) => errors.push(e.error.code));
   await until(() => socket.readyState === 1, 5000, 'open');
-  return { server, proxy, socket, ledger, errors };
+  return { ...rigged, errors };
 }
 
 async function finish(socket: SteadySocket<Api>, ledger: Ledger): Promise<void> {

@@ -7,12 +7,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
 import { SteadySocket, type ConnectionState, type SteadySocketOptions } from '../../src/index';
 import { FaultProxy } from '../fault-proxy';
-import { ChaosServer, Ledger, Tally, quiet, trackingWebSocket, until } from './harness';
+import { ChaosServer, Ledger, Stage, Tally, quiet, until } from './harness';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const stage = new Stage();
+afterEach(() => stage.teardown());
 const tally = new Tally('transitions');
 afterAll(() => tally.print());
 
@@ -20,19 +18,12 @@ const pongs = (ws: ServerSocket) => ws.on('message', (data) => data.toString() =
 
 /** Server and proxy; `before` sets up the proxy before the client dials. */
 async function rig(options: SteadySocketOptions = {}, before?: (proxy: FaultProxy) => Promise<void>, behaviour: (ws: ServerSocket) => void = pongs) {
-  const server = await new ChaosServer(behaviour).start();
-  cleanup.push(() => server.stop());
-  const proxy = await new FaultProxy(server.port).start();
-  cleanup.push(() => proxy.stop());
-  await before?.(proxy);
-  const client = trackingWebSocket();
-  const socket = new SteadySocket(proxy.url, { WebSocket: client.WebSocket, minDelay: 10, maxDelay: 100, ...options });
-  cleanup.push(() => socket.close());
-  const ledger = new Ledger(socket, client, server);
+  const rigged = await stage.rig({ behaviour, options: { minDelay: 10, maxDelay: 100, ...options }, before });
+  const { socket } = rigged;
   const log: string[] = [];
   socket.on('close', (e) => log.push(`close:${e.code}:${e.willReconnect ? 'r' : 'final'}`));
   socket.on('error', (e) => log.push(`error:${e.error.code}`));
-  return { server, proxy, client, socket, ledger, log };
+  return { ...rigged, log };
 }
 
 const receivedTotal = (server: ChaosServer) => [...server.byConnection.values()].reduce((n, list) => n + list.length, 0);
