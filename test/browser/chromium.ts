@@ -1,6 +1,6 @@
 /**
- * Starts the system Chromium (Debian's /usr/bin/chromium; CHROMIUM_PATH overrides) and
- * attaches Playwright to it over CDP.
+ * Starts a headless Chromium (see find-chromium.ts for which one) and attaches Playwright
+ * to it over CDP.
  *
  * Why not `chromium.launch()`: Playwright enables `Emulation.setFocusEmulationEnabled` on
  * every page it creates, and in Chromium focus emulation also holds the page "captured",
@@ -11,14 +11,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { findChromium, type FoundChromium } from './find-chromium';
 
 const ARGS = [
-  '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -33,16 +32,17 @@ export interface RunningChromium {
   browser: Browser;
   /** The default context: its pages are real tabs of one window, without Playwright's overrides. */
   context: BrowserContext;
+  /** Which browser this is: a headless shell has no tab strip (see find-chromium.ts). */
+  found: FoundChromium;
   close(): Promise<void>;
 }
 
 export async function startChromium(): Promise<RunningChromium> {
-  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executable)) {
-    throw new Error(`Chromium not found at ${executable}: apt-get install chromium, or set CHROMIUM_PATH`);
-  }
+  const found = await findChromium();
+  const headless = found.kind === 'full' ? '--headless=new' : '--headless';
   const userDataDir = await mkdtemp(join(tmpdir(), 'steadysocket-chromium-'));
-  const child = spawn(executable, [...ARGS, '--remote-debugging-port=0', `--user-data-dir=${userDataDir}`, 'about:blank'], {
+  const args = [headless, ...ARGS, '--remote-debugging-port=0', `--user-data-dir=${userDataDir}`, 'about:blank'];
+  const child = spawn(found.executable, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = once(child, 'exit').catch(() => undefined);
@@ -61,7 +61,7 @@ export async function startChromium(): Promise<RunningChromium> {
       await stop(child, exited);
       await rm(userDataDir, { recursive: true, force: true, maxRetries: 5 });
     };
-    return { browser, context, close };
+    return { browser, context, found, close };
   } catch (error) {
     await stop(child, exited);
     await rm(userDataDir, { recursive: true, force: true, maxRetries: 5 });

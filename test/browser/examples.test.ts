@@ -1,6 +1,6 @@
 /**
- * The browser examples in examples/ in a real headless Chromium (Debian's /usr/bin/chromium,
- * see chromium.ts), served by one local HTTP + `ws` server on 127.0.0.1 port 0, as a site
+ * The browser examples in examples/ in a real headless Chromium (see
+ * find-chromium.ts), served by one local HTTP + `ws` server on 127.0.0.1 port 0, as a site
  * serves its pages and its WebSocket endpoints from one origin:
  * - examples/script-tag.html and examples/chat.html load the minified build from their pinned
  *   CDN URL, which the browser context routes to the local dist/steadysocket.umd.min.js;
