@@ -36,7 +36,7 @@ const ts = () =>
 
 export default [
   {
-    input: 'src/index.ts',
+    input: 'src/socket/index.ts',
     external,
     plugins: [ts()],
     output: [
@@ -68,7 +68,7 @@ export default [
     },
   },
   {
-    input: 'src/index.ts',
+    input: 'src/socket/index.ts',
     external,
     plugins: [dts()],
     output: [

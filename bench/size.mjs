@@ -37,7 +37,7 @@ async function cost(code) {
 // Each entry is the file a browser bundler picks from the package's `exports` (for
 // socket.io-client that is build/esm: the `node` condition would pick its debug build).
 const packages = [
-  ['steadysocket', 'src/index.ts'],
+  ['steadysocket', 'src/socket/index.ts'],
   ['partysocket', 'node_modules/partysocket/dist/index.js'],
   ['reconnecting-websocket', 'node_modules/reconnecting-websocket/dist/reconnecting-websocket-mjs.js'],
   ['socket.io-client', 'node_modules/socket.io-client/build/esm/index.js'],
@@ -55,7 +55,7 @@ const ours = sizes[0].gzip;
 
 print('\nsteadysocket by module (each alone)');
 const rows = [];
-for (const chunk of await bundle('src/index.ts', { preserveModules: true })) {
+for (const chunk of await bundle('src/socket/index.ts', { preserveModules: true })) {
   const { min, gzip } = await cost(chunk.code);
   rows.push([chunk.fileName.replace(/^.*node_modules\//, '').replace(/\.js$/, ''), min, gzip]);
 }

@@ -9,6 +9,6 @@
  * itself, so `const { SteadySocket, backoffDelay } = globalThis.SteadySocket` also works.
  * The ESM and CJS builds never load this file, so their class stays unmodified.
  */
-import * as api from './index';
+import * as api from './socket/index';
 
 export default Object.assign(api.SteadySocket, api);

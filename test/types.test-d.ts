@@ -10,7 +10,7 @@ import {
   type StandardSchemaV1,
   type SteadySocketError,
   type ValidationIssue,
-} from '../src/index';
+} from '../src/socket/index';
 
 type Api = {
   chat: { receive: { from: string; text: string }; send: { text: string } };

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
-import { SteadySocket, type SteadySocketOptions } from '../../src/index';
+import { SteadySocket, type SteadySocketOptions } from '../../src/socket/index';
 import { ManualClock } from '../helpers/manual-clock';
 import { Ledger, Stage, Tally, quiet, until } from './harness';
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
-import type { SteadySocketOptions } from '../../src/index';
+import type { SteadySocketOptions } from '../../src/socket/index';
 import { ChaosServer, Stage, Tally, until } from './harness';
 
 const stage = new Stage();

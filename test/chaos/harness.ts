@@ -7,8 +7,8 @@
  */
 import WebSocket from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
-import { SteadySocket } from '../../src/index';
-import type { ChannelMap, ChannelSpec, DropEvent, SteadySocketOptions, WebSocketConstructor } from '../../src/index';
+import { SteadySocket } from '../../src/socket/index';
+import type { ChannelMap, ChannelSpec, DropEvent, SteadySocketOptions, WebSocketConstructor } from '../../src/socket/index';
 import { FaultProxy } from '../fault-proxy';
 import { TestServer } from '../integration/server';
 import { report } from '../property/seed';

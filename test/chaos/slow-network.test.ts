@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
-import { SteadySocket, type SteadySocketOptions } from '../../src/index';
+import { SteadySocket, type SteadySocketOptions } from '../../src/socket/index';
 import type { Fault } from '../fault-proxy';
 import { Ledger, Stage, Tally, until } from './harness';
 

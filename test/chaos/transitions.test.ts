@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
-import { SteadySocket, type ConnectionState, type SteadySocketOptions } from '../../src/index';
+import { SteadySocket, type ConnectionState, type SteadySocketOptions } from '../../src/socket/index';
 import { FaultProxy } from '../fault-proxy';
 import { ChaosServer, Ledger, Stage, Tally, quiet, until } from './harness';
 

@@ -1,7 +1,7 @@
-import { SteadySocket } from '../../src/steady-socket';
-import type { SteadySocketOptions, UrlProvider } from '../../src/options';
-import type { SteadySocketEventMap } from '../../src/events';
-import type { ChannelMap, ChannelSpec } from '../../src/channels';
+import { SteadySocket } from '../../src/socket/steady-socket';
+import type { SteadySocketOptions, UrlProvider } from '../../src/socket/options';
+import type { SteadySocketEventMap } from '../../src/socket/events';
+import type { ChannelMap, ChannelSpec } from '../../src/channels/channel';
 import { FakeSocket } from './fake-socket';
 import { ManualClock } from './manual-clock';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SteadySocket } from '../../src/index';
+import { SteadySocket } from '../../src/socket/index';
 import { TestServer, until } from './server';
 
 type Api = {

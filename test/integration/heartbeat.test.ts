@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SteadySocket } from '../../src/index';
+import { SteadySocket } from '../../src/socket/index';
 import { FaultProxy } from '../fault-proxy';
 import { TestServer, until } from './server';
 

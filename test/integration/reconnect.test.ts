@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { SteadySocket, type SteadySocketOptions } from '../../src/index';
+import { SteadySocket, type SteadySocketOptions } from '../../src/socket/index';
 import { TestServer, until } from './server';
 
 const cleanup: (() => unknown)[] = [];

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SteadySocket } from '../../src/index';
+import { SteadySocket } from '../../src/socket/index';
 import { TestServer, until } from './server';
 
 let server: TestServer;

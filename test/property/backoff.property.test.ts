@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { backoffCap, backoffDelay, type BackoffPolicy, type Jitter } from '../../src/backoff';
+import { backoffCap, backoffDelay, type BackoffPolicy, type Jitter } from '../../src/socket/backoff';
 import { report, seed } from './seed';
 
 const RUNS = 2000;

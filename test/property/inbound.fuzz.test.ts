@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { jsonCodec, typePayloadCodec, type Codec } from '../../src/codec';
+import { jsonCodec, typePayloadCodec, type Codec } from '../../src/channels/codec';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket } from '../helpers/setup';
 import { report, seed } from './seed';

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import type { OverflowPolicy } from '../../src/options';
-import { OutboundQueue, type DropReason, type Outcome } from '../../src/outbound-queue';
+import type { OverflowPolicy } from '../../src/socket/options';
+import { OutboundQueue, type DropReason, type Outcome } from '../../src/socket/outbound-queue';
 import { ManualClock } from '../helpers/manual-clock';
 import { report, seed } from './seed';
 

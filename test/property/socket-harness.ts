@@ -3,10 +3,10 @@
  * ManualClock, with every outbound message numbered and its fate recorded, and the checks
  * that must hold after every step whatever the model says.
  */
-import { utf8Length } from '../../src/data';
-import { DRAIN_POLL_MS } from '../../src/outbox';
-import { SteadySocket } from '../../src/steady-socket';
-import { canTransition, READY_STATE, type ConnectionState } from '../../src/state';
+import { utf8Length } from '../../src/socket/data';
+import { DRAIN_POLL_MS } from '../../src/socket/outbox';
+import { SteadySocket } from '../../src/socket/steady-socket';
+import { canTransition, READY_STATE, type ConnectionState } from '../../src/socket/state';
 import { FakeSocket } from '../helpers/fake-socket';
 import { ManualClock } from '../helpers/manual-clock';
 import { FakeLifecycle } from './fake-lifecycle';

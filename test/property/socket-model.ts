@@ -10,8 +10,8 @@
  * than `timeout` after the earliest moment a ping may have gone out (`interval` after the
  * last inbound message, or at once for a probe), and then applied as a loss.
  */
-import { backoffDelay, type Jitter } from '../../src/backoff';
-import type { ConnectionState } from '../../src/state';
+import { backoffDelay, type Jitter } from '../../src/socket/backoff';
+import type { ConnectionState } from '../../src/socket/state';
 
 export interface ModelConfig {
   readonly jitter: Jitter;

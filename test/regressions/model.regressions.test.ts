@@ -3,8 +3,8 @@
  * found; each case is the shrunk counterexample, failed before its fix, and stays here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { OutboundQueue, type DropReason } from '../../src/outbound-queue';
-import type { OutboundData } from '../../src/data';
+import { OutboundQueue, type DropReason } from '../../src/socket/outbound-queue';
+import type { OutboundData } from '../../src/socket/data';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket, settle } from '../helpers/setup';
 import { ManualClock } from '../helpers/manual-clock';

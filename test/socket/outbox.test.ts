@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRAIN_POLL_MS } from '../src/outbox';
-import { FakeSocket } from './helpers/fake-socket';
-import { setup } from './helpers/setup';
+import { DRAIN_POLL_MS } from '../../src/socket/outbox';
+import { FakeSocket } from '../helpers/fake-socket';
+import { setup } from '../helpers/setup';
 
 afterEach(() => FakeSocket.reset());
 

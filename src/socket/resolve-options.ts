@@ -5,7 +5,7 @@
  */
 import type { Jitter } from './backoff';
 import { systemClock } from './clock';
-import { jsonCodec, type Codec } from './codec';
+import { jsonCodec, type Codec } from '../channels/codec';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import { defaultLifecycleTarget } from './lifecycle';
 import { DEFAULTS, type OverflowPolicy, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';

@@ -1,9 +1,9 @@
-import { Channel } from './channels';
-import type { Clock, TimerHandle } from './clock';
+import { Channel } from './channel';
+import type { Clock, TimerHandle } from '../socket/clock';
 import type { Codec, Envelope } from './codec';
-import { SteadySocketError } from './errors';
-import type { MessageData } from './events';
-import type { Extras, Outcome } from './outbound-queue';
+import { SteadySocketError } from '../socket/errors';
+import type { MessageData } from '../socket/events';
+import type { Extras, Outcome } from '../socket/outbound-queue';
 import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
 
 /** Why an inbound message did not reach a typed listener. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OutboundQueue, type DropReason, type QueueLimits } from '../src/outbound-queue';
-import { byteLength, type OutboundData } from '../src/data';
-import { ManualClock } from './helpers/manual-clock';
+import { OutboundQueue, type DropReason, type QueueLimits } from '../../src/socket/outbound-queue';
+import { byteLength, type OutboundData } from '../../src/socket/data';
+import { ManualClock } from '../helpers/manual-clock';
 
 function make(limits: Partial<QueueLimits> = {}) {
   const clock = new ManualClock();

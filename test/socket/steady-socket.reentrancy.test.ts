@@ -3,8 +3,8 @@
  * Each case was a defect found in review; kept as regressions.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSocket } from './helpers/fake-socket';
-import { settle, setup } from './helpers/setup';
+import { FakeSocket } from '../helpers/fake-socket';
+import { settle, setup } from '../helpers/setup';
 
 afterEach(() => FakeSocket.reset());
 

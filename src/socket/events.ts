@@ -1,8 +1,8 @@
 import type { OutboundData } from './data';
 import type { SteadySocketError } from './errors';
 import type { DropReason } from './outbound-queue';
-import type { InvalidReason } from './router';
-import type { ValidationIssue } from './schema';
+import type { InvalidReason } from '../channels/router';
+import type { ValidationIssue } from '../channels/schema';
 import type { ConnectionState } from './state';
 import type { ReadyState } from './state';
 

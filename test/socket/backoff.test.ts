@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCap, backoffDelay, type BackoffPolicy, type Jitter } from '../src/backoff';
+import { backoffCap, backoffDelay, type BackoffPolicy, type Jitter } from '../../src/socket/backoff';
 
 const policy = (jitter: Jitter, over: Partial<BackoffPolicy> = {}): BackoffPolicy => ({
   minDelay: 1000,

@@ -4,8 +4,8 @@
  */
 import { Server, WebSocket as MockWebSocket } from 'mock-socket';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SteadySocket } from '../src/index';
-import { ManualClock } from './helpers/manual-clock';
+import { SteadySocket } from '../../src/socket/index';
+import { ManualClock } from '../helpers/manual-clock';
 
 const URL = 'ws://mock.test/feed';
 let server: Server;

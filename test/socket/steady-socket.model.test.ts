@@ -16,11 +16,11 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSocket } from './helpers/fake-socket';
-import { commands, config, looseCommands, looseConfig } from './property/socket-commands';
-import { flush, Harness } from './property/socket-harness';
-import { SocketModel } from './property/socket-model';
-import { report, seed } from './property/seed';
+import { FakeSocket } from '../helpers/fake-socket';
+import { commands, config, looseCommands, looseConfig } from '../property/socket-commands';
+import { flush, Harness } from '../property/socket-harness';
+import { SocketModel } from '../property/socket-model';
+import { report, seed } from '../property/seed';
 
 afterEach(() => FakeSocket.reset());
 

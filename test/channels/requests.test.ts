@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSocket } from './helpers/fake-socket';
-import { fakeSocket, settle } from './helpers/setup';
-import type { SteadySocketOptions } from '../src/options';
+import { FakeSocket } from '../helpers/fake-socket';
+import { fakeSocket, settle } from '../helpers/setup';
+import type { SteadySocketOptions } from '../../src/socket/options';
 
 afterEach(() => FakeSocket.reset());
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { reportListenerError } from './event-target';
+import { reportListenerError } from '../socket/event-target';
 import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
 
 /** The message types of one channel; each is optional. */

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SteadySocket } from '../src/steady-socket';
-import { SteadySocketError } from '../src/errors';
-import { FakeSocket } from './helpers/fake-socket';
-import { ManualClock } from './helpers/manual-clock';
-import { settle, setup } from './helpers/setup';
+import { SteadySocket } from '../../src/socket/steady-socket';
+import { SteadySocketError } from '../../src/socket/errors';
+import { FakeSocket } from '../helpers/fake-socket';
+import { ManualClock } from '../helpers/manual-clock';
+import { settle, setup } from '../helpers/setup';
 
 afterEach(() => FakeSocket.reset());
 

@@ -14,10 +14,10 @@ import { RetrySchedule } from './retry-schedule';
 import type { DropReason } from './outbound-queue';
 import { canTransition, READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
-import type { Channel, ChannelMap, ChannelSpec, Received, Replied, RequestName, SpecPart } from './channels';
+import type { Channel, ChannelMap, ChannelSpec, Received, Replied, RequestName, SpecPart } from '../channels/channel';
 import type { Extras } from './outbound-queue';
-import { Router, type RequestOptions } from './router';
-import type { Validator } from './schema';
+import { Router, type RequestOptions } from '../channels/router';
+import type { Validator } from '../channels/schema';
 
 /** Counters, read through `socket.stats` (a fresh snapshot each time). */
 export interface SteadySocketStats {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, READY_STATE, type ConnectionState } from '../src/state';
+import { canTransition, READY_STATE, type ConnectionState } from '../../src/socket/state';
 
 const states: ConnectionState[] = ['connecting', 'open', 'reconnecting', 'closing', 'closed'];
 const allowed = new Set([

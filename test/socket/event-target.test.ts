@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSocket } from './helpers/fake-socket';
-import { setup } from './helpers/setup';
+import { FakeSocket } from '../helpers/fake-socket';
+import { setup } from '../helpers/setup';
 
 afterEach(() => FakeSocket.reset());
 

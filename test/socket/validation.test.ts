@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateClose } from '../src/validation';
+import { validateClose } from '../../src/socket/validation';
 
 describe('#validateClose', () => {
   it.each([

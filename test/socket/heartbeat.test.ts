@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Heartbeat, LATE_SLACK, type HeartbeatHooks } from '../src/heartbeat';
-import { ManualClock } from './helpers/manual-clock';
+import { Heartbeat, LATE_SLACK, type HeartbeatHooks } from '../../src/socket/heartbeat';
+import { ManualClock } from '../helpers/manual-clock';
 
 function make(over: Partial<HeartbeatHooks> = {}) {
   const clock = new ManualClock();

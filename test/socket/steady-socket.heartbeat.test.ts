@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SteadySocketError } from '../src/errors';
-import { FakeSocket } from './helpers/fake-socket';
-import { setup } from './helpers/setup';
+import { SteadySocketError } from '../../src/socket/errors';
+import { FakeSocket } from '../helpers/fake-socket';
+import { setup } from '../helpers/setup';
 
 afterEach(() => FakeSocket.reset());
 

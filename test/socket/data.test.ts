@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteLength, toOutbound, utf8Length } from '../src/data';
+import { byteLength, toOutbound, utf8Length } from '../../src/socket/data';
 
 describe('#utf8Length', () => {
   it.each([

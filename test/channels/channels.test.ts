@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { typePayloadCodec } from '../src/codec';
-import type { StandardSchemaV1 } from '../src/schema';
-import { FakeSocket } from './helpers/fake-socket';
-import { fakeSocket, settle } from './helpers/setup';
-import type { SteadySocketOptions } from '../src/options';
+import { typePayloadCodec } from '../../src/channels/codec';
+import type { StandardSchemaV1 } from '../../src/channels/schema';
+import { FakeSocket } from '../helpers/fake-socket';
+import { fakeSocket, settle } from '../helpers/setup';
+import type { SteadySocketOptions } from '../../src/socket/options';
 
 afterEach(() => FakeSocket.reset());
 

@@ -1,6 +1,6 @@
 import type { Jitter } from './backoff';
 import type { Clock } from './clock';
-import type { Codec } from './codec';
+import type { Codec } from '../channels/codec';
 import type { SteadyCloseInfo } from './events';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import type { LifecycleTarget } from './lifecycle';

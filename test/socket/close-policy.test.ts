@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeVerdict, LATER_MAX, LATER_MIN, planRetry, stopReason, type RetryInput } from '../src/close-policy';
+import { closeVerdict, LATER_MAX, LATER_MIN, planRetry, stopReason, type RetryInput } from '../../src/socket/close-policy';
 
 describe('#closeVerdict', () => {
   it.each([

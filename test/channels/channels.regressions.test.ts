@@ -4,11 +4,11 @@
  */
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../src/clock';
-import type { Codec } from '../src/codec';
-import { FakeSocket } from './helpers/fake-socket';
-import { fakeSocket, settle } from './helpers/setup';
-import type { SteadySocketOptions } from '../src/options';
+import { systemClock } from '../../src/socket/clock';
+import type { Codec } from '../../src/channels/codec';
+import { FakeSocket } from '../helpers/fake-socket';
+import { fakeSocket, settle } from '../helpers/setup';
+import type { SteadySocketOptions } from '../../src/socket/options';
 
 afterEach(() => FakeSocket.reset());
 
