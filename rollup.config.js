@@ -1,11 +1,13 @@
 // One config, three bundles and their declarations (API.md §7).
 //
-// - dist/steadysocket.mjs / .cjs: for bundlers, Node and Metro. eventemitter3 stays an
-//   external import: it is a dependency, and inlining it would ship a second copy to every
-//   app that already has one.
+// - dist/steadysocket.mjs / .cjs (the socket) and dist/channels.mjs / .cjs (the channels
+//   layer, which imports the socket entry): for bundlers, Node and Metro. One rollup run for
+//   both, so channels share the socket's module (one SteadySocketError class) instead of a
+//   copy. eventemitter3 stays an external import: it is a dependency, and inlining it would
+//   ship a second copy to every app that already has one.
 // - dist/steadysocket.umd.min.js: for <script> tags and CDNs (unpkg/jsdelivr), with
 //   eventemitter3 inlined because a page has no resolver.
-// - dist/steadysocket.d.ts / .d.cts: one bundled declaration file per module format.
+// - dist/steadysocket.d.ts / .d.cts, dist/channels.d.ts / .d.cts: bundled declarations.
 import { readFileSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
@@ -34,24 +36,26 @@ const ts = () =>
     compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, outDir: 'dist' },
   });
 
+const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts' };
+
 export default [
   {
-    input: 'src/socket/index.ts',
+    input: entries,
     external,
     plugins: [ts()],
     output: [
-      { file: 'dist/steadysocket.mjs', format: 'es', sourcemap: true, sourcemapPathTransform, banner },
+      { dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name].mjs', format: 'es', sourcemap: true, sourcemapPathTransform, banner },
       // Named exports only: `const { SteadySocket } = require('steadysocket')`.
-      { file: 'dist/steadysocket.cjs', format: 'cjs', exports: 'named', sourcemap: true, sourcemapPathTransform, banner },
+      { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: '[name].cjs', format: 'cjs', exports: 'named', sourcemap: true, sourcemapPathTransform, banner },
     ],
   },
   {
-    // A separate entry whose default export is the class with every named export attached.
-    // 'umd' rather than 'iife': the same file also serves AMD loaders and CommonJS
-    // evaluators that read it as a script (Browserify-style bundlers, CDN playgrounds);
-    // Node itself uses the .cjs, as "type": "module" makes this .js an ES module there,
-    // where the wrapper still sets globalThis.SteadySocket. The wrapper finds the global
-    // object via `globalThis`/`self` only, never window/document/navigator.
+    // A separate entry whose default export is the class with every named export of the
+    // socket and channels entries attached. 'umd' rather than 'iife': the same file also
+    // serves AMD loaders and CommonJS evaluators that read it as a script (Browserify-style
+    // bundlers, CDN playgrounds); Node itself uses the .cjs, as "type": "module" makes this
+    // .js an ES module there, where the wrapper still sets globalThis.SteadySocket. The
+    // wrapper finds the global object via `globalThis`/`self` only, never window/document/navigator.
     input: 'src/umd.ts',
     plugins: [resolve({ browser: true }), commonjs(), ts()],
     output: {
@@ -67,14 +71,26 @@ export default [
       plugins: [terser({ keep_classnames: /^SteadySocket/, format: { comments: /^!/ } })],
     },
   },
-  {
-    input: 'src/socket/index.ts',
-    external,
-    plugins: [dts()],
-    output: [
-      { file: 'dist/steadysocket.d.ts', format: 'es' },
-      // The same declarations, read as CommonJS-format by TypeScript under `require`.
-      { file: 'dist/steadysocket.d.cts', format: 'es' },
-    ],
-  },
+  // Declarations: the channels entry refers to the socket's types through the package name,
+  // as an app's code would, so each .d.ts declares its own names only.
+  ...Object.entries(entries).flatMap(([name, input]) => [
+    {
+      input,
+      external: (id) => external(id) || (name === 'channels' && /[\\/]socket[\\/]index(\.ts)?$/.test(id)),
+      plugins: [dts(), socketAsPackage(name)],
+      output: [
+        { file: `dist/${name}.d.ts`, format: 'es' },
+        // The same declarations, read as CommonJS-format by TypeScript under `require`.
+        { file: `dist/${name}.d.cts`, format: 'es' },
+      ],
+    },
+  ]),
 ];
+
+/** In the channels declarations, `../socket/index` becomes `steadysocket`. */
+function socketAsPackage(name) {
+  return {
+    name: 'socket-as-package',
+    renderChunk: (code) => (name === 'channels' ? code.replace(/(['"])\.\.\/socket\/index(\.ts)?\1/g, "'steadysocket'") : null),
+  };
+}

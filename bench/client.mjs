@@ -11,10 +11,11 @@
 //   end marker. Measures decoding and dispatch, from the first message to the marker:
 //   'ws-switch' is raw ws with JSON.parse and a switch on the channel name (what one writes
 //   by hand), 'steadysocket-raw' the same code on SteadySocket's onmessage, and
-//   'steadysocket-channels' typed channel listeners (`sock.channel('chat').on('message')`).
+//   'steadysocket-channels' typed channel listeners (`channels(sock).channel('chat').on('message')`).
 //   `accepted` is the number of channel messages counted.
 import WebSocket from 'ws';
 import { SteadySocket } from 'steadysocket';
+import { channels } from 'steadysocket/channels';
 import { connect } from './contenders.mjs';
 
 const [contender, bytesArg, countArg, port, mode] = process.argv.slice(2);
@@ -97,20 +98,21 @@ function receive() {
     close = () => sock.close();
   } else if (contender === 'steadysocket-channels') {
     const sock = new SteadySocket(url, { WebSocket });
-    // What `sock.channel('chat')` types from the Api in TypeScript; the same checks as above.
-    sock.channel('chat').on('message', (m) => {
+    const api = channels(sock);
+    // What `api.channel('chat')` types from the Api in TypeScript; the same checks as above.
+    api.channel('chat').on('message', (m) => {
       if (started === 0) first();
       if (typeof m.text === 'string') counts.chat++;
     });
-    sock.channel('presence').on('message', (m) => {
+    api.channel('presence').on('message', (m) => {
       if (started === 0) first();
       if (typeof m.online === 'boolean') counts.presence++;
     });
-    sock.channel('ticker').on('message', (m) => {
+    api.channel('ticker').on('message', (m) => {
       if (started === 0) first();
       if (typeof m.price === 'number') counts.ticker++;
     });
-    sock.channel('done').on('message', done);
+    api.channel('done').on('message', done);
     close = () => sock.close();
   } else {
     throw new Error(`unknown contender ${contender}`);

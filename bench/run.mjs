@@ -146,11 +146,12 @@ const results = {};
 for (const scenario of scenarios) {
   process.stderr.write(`${scenario.name} `);
   if (scenario.kind === 'size') {
-    const { packages, modules } = await sizing;
+    const { packages, modules, budgets } = await sizing;
     results[scenario.name] = {
       fields: ['min', 'gzip'],
       rows: Object.fromEntries(packages.map((p) => [p.name, p])),
       modules,
+      budgets,
     };
   } else if (scenario.kind === 'throughput') {
     const runs = await rotate(scenario, rounds);

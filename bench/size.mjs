@@ -1,72 +1,105 @@
-// `npm run size`: what each package costs a page. Method, the same for every package: its
-// public entry bundled with all its runtime dependencies (rollup + node-resolve + commonjs,
-// browser field), minified by terser (compress + mangle), gzipped at level 9. Then the
-// breakdown of SteadySocket's own bundle by module (each module minified and gzipped alone,
-// so the parts add up to more than the whole: gzip shares strings across modules).
-// `--budget N` exits 1 above N bytes. `--json` prints one JSON line instead of the tables
-// (bench/run.mjs reads it).
+// `npm run size`: what an app pays, measured as a bundler ships it (API.md §7). Method, the
+// same for every package: a one-line app (`import { X } from 'pkg'; use(X)`) bundled from
+// the package's published files (`exports`, browser conditions) by esbuild, minified, then
+// gzipped at level 9. For steadysocket, three figures with their budgets:
+//   - `import { SteadySocket } from 'steadysocket'`                       ≤ 6,656 B
+//   - the same plus `import { channels } from 'steadysocket/channels'`    ≤ 9,728 B
+//   - the script-tag file dist/steadysocket.umd.min.js as it is            ≤ 10,240 B
+// and the socket's bytes by source module (esbuild's metafile: minified bytes each module
+// puts in the bundle; the gzip column is each module's share, scaled from the whole).
+// Needs dist/ (`npm run build`). `--budget` exits 1 when a figure is over its budget;
+// `--guard` exits 1 when a figure grew past GUARDS, the sizes this checkout has reached
+// (a ratchet for CI while the budgets are not met: lower it as the figures come down).
+// `--json` prints one JSON line instead of the tables (bench/run.mjs reads it).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import commonjs from '@rollup/plugin-commonjs';
-import resolve from '@rollup/plugin-node-resolve';
-import typescript from '@rollup/plugin-typescript';
-import { rollup } from 'rollup';
-import { minify } from 'terser';
+import { build } from 'esbuild';
 
-const budgetAt = process.argv.indexOf('--budget');
-const budget = budgetAt > 0 ? Number(process.argv[budgetAt + 1]) : undefined;
+export const BUDGETS = { socket: 6_656, channels: 9_728, umd: 10_240 };
+export const GUARDS = { socket: 9_950, channels: 12_750, umd: 12_600 };
+const enforce = process.argv.includes('--budget');
+const guard = process.argv.includes('--guard');
 const json = process.argv.includes('--json');
 const print = json ? () => {} : console.log;
-const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { declaration: false, sourceMap: false } });
+const root = new URL('..', import.meta.url).pathname;
 
-async function bundle(input, { preserveModules = false } = {}) {
-  const plugins = [resolve({ browser: true }), commonjs()];
-  if (input.endsWith('.ts')) plugins.push(ts());
-  const build = await rollup({ input, plugins, onwarn: () => {} });
-  const { output } = await build.generate({ format: 'es', preserveModules });
-  await build.close();
-  return output.filter((chunk) => chunk.type === 'chunk');
+// `steadysocket` and its subpaths resolve to this checkout's dist/, as its package.json
+// `exports` maps them for a bundler (the `import` condition).
+const { exports } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+const selfReference = {
+  name: 'self-reference',
+  setup(b) {
+    b.onResolve({ filter: /^steadysocket(\/|$)/ }, ({ path }) => {
+      const target = exports[`.${path.slice('steadysocket'.length)}`]?.import?.default;
+      return target ? { path: `${root}${target.slice(2)}` } : undefined;
+    });
+  },
+};
+
+async function measure(contents, loader = 'js') {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [selfReference],
+  });
+  const code = result.outputFiles[0].contents;
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs };
 }
 
-async function cost(code) {
-  const { code: min } = await minify(code, { module: true, compress: true, mangle: true });
-  return { min: min.length, gzip: gzipSync(min, { level: 9 }).length };
-}
-
-// Each entry is the file a browser bundler picks from the package's `exports` (for
-// socket.io-client that is build/esm: the `node` condition would pick its debug build).
-const packages = [
-  ['steadysocket', 'src/socket/index.ts'],
-  ['partysocket', 'node_modules/partysocket/dist/index.js'],
-  ['reconnecting-websocket', 'node_modules/reconnecting-websocket/dist/reconnecting-websocket-mjs.js'],
-  ['socket.io-client', 'node_modules/socket.io-client/build/esm/index.js'],
+const versionOf = (name) => JSON.parse(readFileSync(`${root}${name === 'steadysocket' ? '' : `node_modules/${name}/`}package.json`, 'utf8')).version;
+const apps = [
+  ['steadysocket', "import { SteadySocket } from 'steadysocket'; globalThis.x = SteadySocket;"],
+  ['steadysocket + channels', "import { SteadySocket } from 'steadysocket'; import { channels } from 'steadysocket/channels'; globalThis.x = [SteadySocket, channels];"],
+  ['partysocket', "import { WebSocket } from 'partysocket'; globalThis.x = WebSocket;"],
+  ['reconnecting-websocket', "import RWS from 'reconnecting-websocket'; globalThis.x = RWS;"],
+  ['socket.io-client', "import { io } from 'socket.io-client'; globalThis.x = io;"],
 ];
-const versionOf = (name) => JSON.parse(readFileSync(name === 'steadysocket' ? 'package.json' : `node_modules/${name}/package.json`, 'utf8')).version;
-print('package                    min bytes  min+gzip');
-const sizes = [];
-for (const [name, input] of packages) {
-  const [chunk] = await bundle(input);
-  const { min, gzip } = await cost(chunk.code);
-  sizes.push({ name, version: versionOf(name), entry: input, min, gzip });
-  print(`${name.padEnd(26)}${String(min).padStart(10)}${String(gzip).padStart(10)}`);
-}
-const ours = sizes[0].gzip;
 
-print('\nsteadysocket by module (each alone)');
-const rows = [];
-for (const chunk of await bundle('src/socket/index.ts', { preserveModules: true })) {
-  const { min, gzip } = await cost(chunk.code);
-  rows.push([chunk.fileName.replace(/^.*node_modules\//, '').replace(/\.js$/, ''), min, gzip]);
-}
-rows.sort((a, b) => b[2] - a[2]);
-for (const [file, min, gzip] of rows.filter(([, , gzip]) => gzip > 150)) {
-  print(`  ${file.padEnd(32)}${String(min).padStart(8)}${String(gzip).padStart(8)}`);
-}
+print('what an app pays (esbuild --minify, gzip -9)   min bytes  min+gzip');
+const packages = [];
+let socketInputs;
 
-if (budget !== undefined) {
-  const verdict = ours <= budget ? 'within' : 'OVER';
-  print(`\nsteadysocket: ${ours} B min+gzip, ${verdict} the budget of ${budget} B`);
-  if (ours > budget) process.exitCode = 1;
+for (const [name, app] of apps) {
+  const { min, gzip, inputs } = await measure(app);
+  packages.push({ name, version: versionOf(name.split(' ')[0]), min, gzip });
+  print(`  ${name.padEnd(44)}${String(min).padStart(10)}${String(gzip).padStart(10)}`);
 }
-if (json) console.log(JSON.stringify({ packages: sizes, modules: rows.map(([file, min, gzip]) => ({ file, min, gzip })) }));
+const umdCode = readFileSync(`${root}dist/steadysocket.umd.min.js`);
+const umd = { name: 'steadysocket.umd.min.js (script tag)', version: versionOf('steadysocket'), min: umdCode.length, gzip: gzipSync(umdCode, { level: 9 }).length };
+packages.push(umd);
+print(`  ${umd.name.padEnd(44)}${String(umd.min).padStart(10)}${String(umd.gzip).padStart(10)}`);
+
+// The socket's bundle by source module, largest first: the same app, built from src/.
+socketInputs = await measure("import { SteadySocket } from './src/socket/index.ts'; globalThis.x = SteadySocket;", 'ts');
+const modules = Object.entries(socketInputs.inputs)
+  .map(([file, { bytesInOutput }]) => ({
+    file: file.replace(/^.*node_modules\//, '').replace(/^dist\//, 'dist/'),
+    min: bytesInOutput,
+    gzip: Math.round((bytesInOutput / socketInputs.min) * socketInputs.gzip),
+  }))
+  .filter((m) => m.min > 0)
+  .sort((a, b) => b.min - a.min);
+print('\nimport { SteadySocket } by module (min bytes in the bundle; gzip: its share of the whole)');
+for (const m of modules) print(`  ${m.file.padEnd(44)}${String(m.min).padStart(10)}${String(m.gzip).padStart(10)}`);
+
+const gz = (name) => packages.find((p) => p.name === name).gzip;
+const verdicts = [
+  ['import { SteadySocket }', gz('steadysocket'), BUDGETS.socket, GUARDS.socket],
+  ['with steadysocket/channels', gz('steadysocket + channels'), BUDGETS.channels, GUARDS.channels],
+  ['script-tag file', umd.gzip, BUDGETS.umd, GUARDS.umd],
+].map(([what, size, budget, ceiling]) => ({ what, size, budget, met: size <= budget, ceiling }));
+print('\nbudgets (API.md §7)');
+for (const v of verdicts) print(`  ${v.what.padEnd(30)}${String(v.size).padStart(7)} B  ≤ ${v.budget} B  ${v.met ? 'met' : 'OVER'}`);
+if (enforce && verdicts.some((v) => !v.met)) process.exitCode = 1;
+if (guard) {
+  for (const v of verdicts.filter((v) => v.size > v.ceiling)) print(`  ${v.what} grew past its guard of ${v.ceiling} B`);
+  if (verdicts.some((v) => v.size > v.ceiling)) process.exitCode = 1;
+}
+if (json) console.log(JSON.stringify({ packages, modules, budgets: verdicts }));

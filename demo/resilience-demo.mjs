@@ -9,6 +9,7 @@
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { SteadySocket } from 'steadysocket'; // the package itself, from dist/ (npm run build)
+import { channels } from 'steadysocket/channels'; // typed channels, a layer over the socket
 import { DemoServer } from './demo-server.mjs';
 import { FaultProxy } from './fault-proxy.mjs';
 
@@ -154,7 +155,8 @@ async function main() {
   log('server', `up on 127.0.0.1:${server.port}, the client goes through a proxy on :${proxy.port}`, green);
 
   client = new SteadySocket(`ws://127.0.0.1:${proxy.port}/`, OPTIONS);
-  const ticker = client.channel('tick', { validate: (data) => Number.isInteger(data?.n) });
+  const api = channels(client); // its `invalid` event reports what no channel could take
+  const ticker = api.channel('tick', { validate: (data) => Number.isInteger(data?.n) });
   ticker.on('message', () => ticks++);
   client.on('open', () => {
     conn++;
@@ -180,7 +182,7 @@ async function main() {
     const i = accepted.indexOf(n);
     if (i >= 0) accepted.splice(i, 1);
   });
-  client.on('invalid', (e) => {
+  api.on('invalid', (e) => {
     invalid.push(e);
     log('client', `invalid message reported (${e.reason}${e.channel ? `, channel "${e.channel}"` : ''})`, yellow);
   });

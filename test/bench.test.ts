@@ -66,7 +66,7 @@ describe('bench/run.mjs --quick', { timeout: 120_000 }, () => {
     ['heap per idle client', ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket']],
     ['recovery', ['reconnecting-websocket', 'partysocket', 'steadysocket']],
     ['heap over reconnect cycles', ['ws', 'reconnecting-websocket', 'partysocket', 'steadysocket']],
-    ['bundle size', ['steadysocket', 'partysocket', 'reconnecting-websocket', 'socket.io-client']],
+    ['bundle size', ['steadysocket', 'steadysocket + channels', 'steadysocket.umd.min.js (script tag)', 'partysocket', 'reconnecting-websocket', 'socket.io-client']],
   ])('%s: a finite number in every field for %j', async (name, contenders) => {
     const scenario = (await results).scenarios[name];
     expect(scenario).toBeDefined();

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { reportListenerError } from '../socket/event-target';
+import { reportListenerError } from './report-error';
 import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
 
 /** The message types of one channel; each is optional. */
@@ -51,19 +51,21 @@ export interface IterateOptions {
 }
 
 /**
- * One named channel of a SteadySocket: typed `send`, `on('message')` and async iteration.
- * Get it with `socket.channel(name)`; the same name gives the same object.
+ * One named channel: typed `send`, `on('message')` and async iteration. Get it with
+ * `client.channel(name)` (see `channels()`); the same name gives the same object.
  */
 export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<ChannelEvents<Received<S>>> {
-  /** Set by `socket.channel(name, { validate })`; messages that fail go to the socket's `invalid` event. */
+  /** Set by `client.channel(name, { validate })`; messages that fail go to the client's `invalid` event. */
   validator: Validator<Received<S>> | undefined;
   private chain: Promise<void> | undefined;
   private ended = false;
+  /** Its client was disposed: nothing is sent or delivered any more, not even a validation under way. */
+  private detached = false;
   private readonly enders = new Set<() => void>();
   /** Async iterators, fed apart from `on()` listeners so a throwing listener cannot starve them. */
   private readonly feeds = new Set<(value: Received<S>) => void>();
 
-  /** @internal Created by the socket. */
+  /** @internal Created by its client. */
   constructor(
     /** The channel's name on the wire. */
     readonly name: string,
@@ -73,9 +75,12 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
     super();
   }
 
-  /** Sends `data` on this channel, through the socket's queue. Same result as `socket.send`. */
+  /**
+   * Sends `data` on this channel, through the socket's queue. Same result as `socket.send`;
+   * `false` without sending once its client was disposed.
+   */
   send(data: SpecPart<S, 'send'>): boolean {
-    return this.transmit(this.name, data);
+    return !this.detached && this.transmit(this.name, data);
   }
 
   /** `for await (const m of channel)`: {@link iterate} with its defaults. */
@@ -85,7 +90,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
 
   /**
    * Iterates over the messages that arrive from now on; ends when the socket closes for
-   * good. `break` releases the listener.
+   * good or the client is disposed. `break` releases the listener.
    */
   iterate(options: IterateOptions = {}): AsyncIterableIterator<Received<S>> {
     type T = Received<S>;
@@ -162,10 +167,17 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
 
   /** @internal The socket was revived by `reconnect()` after giving up. */
   reopen(): void {
-    this.ended = false;
+    if (!this.detached) this.ended = false;
+  }
+
+  /** @internal Its client was disposed: iterations end, and for good. */
+  detach(): void {
+    this.detached = true;
+    this.end();
   }
 
   private settle(raw: unknown, checked: Checked<Received<S>>): void {
+    if (this.detached) return;
     if (checked.ok) this.deliver(checked.value);
     else this.reject(this.name, raw, checked.issues);
   }
@@ -177,7 +189,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
 
   /**
    * As the socket's own `on()` listeners: one that throws stops the ones after it for this
-   * event (eventemitter3's loop), is reported, and never unwinds into the socket.
+   * event (eventemitter3's loop), is reported, and never unwinds into the client or the socket.
    */
   private emitIsolated(event: 'message' | 'overflow', value: Received<S>): void {
     try {

@@ -12,7 +12,7 @@ export interface Envelope {
 
 /**
  * Turns envelopes into wire text and back: the only place JSON is encoded or parsed.
- * Replace it (the `codec` option) for servers that speak another shape.
+ * Replace it (the `codec` option of `channels()`) for servers that speak another shape.
  */
 export interface Codec {
   /** Encodes an outbound channel message, or a request when `id` is set. */
@@ -42,7 +42,7 @@ export const jsonCodec: Codec = {
  * A codec for servers whose messages look like `{"type": NAME, "payload": ..., "id"?: N}`;
  * an example of the `codec` option, and a ready one for that common shape.
  *
- * @example new SteadySocket<Api>(url, { codec: typePayloadCodec })
+ * @example const api = channels<Api>(socket, { codec: typePayloadCodec });
  */
 export const typePayloadCodec: Codec = {
   encode: ({ channel, data, id }) => JSON.stringify(id === undefined ? { type: channel, payload: data } : { type: channel, id, payload: data }),

@@ -1,20 +1,48 @@
 import { SteadySocketError } from './errors';
 import type { SteadyCloseInfo } from './events';
-import { createNative, resolveEndpoint, urlText, type NativeSocket, type WebSocketConstructor } from './native';
+import { createNative, resolveEndpoint, resolveUrl, urlText, type NativeSocket, type WebSocketConstructor } from './native';
 import type { ProtocolsProvider, UrlProvider } from './options';
 
 /** What one native socket did, reported to the socket that dialed it. */
 export interface DialerEvents {
   /** A native socket was just constructed: configure it (binaryType). */
-  created(ws: NativeSocket): void;
-  open(ws: NativeSocket): void;
-  message(data: unknown): void;
-  error(event: unknown): void;
-  close(info: SteadyCloseInfo): void;
+  nativeCreated(ws: NativeSocket): void;
+  nativeOpen(ws: NativeSocket): void;
+  nativeMessage(data: unknown): void;
+  nativeError(event: unknown): void;
+  nativeClose(info: SteadyCloseInfo): void;
   /** The attempt failed before a native socket could report anything. */
-  failed(error: SteadySocketError): void;
+  attemptFailed(error: SteadySocketError): void;
 }
 
+/**
+ * On the native socket: the dialer that holds it now. The handlers below are shared by
+ * every socket (no closure per connection: an idle client should cost little), find their
+ * dialer through `this` (a property, not a WeakMap key: mock-socket hands listeners a Proxy
+ * of the socket), and a late event of a native socket we let go of finds none.
+ */
+const OWNER = Symbol('steadysocket.dialer');
+type Owned = NativeSocket & { [OWNER]?: Dialer | undefined };
+const ownerOf = (ws: Owned) => ws[OWNER]?.events;
+
+function onOpen(this: Owned): void {
+  ownerOf(this)?.nativeOpen(this);
+}
+function onMessage(this: Owned, event: { data: unknown }): void {
+  ownerOf(this)?.nativeMessage(event.data);
+}
+/** The `ws` package's own 'message' event: no MessageEvent built per message; text arrives as a Buffer. */
+function onNodeMessage(this: Owned, data: unknown, isBinary: boolean): void {
+  ownerOf(this)?.nativeMessage(isBinary ? data : String(data));
+}
+function onError(this: Owned, event: unknown): void {
+  ownerOf(this)?.nativeError(event);
+}
+function onClose(this: Owned, event: { code?: number; reason?: string; wasClean?: boolean }): void {
+  // React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then.
+  const code = event.code ?? 1006;
+  ownerOf(this)?.nativeClose({ code, reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 });
+}
 const noop = () => {};
 
 /**
@@ -29,47 +57,41 @@ export class Dialer {
   /** The URL of the current or last attempt. */
   url = '';
   private generation = 0;
-  private unlisten: () => void = noop;
 
   constructor(
     private readonly Native: WebSocketConstructor,
-    private readonly endpoint: { url: UrlProvider; protocols: ProtocolsProvider | undefined },
+    private readonly endpoint: UrlProvider,
+    private readonly protocols: ProtocolsProvider | undefined,
     private readonly connectOptions: object | undefined,
-    private readonly events: DialerEvents,
+    readonly events: DialerEvents,
   ) {
-    if (typeof endpoint.url !== 'function') this.url = urlText(endpoint.url);
+    // As the native constructor: a static URL that cannot be a WebSocket URL throws at once.
+    if (typeof endpoint !== 'function') this.url = resolveUrl(urlText(endpoint));
   }
 
-  /**
-   * Starts an attempt. With static URL and protocols the native socket is created at once,
-   * and with `rethrow` a constructor error (an invalid URL) is thrown, as the native one does.
-   */
-  dial(rethrow: boolean): void {
+  /** Starts an attempt. With static URL and protocols the native socket is created at once. */
+  dial(): void {
     this.hangUp(true);
     const generation = this.generation;
-    const { url, protocols } = this.endpoint;
+    const { endpoint: url, protocols } = this;
     if (typeof url !== 'function' && typeof protocols !== 'function') {
-      try {
-        this.create(this.url, protocols);
-      } catch (cause) {
-        if (rethrow) throw cause;
-        this.events.failed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
-      }
+      this.create(protocols);
       return;
     }
     resolveEndpoint(url, protocols).then(
       ([resolvedUrl, resolvedProtocols]) => {
         if (generation !== this.generation) return;
         try {
-          this.url = resolvedUrl;
-          this.create(resolvedUrl, resolvedProtocols);
+          this.url = resolveUrl(resolvedUrl);
         } catch (cause) {
-          this.events.failed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
+          this.events.attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
+          return;
         }
+        this.create(resolvedProtocols);
       },
       (cause: unknown) => {
         if (generation !== this.generation) return;
-        this.events.failed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describe(cause)}`, { cause }));
+        this.events.attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describe(cause)}`, { cause }));
       },
     );
   }
@@ -86,9 +108,10 @@ export class Dialer {
     const ws = this.ws;
     if (!ws) return null;
     this.ws = null;
+    (ws as Owned)[OWNER] = undefined;
     ws.onopen = ws.onmessage = ws.onclose = null;
-    this.unlisten();
-    this.unlisten = noop;
+    // `ws`'s emitter (its binaryType may have changed since, so not judged by nodeEmitter()).
+    (ws as { removeListener?: Listen }).removeListener?.('message', onNodeMessage);
     // Not null: the `ws` package throws on an 'error' event nobody listens to.
     ws.onerror = noop;
     if (abort && ws.readyState < 2) {
@@ -103,35 +126,27 @@ export class Dialer {
     return ws;
   }
 
-  private create(url: string, protocols: string | string[] | undefined): void {
-    const ws = createNative(this.Native, url, protocols, this.connectOptions);
-    const events = this.events;
-    // Each handler checks that its socket is still ours: a late event of one we let go of is ignored.
-    ws.onopen = () => this.ws === ws && events.open(ws);
-    const emitter = nodeEmitter(ws);
-    if (emitter) {
-      // The `ws` package: its own 'message' event skips the MessageEvent it would build for
-      // `onmessage` on every message; text arrives as a Buffer, as `onmessage` would decode it.
-      const onMessage = (data: unknown, isBinary: boolean) =>
-        this.ws === ws && events.message(isBinary ? data : (data as Uint8Array).toString());
-      emitter.on('message', onMessage);
-      this.unlisten = () => emitter.removeListener('message', onMessage);
-    } else {
-      ws.onmessage = (event) => this.ws === ws && events.message(event.data);
+  private create(protocols: string | string[] | undefined): void {
+    let ws: NativeSocket;
+    try {
+      ws = createNative(this.Native, this.url, protocols, this.connectOptions);
+    } catch (cause) {
+      this.events.attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
+      return;
     }
-    ws.onerror = (event) => this.ws === ws && events.error(event);
-    ws.onclose = (event) =>
-      this.ws === ws && events.close(closeInfo(event));
+    (ws as Owned)[OWNER] = this;
+    ws.onopen = onOpen;
+    const emitter = nodeEmitter(ws);
+    if (emitter) emitter.on('message', onNodeMessage);
+    else ws.onmessage = onMessage;
+    ws.onerror = onError;
+    ws.onclose = onClose;
     this.ws = ws;
-    events.created(ws);
+    this.events.nativeCreated(ws);
   }
 }
 
-/** React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then. */
-function closeInfo(event: { code?: number; reason?: string; wasClean?: boolean }): SteadyCloseInfo {
-  const code = event.code ?? 1006;
-  return { code, reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 };
-}
+type Listen = (event: 'message', listener: typeof onNodeMessage) => unknown;
 
 /** The `ws` package's WebSocket is a Node EventEmitter with (data, isBinary) message events. */
 function nodeEmitter(ws: NativeSocket): { on: Listen; removeListener: Listen } | undefined {
@@ -140,8 +155,6 @@ function nodeEmitter(ws: NativeSocket): { on: Listen; removeListener: Listen } |
     ? (candidate as { on: Listen; removeListener: Listen })
     : undefined;
 }
-
-type Listen = (event: 'message', listener: (data: unknown, isBinary: boolean) => void) => unknown;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

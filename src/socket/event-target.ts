@@ -1,15 +1,42 @@
 import { EventEmitter } from 'eventemitter3';
-import type { SteadySocketEventMap, SteadySocketEvents } from './events';
+import type { NativeEventOf, SteadyEventObject, SteadySocketEventMap, SteadySocketEvents } from './events';
 
 type EventName = keyof SteadySocketEventMap;
-type Handler<K extends EventName> = ((event: SteadySocketEventMap[K]) => void) | null;
+/**
+ * An `on*` handler. Declared in method form, so its parameter is compared both ways: a
+ * handler typed with the DOM's `MessageEvent` (or `CloseEvent`, `Event`) is accepted, and
+ * a SteadySocket passes where a `WebSocket` is expected.
+ */
+type Handler<K extends EventName> = { bivarianceHack(event: SteadySocketEventMap[K]): unknown }['bivarianceHack'] | null;
+
+/**
+ * What an `on*` getter returns: a handler of the DOM's event type where your compilation
+ * has it (so a SteadySocket passes where a `WebSocket` is expected), else of ours.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's handlers return any
+type ReadHandler<K extends EventName> = ((event: NativeEventOf<K>) => any) | null;
+
+/** A listener for any event name, as the DOM's `addEventListener(type: string, …)` takes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's EventListener takes any Event
+export type AnyListener =
+  | {
+      /** Called with the event. */
+      bivarianceHack(event: any): unknown;
+    }['bivarianceHack']
+  | {
+      /** Called with the event, `this` being the object. */
+      handleEvent(event: any): unknown;
+    };
 
 /** A DOM-style listener: a function, or an object with `handleEvent`. */
 export type SteadyListener<K extends EventName> =
-  | ((event: SteadySocketEventMap[K]) => void)
+  | {
+      /** Called with the event (method form: compared both ways, so DOM-typed listeners fit). */
+      bivarianceHack(event: SteadySocketEventMap[K]): unknown;
+    }['bivarianceHack']
   | {
       /** Called with the event, `this` being the object. */
-      handleEvent(event: SteadySocketEventMap[K]): void;
+      handleEvent(event: SteadySocketEventMap[K]): unknown;
     };
 
 /** Options of `addEventListener`, as in the DOM (capture has no meaning here). */
@@ -24,26 +51,43 @@ export type ListenerOptions =
       capture?: boolean;
     };
 
-type Wrapper = (event: never) => void;
-
-/** The emitter seen without its event map: generic methods below cannot narrow it. */
-interface UntypedEmitter {
-  on(type: string, fn: Wrapper): unknown;
-  off(type: string, fn: Wrapper): unknown;
-  emit(type: string, event: unknown): boolean;
+/**
+ * One DOM-style listener or `on*` handler, registered in eventemitter3 as the context of
+ * the shared {@link callRecord}: no closure per listener, so it keeps its place among the
+ * `on()` listeners and costs one small object.
+ */
+interface ListenerRecord {
+  readonly owner: SocketEventTarget;
+  readonly type: string;
+  /** The listener; for an `on*` slot, the current handler (`null`: none). */
+  listener: AnyListener | null;
+  readonly once: boolean;
+  /** An `on*` handler's slot, not a DOM listener: `find` tells them apart. */
+  readonly slot: boolean;
+  /** Set when removed: eventemitter3 calls a snapshot, and a removed listener must not run. */
+  removed: boolean;
+  /** Lets go of the `signal` it was added with. */
+  release: (() => void) | undefined;
 }
 
 interface Posted {
-  /** An event to emit, or `null` for an internal step to run in turn (see {@link after}). */
+  /** An event to emit, or `null` for an internal step to run in turn. */
   type: EventName | null;
   event: unknown;
   /** For announcements: delivered only if `epoch` still has this value. */
   epoch: number | undefined;
 }
 
+/** The emitter seen without its event map: generic methods below cannot narrow it. */
+interface UntypedEmitter {
+  on(type: string, fn: typeof callRecord, context: ListenerRecord): unknown;
+  off(type: string, fn: typeof callRecord, context: ListenerRecord): unknown;
+  emit(type: string, event: unknown): boolean;
+}
+
 /**
  * The event surface: eventemitter3's typed `on`/`once`/`off`, plus the DOM's
- * `addEventListener`/`removeEventListener` and `on*` handler properties on top of it.
+ * `addEventListener`/`removeEventListener`/`dispatchEvent` and `on*` handler properties.
  *
  * Delivery is deferred to the end of the operation that produced the events (see
  * {@link operation}), so a listener always sees a finished state and whatever it calls —
@@ -53,80 +97,75 @@ interface Posted {
 export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /** Bumped by the subclass on every change that makes earlier announcements stale. */
   protected epoch = 0;
-  // Created on first use: an idle socket per connection should cost little (a Map is ~190 B).
-  private domListeners: Map<EventName, Map<unknown, Wrapper>> | undefined;
-  /** The `on*` handlers: the current one, and the listener that calls it, kept in place. */
-  private slots: Map<EventName, { handler: Wrapper | null; trampoline: Wrapper }> | undefined;
-  private readonly posted: Posted[] = [];
+  // Created on first use: an idle socket should cost little.
+  private records: ListenerRecord[] | undefined;
+  private posted: Posted[] | undefined;
   private depth = 0;
   private delivering = false;
 
   /** Called on every `open`, as the native handler. */
-  get onopen(): Handler<'open'> { return this.getHandler('open'); }
+  get onopen(): ReadHandler<'open'> { return this.getHandler('open') as ReadHandler<'open'>; }
   /** Replaces the handler; `null` removes it. */
   set onopen(handler: Handler<'open'>) { this.setHandler('open', handler); }
   /** Called on every `message`, as the native handler. */
-  get onmessage(): Handler<'message'> { return this.getHandler('message'); }
+  get onmessage(): ReadHandler<'message'> { return this.getHandler('message') as ReadHandler<'message'>; }
   /** Replaces the handler; `null` removes it. */
   set onmessage(handler: Handler<'message'>) { this.setHandler('message', handler); }
   /** Called on every `close` (check `willReconnect`), as the native handler. */
-  get onclose(): Handler<'close'> { return this.getHandler('close'); }
+  get onclose(): ReadHandler<'close'> { return this.getHandler('close') as ReadHandler<'close'>; }
   /** Replaces the handler; `null` removes it. */
   set onclose(handler: Handler<'close'>) { this.setHandler('close', handler); }
   /** Called on every `error`, as the native handler. */
-  get onerror(): Handler<'error'> { return this.getHandler('error'); }
+  get onerror(): ReadHandler<'error'> { return this.getHandler('error') as ReadHandler<'error'>; }
   /** Replaces the handler; `null` removes it. */
   set onerror(handler: Handler<'error'>) { this.setHandler('error', handler); }
 
   /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
-  addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void {
-    if (listener == null) return;
-    const all = (this.domListeners ??= new Map());
-    let byListener = all.get(type);
-    if (!byListener) all.set(type, (byListener = new Map()));
+  addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void;
+  /** Any other event name, as the DOM's (only {@link dispatchEvent} fires those). */
+  addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
+  addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     // The DOM adds the same listener once; so do we.
-    if (byListener.has(listener)) return;
-    const once = typeof options === 'object' && options.once === true;
-    const signal = typeof options === 'object' ? options.signal : undefined;
+    if (listener == null || this.find(type, listener, false)) return;
+    const { once = false, signal } = typeof options === 'object' ? options : {};
     if (signal?.aborted) return;
-    const wrapper = (event: SteadySocketEventMap[K]): void => {
-      // eventemitter3 calls a snapshot of its listeners: one removed by an earlier listener of
-      // this very event (or removed and added again) must not run, as in the DOM.
-      if (this.domListeners?.get(type)?.get(listener) !== wrapper) return;
-      if (once) this.removeEventListener(type, listener);
-      invokeIsolated(this, listener, event);
-    };
-    byListener.set(listener, wrapper as Wrapper);
-    this.untyped.on(type, wrapper as Wrapper);
+    const record: ListenerRecord = { owner: this, type, listener, once, slot: false, removed: false, release: undefined };
+    this.addRecord(record);
     if (signal) {
-      const onAbort = () => this.removeEventListener(type, listener);
+      const onAbort = () => this.removeRecord(record);
       signal.addEventListener('abort', onAbort, { once: true });
       // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
-      aborters.set(wrapper as Wrapper, () => signal.removeEventListener('abort', onAbort));
+      record.release = () => signal.removeEventListener('abort', onAbort);
     }
   }
 
   /** As the DOM's. */
-  removeEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, _options?: ListenerOptions): void {
-    const byListener = this.domListeners?.get(type);
-    const wrapper = byListener?.get(listener);
-    if (!byListener || !wrapper) return;
-    byListener.delete(listener);
-    this.untyped.off(type, wrapper);
-    aborters.get(wrapper)?.();
-    aborters.delete(wrapper);
+  removeEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void;
+  /** Any other event name, as the DOM's. */
+  removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
+  removeEventListener(type: string, listener: AnyListener | null): void {
+    const record = this.find(type, listener, false);
+    if (record) this.removeRecord(record);
+  }
+
+  /**
+   * As the DOM's: delivers `event` to the listeners of `event.type` at once. Always `true`
+   * (nothing is cancelable).
+   */
+  dispatchEvent(event: { readonly type: string }): boolean {
+    this.dispatch(event.type as EventName, event as never);
+    return true;
   }
 
   /** eventemitter3's, also forgetting the DOM listeners and `on*` handlers it takes away. */
   override removeAllListeners(type?: EventName): this {
     super.removeAllListeners(type);
-    for (const [name, byListener] of this.domListeners ?? []) {
-      if (type !== undefined && name !== type) continue;
-      for (const wrapper of byListener.values()) aborters.get(wrapper)?.();
-      this.domListeners!.delete(name);
+    for (const record of this.records ?? []) {
+      if (type !== undefined && record.type !== type) continue;
+      record.removed = true;
+      record.release?.();
     }
-    if (type === undefined) this.slots = undefined;
-    else this.slots?.delete(type);
+    this.records = this.records?.filter((record) => !record.removed);
     return this;
   }
 
@@ -135,35 +174,13 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * Every entry point (public method, native handler, timer) goes through here.
    */
   protected operation<T>(change: () => T): T {
-    this.begin();
+    this.depth++;
     try {
       return change();
     } finally {
-      this.end();
+      this.depth--;
+      if (this.depth === 0 && this.posted?.length) this.deliver();
     }
-  }
-
-  /** The two halves of {@link operation}, for a hot path that cannot afford a closure. */
-  protected begin(): void {
-    this.depth++;
-  }
-
-  protected end(): void {
-    this.depth--;
-    if (this.depth === 0 && this.posted.length > 0) this.deliver();
-  }
-
-  /**
-   * Delivers an event at once, as the first step of an operation the caller opened, when
-   * nothing else is waiting to be delivered (see {@link quiet}). The inbound hot path.
-   */
-  protected deliverNow<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
-    this.dispatch(type, event);
-  }
-
-  /** Whether no operation is running and no event is waiting: `deliverNow` keeps the order then. */
-  protected get quiet(): boolean {
-    return this.depth === 0 && !this.delivering && this.posted.length === 0;
   }
 
   /**
@@ -172,41 +189,33 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    */
   protected post<K extends EventName>(type: K, event: SteadySocketEventMap[K], epoch?: number): void {
     // The hot path (a message outside any operation) skips the queue.
-    if (this.depth === 0 && !this.delivering && this.posted.length === 0) {
-      this.dispatch(type, event);
+    if (this.depth === 0 && !this.delivering && !this.posted?.length) {
+      // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
+      this.delivering = true;
+      try {
+        this.dispatch(type, event);
+      } finally {
+        this.delivering = false;
+      }
+      if (this.posted?.length) this.deliver();
       return;
     }
-    this.posted.push({ type, event, epoch });
-    if (this.depth === 0) this.deliver();
-  }
-
-
-  /**
-   * Runs `step` after the events posted so far are delivered, and before any that their
-   * listeners post: channel routing runs after raw `message` listeners, yet before the
-   * `close` of a `reconnect()` one of them called.
-   */
-  protected after(step: () => void): void {
-    if (this.depth === 0 && !this.delivering && this.posted.length === 0) {
-      step();
-      return;
-    }
-    this.posted.push({ type: null, event: step, epoch: undefined });
+    (this.posted ??= []).push({ type, event, epoch });
     if (this.depth === 0) this.deliver();
   }
 
   private deliver(): void {
     if (this.delivering) return; // the loop below is already running further up the stack
     this.delivering = true;
+    const posted = this.posted!;
     try {
       // Listeners may post more; the loop picks those up in order.
-      for (let i = 0; i < this.posted.length; i++) {
-        const { type, event, epoch } = this.posted[i]!;
-        if (type === null) (event as () => void)();
-        else if (epoch === undefined || epoch === this.epoch) this.dispatch(type, event as never);
+      for (let i = 0; i < posted.length; i++) {
+        const { type, event, epoch } = posted[i]!;
+        if (epoch === undefined || epoch === this.epoch) this.dispatch(type!, event as never);
       }
     } finally {
-      this.posted.length = 0;
+      posted.length = 0;
       this.delivering = false;
     }
   }
@@ -220,34 +229,38 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     }
   }
 
+  /** The DOM-style record of `listener` (or, with `slot`, the `on*` handler slot) for `type`. */
+  private find(type: string, listener: unknown, slot: boolean): ListenerRecord | undefined {
+    return this.records?.find((r) => r.type === type && r.slot === slot && (slot || r.listener === listener));
+  }
+
+  private removeRecord(record: ListenerRecord): void {
+    record.removed = true;
+    record.release?.();
+    this.records = this.records!.filter((r) => r !== record);
+    this.untyped.off(record.type, callRecord, record);
+  }
+
   private getHandler<K extends EventName>(type: K): Handler<K> {
-    return (this.slots?.get(type)?.handler as Handler<K> | undefined) ?? null;
+    return (this.find(type, null, true)?.listener as Handler<K> | undefined) ?? null;
   }
 
   /**
    * Sets an `on*` property. As in the DOM, the handler runs at the position where it was
-   * first set, among listeners added with `addEventListener`.
+   * first set, among listeners added with `addEventListener`; `null` (or a non-function)
+   * removes it.
    */
   private setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
-    const slots = (this.slots ??= new Map());
-    let slot = slots.get(type);
-    if (!slot) {
-      const trampoline = ((event: SteadySocketEventMap[K]) => {
-        const current = slot!.handler;
-        if (current) invokeIsolated(this, current as (event: SteadySocketEventMap[K]) => void, event);
-      }) as Wrapper;
-      slots.set(type, (slot = { handler: null, trampoline }));
-    }
-    const had = slot.handler !== null;
+    const slot = this.find(type, null, true);
     if (typeof handler !== 'function') {
-      if (had) {
-        slot.handler = null;
-        this.untyped.off(type, slot.trampoline);
-      }
-      return;
-    }
-    slot.handler = handler as Wrapper;
-    if (!had) this.untyped.on(type, slot.trampoline);
+      if (slot) this.removeRecord(slot);
+    } else if (slot) slot.listener = handler;
+    else this.addRecord({ owner: this, type, listener: handler, once: false, slot: true, removed: false, release: undefined });
+  }
+
+  private addRecord(record: ListenerRecord): void {
+    (this.records ??= []).push(record);
+    this.untyped.on(record.type, callRecord, record);
   }
 
   private get untyped(): UntypedEmitter {
@@ -255,12 +268,14 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   }
 }
 
-/** A listener added with `signal` → what lets go of the signal. Wrappers are unique, so one map serves every socket. */
-const aborters = new WeakMap<Wrapper, () => void>();
-
-function invokeIsolated<E>(thisArg: unknown, listener: ((event: E) => void) | { handleEvent(event: E): void }, event: E): void {
+/** Calls one DOM-style listener or `on*` handler (`this` is its record), isolated from the others. */
+function callRecord(this: ListenerRecord, event: Partial<SteadyEventObject>): void {
+  const { listener, owner } = this;
+  // Removed by an earlier listener of this very event; or stopImmediatePropagation(), as in the DOM.
+  if (this.removed || !listener || event.stopped) return;
+  if (this.once) owner.removeEventListener(this.type, listener);
   try {
-    if (typeof listener === 'function') listener.call(thisArg, event);
+    if (typeof listener === 'function') listener.call(owner, event);
     else listener.handleEvent(event);
   } catch (error) {
     reportListenerError(error);

@@ -1,8 +1,6 @@
 import type { OutboundData } from './data';
 import type { SteadySocketError } from './errors';
 import type { DropReason } from './outbound-queue';
-import type { InvalidReason } from '../channels/router';
-import type { ValidationIssue } from '../channels/schema';
 import type { ConnectionState } from './state';
 import type { ReadyState } from './state';
 
@@ -28,24 +26,51 @@ export interface SteadyEventTarget {
   reconnect(): void;
 }
 
-/** Fields every event object carries. Plain objects: React Native has no `Event` constructor. */
+/**
+ * The DOM's own type `Name` (`MessageEvent`, `CloseEvent`, `Event`, `Blob`…) where your
+ * compilation has it (the DOM lib, or `@types/node`'s globals), else `unknown`. Resolved in
+ * your project, not ours: the same declarations serve a browser app and a Node project
+ * without the DOM lib.
+ */
+export type DomType<Name extends string> = typeof globalThis extends { [K in Name]: DomConstructor<infer T> } ? T : unknown;
+
+/** What a DOM class looks like on `globalThis`. */
+export interface DomConstructor<T> {
+  /** Its instances' type. */
+  readonly prototype: T;
+}
+
+/**
+ * Fields every event object carries. Each event is a {@link SteadyEventObject}: the DOM's
+ * `Event` fields and methods are on its prototype, so code typed for the DOM's events finds
+ * them at run time too (React Native has no `Event` constructor to build real ones).
+ */
 export interface SteadyEvent<T extends string> {
   /** The event's name. */
   readonly type: T;
   /** The SteadySocket that emitted it. */
   readonly target: SteadyEventTarget;
+  /** The same as `target`, as in the DOM. */
+  readonly currentTarget: SteadyEventTarget;
+  /** `clock.now()` when the event was made. */
+  readonly timeStamp: number;
 }
 
 /** The payload of an inbound message, as the native socket delivered it. */
-export type MessageData = string | ArrayBuffer | Blob | ArrayBufferView;
+export type MessageData = string | ArrayBuffer | DomType<'Blob'> | ArrayBufferView;
 
 /** A connection opened; queued messages were flushed onto it first. */
 export type SteadyOpenEvent = SteadyEvent<'open'>;
 
 /** A message arrived. */
 export interface SteadyMessageEvent extends SteadyEvent<'message'> {
-  /** The payload, as the native socket gave it (its type follows `binaryType`). */
-  readonly data: MessageData;
+  /**
+   * The payload, as the native socket gave it: a {@link MessageData} (its type follows
+   * `binaryType`). Typed `any` as the DOM's `MessageEvent.data` is, so that code written for
+   * the native socket (`JSON.parse(e.data)`) compiles unchanged.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's own type, for the drop-in
+  readonly data: any;
 }
 
 /** How a connection or an attempt ended. */
@@ -104,30 +129,20 @@ export interface HeartbeatEvent extends SteadyEvent<'heartbeat'> {
   readonly rtt: number;
 }
 
-/** An inbound message did not reach a typed listener (raw `message` listeners still saw it). */
-export interface InvalidEvent extends SteadyEvent<'invalid'> {
-  /** What was wrong with it. */
-  readonly reason: InvalidReason;
-  /** The channel the message named, if it named one. */
-  readonly channel: string | undefined;
-  /** The raw text (too large, undecodable) or the decoded payload. */
-  readonly data: unknown;
-  /** The validator's issues, or one issue describing the problem. */
-  readonly issues: readonly ValidationIssue[];
-  /** The same, as an error with code `INVALID_MESSAGE`. */
-  readonly error: SteadySocketError;
-}
-
-/** Event name → event object, for `addEventListener` and the `on*` handlers. */
+/**
+ * Event name → event object, for `addEventListener` and the `on*` handlers. The native
+ * four are also the DOM's `Event`, `MessageEvent` and `CloseEvent` where your compilation
+ * has those types, so handlers typed with them are accepted.
+ */
 export interface SteadySocketEventMap {
   /** A connection opened. */
-  open: SteadyOpenEvent;
+  open: SteadyOpenEvent & DomType<'Event'>;
   /** A message arrived. */
-  message: SteadyMessageEvent;
+  message: SteadyMessageEvent & DomType<'MessageEvent'>;
   /** A connection or attempt ended; `willReconnect` says whether a retry follows. */
-  close: SteadyCloseEvent;
+  close: SteadyCloseEvent & DomType<'CloseEvent'>;
   /** Something failed; the typed error is `event.error`. */
-  error: SteadyErrorEvent;
+  error: SteadyErrorEvent & DomType<'Event'>;
   /** A retry is scheduled. */
   reconnecting: ReconnectingEvent;
   /** `connectionState` changed. */
@@ -136,11 +151,97 @@ export interface SteadySocketEventMap {
   drop: DropEvent;
   /** A pong arrived. */
   heartbeat: HeartbeatEvent;
-  /** An inbound message was turned away from typed listeners. */
-  invalid: InvalidEvent;
 }
 
 /** The same map in eventemitter3's form, for `on`, `once` and `off`. */
 export type SteadySocketEvents = {
   [K in keyof SteadySocketEventMap]: (event: SteadySocketEventMap[K]) => void;
 };
+
+/** `D` where it is a type your compilation has, else `F`. */
+type Or<D, F> = unknown extends D ? F : D;
+
+/**
+ * The DOM's type for one of the native four events where your compilation has it
+ * (`Event`, `MessageEvent`, `CloseEvent`), else the socket's own event type.
+ */
+export type NativeEventOf<K extends keyof SteadySocketEventMap> = K extends 'message'
+  ? Or<DomType<'MessageEvent'>, SteadySocketEventMap[K]>
+  : K extends 'close'
+    ? Or<DomType<'CloseEvent'>, SteadySocketEventMap[K]>
+    : Or<DomType<'Event'>, SteadySocketEventMap[K]>;
+
+/** How binary messages arrive, as the DOM's `BinaryType` (declared here: no DOM lib needed). */
+export type BinaryType = 'blob' | 'arraybuffer';
+
+/**
+ * The class of every event object: the fields given, on a prototype that carries the rest
+ * of the DOM's `Event` (and `MessageEvent`) surface. Listeners run at the target, nothing
+ * bubbles or can be cancelled; `stopImmediatePropagation()` stops the DOM-style listeners
+ * and `on*` handlers after the current one, as in the DOM.
+ */
+export class SteadyEventObject {
+  /** @internal Set by `stopImmediatePropagation()`. */
+  declare stopped?: boolean;
+  /** `clock.now()` when the event was made. */
+  readonly timeStamp: number;
+
+  constructor(
+    /** The event's name. */
+    readonly type: string,
+    /** The SteadySocket that emitted it. */
+    readonly target: SteadyEventTarget,
+    now: number,
+  ) {
+    this.timeStamp = now;
+  }
+
+  /** The SteadySocket it was dispatched on, as in the DOM. */
+  get currentTarget(): SteadyEventTarget {
+    return this.target;
+  }
+
+  /** The same, under its legacy DOM name. */
+  get srcElement(): SteadyEventTarget {
+    return this.target;
+  }
+
+  /** `[target]`: there is no tree to travel. */
+  composedPath(): SteadyEventTarget[] {
+    return [this.target];
+  }
+
+  /** Stops the DOM-style listeners and `on*` handlers after this one, as in the DOM. */
+  stopImmediatePropagation(): void {
+    this.stopped = true;
+  }
+
+  /** No effect: nothing bubbles. */
+  stopPropagation(): void {}
+
+  /** No effect: nothing is cancelable. */
+  preventDefault(): void {}
+
+  /** No effect (a legacy DOM initializer). */
+  initEvent(): void {}
+}
+
+// The DOM's constant fields, once on the prototype rather than on every event.
+Object.assign(SteadyEventObject.prototype, {
+  bubbles: false,
+  cancelable: false,
+  cancelBubble: false,
+  composed: false,
+  defaultPrevented: false,
+  eventPhase: 2,
+  isTrusted: false,
+  returnValue: true,
+  lastEventId: '',
+  origin: '',
+  ports: Object.freeze([]),
+  source: null,
+  NONE: 0,
+  CAPTURING_PHASE: 1,
+  AT_TARGET: 2,
+  BUBBLING_PHASE: 3,
+});

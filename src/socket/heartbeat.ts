@@ -31,13 +31,13 @@ export type ResolvedHeartbeat = Readonly<Required<HeartbeatOptions>>;
 /** What the heartbeat needs from the socket that owns it. */
 export interface HeartbeatHooks {
   /** Writes a ping now, bypassing the queue. `false` when it could not be written. */
-  sendPing(data: OutboundData): boolean;
+  heartbeatPing(data: OutboundData): boolean;
   /** Bytes written but not yet sent by the native socket: shrinking means the link is alive. */
-  pendingBytes(): number;
+  heartbeatPending(): number;
   /** No sign of life within the timeout after a ping. */
-  dead(): void;
+  heartbeatDead(): void;
   /** A pong arrived `ms` after its ping. */
-  rtt(ms: number): void;
+  heartbeatRtt(ms: number): void;
 }
 
 /**
@@ -119,7 +119,7 @@ export class Heartbeat {
     if (this.rttFrom !== undefined) {
       const rtt = now - this.rttFrom;
       this.rttFrom = undefined;
-      this.hooks.rtt(rtt);
+      this.hooks.heartbeatRtt(rtt);
       const waiters = this.waiters;
       this.waiters = [];
       for (const waiter of waiters) waiter.resolve(rtt);
@@ -152,7 +152,7 @@ export class Heartbeat {
       return;
     }
     const late = now - this.due > LATE_SLACK;
-    const pending = this.hooks.pendingBytes();
+    const pending = this.hooks.heartbeatPending();
     if (late || pending < this.pendingAtPing) {
       // Late: judge a fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
       this.ping(now);
@@ -160,7 +160,7 @@ export class Heartbeat {
     }
     this.timer.stop();
     this.pingAt = undefined;
-    this.hooks.dead();
+    this.hooks.heartbeatDead();
   }
 
   // A user's isPong or message function that throws must not unwind into the socket.
@@ -176,7 +176,7 @@ export class Heartbeat {
     const { message } = this.options;
     let sent = false;
     try {
-      sent = this.hooks.sendPing(typeof message === 'function' ? message() : message);
+      sent = this.hooks.heartbeatPing(typeof message === 'function' ? message() : message);
     } catch {
       sent = false;
     }
@@ -188,7 +188,7 @@ export class Heartbeat {
     this.pingAt = now;
     this.rttFrom = now;
     this.receivedAtPing = this.received;
-    this.pendingAtPing = this.hooks.pendingBytes();
+    this.pendingAtPing = this.hooks.heartbeatPending();
     this.arm(now + this.options.timeout);
   }
 

@@ -3,24 +3,19 @@ export { SteadySocketError } from './errors';
 export { backoffDelay } from './backoff';
 export { closeVerdict } from './close-policy';
 export { DEFAULTS } from './options';
-export { Channel } from '../channels/channel';
-export { jsonCodec, typePayloadCodec } from '../channels/codec';
 
-export type { SendOptions, SteadySocketStats } from './steady-socket';
+export type { SteadySocketStats } from './steady-socket';
 export type { HeartbeatOptions } from './heartbeat';
-export type { ChannelEvents, ChannelMap, ChannelSpec, IterateOptions, Received, Replied, RequestName, SpecPart } from '../channels/channel';
-export type { Codec, Envelope } from '../channels/codec';
-export type { InvalidReason, RequestOptions } from '../channels/router';
-export type { StandardSchemaV1, StandardResult, ValidationIssue, Validator } from '../channels/schema';
 export type { SteadySocketErrorCode } from './errors';
 export type { BackoffPolicy, Jitter } from './backoff';
 export type { CloseVerdict } from './close-policy';
 export type { Clock, TimerHandle } from './clock';
 export type { OutboundData } from './data';
-export type { DropReason, Outcome } from './outbound-queue';
+export type { DropReason, Outcome, SendOptions } from './outbound-queue';
 export type { ConnectionState, ReadyState } from './state';
 export type { WebSocketConstructor, WebSocketLike } from './native';
-export type { ListenerOptions, SteadyListener } from './event-target';
+export type { AnyListener, ListenerOptions, SteadyListener } from './event-target';
+export { SteadyEventObject } from './events';
 export type { LifecycleTarget } from './lifecycle';
 export type {
   OverflowPolicy,
@@ -30,6 +25,10 @@ export type {
   UrlProvider,
 } from './options';
 export type {
+  BinaryType,
+  DomConstructor,
+  DomType,
+  NativeEventOf,
   DropEvent,
   HeartbeatEvent,
   MessageData,
@@ -40,7 +39,6 @@ export type {
   SteadyErrorEvent,
   SteadyEvent,
   SteadyEventTarget,
-  InvalidEvent,
   SteadyMessageEvent,
   SteadyOpenEvent,
   SteadySocketEventMap,

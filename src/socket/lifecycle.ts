@@ -33,8 +33,10 @@ export function defaultLifecycleTarget(): LifecycleTarget | null {
 }
 
 /** Listens on `target` (and its `document`). Returns the function that stops listening. */
+const noop = () => {};
+
 export function watchLifecycle(target: LifecycleTarget | null, handlers: LifecycleHandlers): () => void {
-  if (!target) return () => {};
+  if (!target) return noop;
   const doc = target.document;
   const wake = () => handlers.wake();
   const onVisibility = () => {

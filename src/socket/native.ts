@@ -1,4 +1,13 @@
-import type { ProtocolsProvider, UrlProvider } from './options';
+import { domException } from './validation';
+
+/** A URL, or a function called before every attempt that returns one (e.g. with a fresh token). */
+export type UrlProvider = string | URL | (() => string | URL | Promise<string | URL>);
+
+/** Subprotocols, or a function called before every attempt that returns them. */
+export type ProtocolsProvider =
+  | string
+  | string[]
+  | (() => string | string[] | undefined | Promise<string | string[] | undefined>);
 
 /** The part of a WebSocket instance steadysocket relies on (browser, React Native and `ws` all fit). */
 export interface WebSocketLike {
@@ -60,6 +69,26 @@ export async function resolveEndpoint(
   const u = typeof url === 'function' ? await url() : url;
   const p = typeof protocols === 'function' ? await protocols() : protocols;
   return [urlText(u), p];
+}
+
+/**
+ * The URL as the native constructor reads it: relative to the document's base where there
+ * is one, `http(s):` as `ws(s):` (browsers do both since 2023). Not a ws/wss URL, or one
+ * with a fragment: a `SyntaxError`, as natively. React Native's `URL` throws on most uses:
+ * there the text is only checked.
+ */
+export function resolveUrl(text: string): string {
+  let url = text;
+  try {
+    // The document is consulted only for a relative URL (server rendering has none to touch).
+    const base = /^[a-z][\w+.-]*:/i.test(text) ? undefined : (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
+    url = new URL(text, base).href;
+  } catch {
+    // Relative with no base, or no working URL class: judged below as it is.
+  }
+  url = url.replace(/^http(s?):/i, 'ws$1:');
+  if (!/^wss?:\/\/[^#]+$/i.test(url)) throw domException(`SteadySocket: invalid WebSocket URL '${text}'`, 'SyntaxError');
+  return url;
 }
 
 /** A URL as text: strings as they are, URL objects by `href`. */

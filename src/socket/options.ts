@@ -1,22 +1,13 @@
 import type { Jitter } from './backoff';
 import type { Clock } from './clock';
-import type { Codec } from '../channels/codec';
 import type { SteadyCloseInfo } from './events';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import type { LifecycleTarget } from './lifecycle';
-import type { WebSocketConstructor } from './native';
+import type { ProtocolsProvider, WebSocketConstructor } from './native';
+import type { OverflowPolicy } from './outbound-queue';
 
-/** A URL, or a function called before every attempt that returns one (e.g. with a fresh token). */
-export type UrlProvider = string | URL | (() => string | URL | Promise<string | URL>);
-
-/** Subprotocols, or a function called before every attempt that returns them. */
-export type ProtocolsProvider =
-  | string
-  | string[]
-  | (() => string | string[] | undefined | Promise<string | string[] | undefined>);
-
-/** What the queue does when a new message does not fit. */
-export type OverflowPolicy = 'reject' | 'drop-oldest';
+export type { OverflowPolicy } from './outbound-queue';
+export type { ProtocolsProvider, UrlProvider } from './native';
 
 /** Bounds of the outbound queue that holds messages while the socket cannot write them. */
 export interface QueueOptions {
@@ -113,22 +104,6 @@ export interface SteadySocketOptions {
   /** Bounds of the outbound queue. */
   queue?: QueueOptions;
   /**
-   * Turns channel messages and requests into wire text and back.
-   * @default the envelope `{"channel": NAME, "data": PAYLOAD}` (requests add `"id"`)
-   */
-  codec?: Codec;
-  /**
-   * Inbound text longer than this many characters is not parsed for channels (reported as
-   * `invalid`, reason `'too-large'`); raw `message` listeners still get it.
-   * @default 1_048_576
-   */
-  maxMessageSize?: number;
-  /**
-   * Ms a `request()` waits for its reply unless it says otherwise.
-   * @default 10_000
-   */
-  requestTimeout?: number;
-  /**
    * Opt-in liveness check with pings carried as ordinary messages; `true` for the defaults.
    * Detects half-open connections that never fire `close`.
    * @example heartbeat: { interval: 20_000, timeout: 5_000, message: '{"type":"ping"}', isPong: (d) => d === '{"type":"pong"}' }
@@ -163,9 +138,6 @@ export interface ResolvedOptions {
   readonly closeTimeout: number;
   readonly shouldReconnect: SteadySocketOptions['shouldReconnect'];
   readonly queue: Readonly<Required<QueueOptions>>;
-  readonly codec: Codec;
-  readonly maxMessageSize: number;
-  readonly requestTimeout: number;
   /** `null` when the heartbeat is off. */
   readonly heartbeat: ResolvedHeartbeat | null;
   readonly lifecycleEvents: LifecycleTarget | null;
@@ -183,8 +155,6 @@ export const DEFAULTS = Object.freeze({
   /** Ms. */ connectTimeout: 10_000,
   /** Ms. */ minUptime: 5_000,
   /** Ms. */ closeTimeout: 5_000,
-  /** Characters. */ maxMessageSize: 1_048_576,
-  /** Ms. */ requestTimeout: 10_000,
   /** The outbound queue. */ queue: Object.freeze({
     /** Messages. */ maxMessages: 1_000,
     /** Bytes. */ maxBytes: 1_048_576,

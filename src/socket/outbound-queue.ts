@@ -1,6 +1,8 @@
 import { Timer, type Clock } from './clock';
 import type { OutboundData } from './data';
-import type { OverflowPolicy } from './options';
+
+/** What the queue does when a new message does not fit. */
+export type OverflowPolicy = 'reject' | 'drop-oldest';
 
 /** Why a message will never be sent. */
 export type DropReason =
@@ -25,6 +27,12 @@ export interface QueueLimits {
   readonly maxAge: number;
 }
 
+/** Where the queue reports each message it drops: the socket, which emits `drop`. */
+export interface DropSink {
+  /** `data` will never be sent, for `reason`. */
+  dropped(data: OutboundData, reason: DropReason): void;
+}
+
 /** What became of a message: written to a native socket, or dropped (and why). */
 export type Outcome = 'written' | DropReason;
 
@@ -32,26 +40,38 @@ interface Entry {
   readonly data: OutboundData;
   readonly bytes: number;
   readonly expires: number;
-  readonly connectionOnly: boolean;
-  /** Told the message's outcome, for senders that wait on it (requests). */
-  readonly track: ((outcome: Outcome) => void) | undefined;
-  /** Whether the sender still wants it written (a request not yet aborted). */
-  readonly alive: (() => boolean) | undefined;
+  readonly options: SendOptions;
 }
 
-/** What a sender may attach to a message. */
-export interface Extras {
-  /** Dropped (`'disconnected'`) rather than carried over to another connection. */
+/**
+ * Options of `send`, beyond the native signature. The layers above the socket (channels,
+ * requests) use them; so may an app.
+ */
+export interface SendOptions {
+  /**
+   * Valid for the current connection only (an unsubscribe, a cursor): if it cannot be
+   * written on this connection it is dropped (`'disconnected'`), never replayed after a reconnect.
+   * @default false
+   */
   readonly connectionOnly?: boolean;
-  readonly track?: (outcome: Outcome) => void;
-  readonly alive?: () => boolean;
-  /** Goes ahead of everything waiting (a request sent again after a reconnect keeps its place). */
+  /**
+   * Goes ahead of everything waiting in the queue (a request sent again after a reconnect
+   * keeps its place before what was sent after it).
+   * @default false
+   */
   readonly front?: boolean;
+  /** Once aborted, the message is not written: if it still waits, it is dropped (`'cancelled'`). */
+  readonly signal?: AbortSignal;
+  /**
+   * Told once what became of the message: `'written'` to a connection, or the reason of
+   * its `drop` event.
+   */
+  readonly onOutcome?: (outcome: Outcome) => void;
 }
 
 /**
  * A bounded FIFO of outbound messages with byte accounting. Every message that leaves it
- * other than through {@link shift} is reported to `onDrop`, exactly once.
+ * other than through {@link shift} is reported to the sink, exactly once.
  *
  * Expiry (`maxAge`) runs on one timer that exists only while the queue holds something.
  */
@@ -70,7 +90,7 @@ export class OutboundQueue {
   constructor(
     private readonly limits: QueueLimits,
     private readonly clock: Clock,
-    private readonly onDrop: (data: OutboundData, reason: DropReason) => void,
+    private readonly sink: DropSink,
   ) {
     this.expiryTimer = new Timer(clock);
   }
@@ -89,21 +109,20 @@ export class OutboundQueue {
    * Adds a message; `false` (with a `drop` reported) when it does not fit.
    * `connectionOnly` messages are dropped by {@link dropConnectionOnly} when the connection ends.
    */
-  push(data: OutboundData, bytes: number, extras: Extras = {}): boolean {
-    const { connectionOnly = false, track, alive, front = false } = extras;
+  push(data: OutboundData, bytes: number, options: SendOptions = {}): boolean {
     const { maxMessages, maxBytes, overflow } = this.limits;
     const fits = () => this.length < maxMessages && this.totalBytes + bytes <= maxBytes;
     if (!fits()) {
       // Evicting cannot help a message that is larger than the whole queue.
       if (overflow === 'reject' || bytes > maxBytes || maxMessages === 0) {
-        this.onDrop(data, 'overflow');
-        track?.('overflow');
+        this.sink.dropped(data, 'overflow');
+        options.onOutcome?.('overflow');
         return false;
       }
       while (!fits()) this.discard('overflow');
     }
-    const entry: Entry = { data, bytes, expires: this.clock.now() + this.limits.maxAge, connectionOnly, track, alive };
-    if (front) {
+    const entry: Entry = { data, bytes, expires: this.clock.now() + this.limits.maxAge, options };
+    if (options.front) {
       this.items.splice(this.head, 0, entry);
       this.fronted++;
     } else this.items.push(entry);
@@ -114,8 +133,7 @@ export class OutboundQueue {
 
   /** Whether the oldest message's sender gave up on it (it is then discarded as `'cancelled'`). */
   headCancelled(): boolean {
-    const alive = this.items[this.head]?.alive;
-    return alive !== undefined && !alive();
+    return this.items[this.head]?.options.signal?.aborted === true;
   }
 
   /** The oldest message, without removing it. */
@@ -127,7 +145,7 @@ export class OutboundQueue {
   shift(): OutboundData | undefined {
     const entry = this.take();
     if (this.length === 0) this.expiryTimer.stop();
-    entry?.track?.('written');
+    entry?.options.onOutcome?.('written');
     return entry?.data;
   }
 
@@ -147,7 +165,7 @@ export class OutboundQueue {
 
   /** Drops the messages marked `connectionOnly` (reason `'disconnected'`), keeping the others in order. */
   dropConnectionOnly(): void {
-    this.removeWhere((entry) => entry.connectionOnly, 'disconnected');
+    this.removeWhere((entry) => entry.options.connectionOnly === true, 'disconnected');
   }
 
   /** Drops the messages whose `maxAge` has passed. Runs by itself on a timer, too. */
@@ -179,8 +197,8 @@ export class OutboundQueue {
   }
 
   private report(entry: Entry, reason: DropReason): void {
-    this.onDrop(entry.data, reason);
-    entry.track?.(reason);
+    this.sink.dropped(entry.data, reason);
+    entry.options.onOutcome?.(reason);
   }
 
   private take(): Entry | undefined {

@@ -3,7 +3,7 @@ import { Timer, type Clock } from './clock';
 import { byteLength, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
-import { OutboundQueue, type DropReason, type Extras } from './outbound-queue';
+import { OutboundQueue, type DropSink, type SendOptions } from './outbound-queue';
 
 /**
  * Browsers have no drain event, so while messages wait above the high-water mark the
@@ -33,9 +33,9 @@ export class Outbox {
   constructor(
     private readonly limits: Readonly<Required<QueueOptions>>,
     clock: Clock,
-    private readonly onDrop: (data: OutboundData, reason: DropReason) => void,
+    private readonly sink: DropSink,
   ) {
-    this.queue = new OutboundQueue(limits, clock, onDrop);
+    this.queue = new OutboundQueue(limits, clock, sink);
     this.drainTimer = new Timer(clock);
     // Where the runtime reports no bufferedAmount, assume the link drains one
     // high-water mark per second: bounded, if pessimistic on fast links.
@@ -79,8 +79,8 @@ export class Outbox {
   }
 
   /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
-  send(data: OutboundData, extras: Extras = {}): boolean {
-    const { track } = extras;
+  send(data: OutboundData, options: SendOptions = {}): boolean {
+    const track = options.onOutcome;
     if (this.queue.length === 0) {
       const result = this.write(data, false);
       if (result === WRITTEN) {
@@ -88,12 +88,12 @@ export class Outbox {
         return true;
       }
       if (result === REJECTED) {
-        this.onDrop(data, 'rejected');
+        this.sink.dropped(data, 'rejected');
         track?.('rejected');
         return false;
       }
     }
-    if (!this.queue.push(data, byteLength(data), extras)) return false;
+    if (!this.queue.push(data, byteLength(data), options)) return false;
     if (this.ws) this.flush();
     return true;
   }

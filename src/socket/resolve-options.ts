@@ -5,7 +5,6 @@
  */
 import type { Jitter } from './backoff';
 import { systemClock } from './clock';
-import { jsonCodec, type Codec } from '../channels/codec';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import { defaultLifecycleTarget } from './lifecycle';
 import { DEFAULTS, type OverflowPolicy, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';
@@ -42,9 +41,6 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     minUptime: duration('minUptime', options.minUptime, DEFAULTS.minUptime),
     closeTimeout: duration('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, true),
     shouldReconnect: options.shouldReconnect,
-    codec: options.codec ?? jsonCodec,
-    maxMessageSize: count('maxMessageSize', options.maxMessageSize, DEFAULTS.maxMessageSize),
-    requestTimeout: duration('requestTimeout', options.requestTimeout, DEFAULTS.requestTimeout, true),
     heartbeat: resolveHeartbeat(options.heartbeat),
     queue: Object.freeze({
       maxMessages: count('queue.maxMessages', q.maxMessages, DEFAULTS.queue.maxMessages),
@@ -62,10 +58,6 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     throw new RangeError(
       `SteadySocket: minDelay (${resolved.minDelay}) must not exceed maxDelay (${resolved.maxDelay})`,
     );
-  }
-  const codec = options.codec as Partial<Codec> | undefined;
-  if (codec !== undefined && (typeof codec?.encode !== 'function' || typeof codec.decode !== 'function')) {
-    throw new TypeError('SteadySocket: codec must have encode and decode functions');
   }
   for (const name of ['shouldReconnect', 'random'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {

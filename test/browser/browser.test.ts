@@ -1,8 +1,10 @@
 /**
  * The built bundles in a real headless Chromium (see find-chromium.ts for which one), against a
  * real `ws` server on 127.0.0.1:
- * - dist/steadysocket.umd.min.js from a plain <script src> (global `SteadySocket`);
- * - dist/steadysocket.mjs from <script type="module"> with an import map for eventemitter3.
+ * - dist/steadysocket.umd.min.js from a plain <script src> (global `SteadySocket`, with
+ *   `SteadySocket.channels` from the channels entry);
+ * - dist/steadysocket.mjs and dist/channels.mjs from <script type="module"> with an import map
+ *   for eventemitter3.
  * Assumes dist/ is built (`npm test` builds it first).
  *
  * How the page lifecycle is driven, found by trying (Chromium 150):
@@ -34,9 +36,13 @@ interface PageSocket {
   binaryType: string;
   readonly stats: { queued: number };
   send(data: unknown): boolean;
+  close(): void;
+}
+
+/** The channel client the page puts on each socket (`channels(socket)`). */
+interface PageChannels {
   channel(name: string): { send(data: unknown): boolean };
   request(name: string, data: unknown, options?: { timeout?: number }): Promise<unknown>;
-  close(): void;
 }
 
 type SocketEvent =
@@ -75,11 +81,12 @@ interface LifecycleEntry {
 interface Harness {
   build: 'umd' | 'esm' | null;
   SteadySocket: { name: string } | null;
-  exports: { SteadySocketError: unknown; backoffDelay: unknown } | null;
+  exports: { SteadySocketError: unknown; backoffDelay: unknown; channels: unknown } | null;
   lifecycle: LifecycleEntry[];
   errors: string[];
   open(name: string, url: string, options?: object, binaryType?: string): number;
   socket(name: string): PageSocket;
+  api(name: string): PageChannels;
   listen(name: string, channel: string): void;
   report(name: string): Promise<Report>;
   closeAll(): void;
@@ -158,11 +165,12 @@ for (const build of ['umd', 'esm'] as const) {
           name: h.SteadySocket?.name,
           error: typeof h.exports?.SteadySocketError,
           backoff: typeof h.exports?.backoffDelay,
+          channels: typeof h.exports?.channels,
           global: typeof (window as unknown as { SteadySocket?: unknown }).SteadySocket,
           sameGlobal: (window as unknown as { SteadySocket?: unknown }).SteadySocket === h.SteadySocket,
         };
       });
-      expect(loaded).toMatchObject({ build, name: 'SteadySocket', error: 'function', backoff: 'function' });
+      expect(loaded).toMatchObject({ build, name: 'SteadySocket', error: 'function', backoff: 'function', channels: 'function' });
       // Only the script-tag build defines a global.
       if (build === 'umd') expect(loaded).toMatchObject({ global: 'function', sameGlobal: true });
       else expect(loaded.global).toBe('undefined');
@@ -269,7 +277,7 @@ for (const build of ['umd', 'esm'] as const) {
       // Sent before the connection opens: through the same queue.
       const queued = await page.evaluate(() => {
         window.harness.listen('channel', 'chat');
-        return window.harness.socket('channel').channel('chat').send({ text: 'hi' });
+        return window.harness.api('channel').channel('chat').send({ text: 'hi' });
       });
       expect(queued).toBe(true);
       await until(async () => (await report('channel')).chat.length >= 1, 10_000, 'the chat echo');
@@ -282,7 +290,7 @@ for (const build of ['umd', 'esm'] as const) {
       connection.socket.send(JSON.stringify({ channel: 'chat', data: { from: 'server', text: 'last' } }));
       await until(async () => (await report('channel')).chat.length >= 3, 5000, 'the pushed chat messages');
 
-      const reply = await page.evaluate(() => window.harness.socket('channel').request('time', { zone: 'UTC' }, { timeout: 5000 }));
+      const reply = await page.evaluate(() => window.harness.api('channel').request('time', { zone: 'UTC' }, { timeout: 5000 }));
       expect(reply).toMatchObject({ zone: 'UTC', now: expect.any(Number) });
       expect(JSON.parse(server.texts(tag)[1]!)).toEqual({ channel: 'time', id: expect.any(Number), data: { zone: 'UTC' } });
 

@@ -4,11 +4,10 @@
  */
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/socket/clock';
-import type { Codec } from '../../src/channels/codec';
+import { channels, type ChannelsOptions, type Codec } from '../../src/channels/index';
+import type { SteadySocketOptions } from '../../src/socket/index';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket, settle } from '../helpers/setup';
-import type { SteadySocketOptions } from '../../src/socket/options';
 
 afterEach(() => FakeSocket.reset());
 
@@ -17,16 +16,18 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
-function make(options: SteadySocketOptions = {}) {
-  return fakeSocket<Api>(options, 'ws://test.invalid/');
+function make(options: ChannelsOptions = {}, socketOptions: SteadySocketOptions = {}) {
+  const { socket, clock, native } = fakeSocket(socketOptions, 'ws://test.invalid/');
+  const api = channels<Api>(socket, { clock, ...options });
+  return { socket, api, clock, native };
 }
 const state = <T,>(p: Promise<T>) => Promise.race([p.then(() => 'settled', () => 'settled'), settle().then(() => 'pending')]);
 
 describe('channels, requests and events under review', () => {
   it('concurrent next() calls are all answered', async () => {
-    const { socket, native } = make();
+    const { socket, api, native } = make();
     native().serverOpen();
-    const it = socket.channel('chat')[Symbol.asyncIterator]();
+    const it = api.channel('chat')[Symbol.asyncIterator]();
     const a = it.next();
     const b = it.next();
     native().serverMessage(JSON.stringify({ channel: 'chat', data: { text: '1' } }));
@@ -39,8 +40,8 @@ describe('channels, requests and events under review', () => {
 
   it('a custom codec returning null is reported, not thrown', () => {
     const codec: Codec = { encode: (m) => JSON.stringify(m), decode: () => null as never };
-    const { socket, native } = make({ codec });
-    socket.channel('chat');
+    const { api, native } = make({ codec });
+    api.channel('chat');
     native().serverOpen();
     expect(() => native().serverMessage('{}')).not.toThrow();
   });
@@ -50,8 +51,8 @@ describe('channels, requests and events under review', () => {
       encode: (m) => JSON.stringify(m),
       decode: () => ({ get channel(): unknown { throw new Error('boom'); } }),
     };
-    const { socket, native } = make({ codec });
-    socket.channel('chat');
+    const { api, native } = make({ codec });
+    api.channel('chat');
     native().serverOpen();
     expect(() => native().serverMessage('{}')).not.toThrow();
   });
@@ -70,14 +71,14 @@ describe('channels, requests and events under review', () => {
   });
 
   it('a message listener that calls close(): later listeners and the iterator still get the message first', async () => {
-    const { socket, native } = make();
+    const { socket, api, native } = make();
     native().serverOpen();
     const order: string[] = [];
     socket.addEventListener('message', () => socket.close());
     socket.addEventListener('message', () => order.push('message'));
     socket.addEventListener('close', () => order.push('close'));
     const got: unknown[] = [];
-    const consume = (async () => { for await (const m of socket.channel('chat')) got.push(m); })();
+    const consume = (async () => { for await (const m of api.channel('chat')) got.push(m); })();
     native().serverMessage(JSON.stringify({ channel: 'chat', data: { text: 'before close' } }));
     native().serverClose(1000);
     await consume;
@@ -86,9 +87,9 @@ describe('channels, requests and events under review', () => {
   });
 
   it('a channel listener that throws does not starve the iterator', async () => {
-    const { socket, native } = make();
+    const { api, native } = make();
     native().serverOpen();
-    const chat = socket.channel('chat');
+    const chat = api.channel('chat');
     const g = globalThis as { reportError?: unknown };
     const saved = g.reportError;
     g.reportError = () => {};
@@ -100,9 +101,9 @@ describe('channels, requests and events under review', () => {
   });
 
   it('an aborted request still queued is never written', async () => {
-    const { socket, native } = make();
+    const { api, native } = make();
     const controller = new AbortController();
-    const result = socket.request('echo', 'charge card', { signal: controller.signal }).catch((e) => e.code);
+    const result = api.request('echo', 'charge card', { signal: controller.signal }).catch((e) => e.code);
     controller.abort();
     expect(await result).toBe('REQUEST_ABORTED');
     native().serverOpen();
@@ -110,9 +111,9 @@ describe('channels, requests and events under review', () => {
   });
 
   it('an idempotent resend keeps its place ahead of later messages', () => {
-    const { socket, native, clock } = make({ queue: { highWaterMark: 0 } });
+    const { api, socket, native, clock } = make({}, { queue: { highWaterMark: 0 } });
     native().serverOpen();
-    void socket.request('echo', 'first', { idempotent: true }).catch(() => {});
+    void api.request('echo', 'first', { idempotent: true }).catch(() => {});
     native().bufferedAmount = 10; // link slow: the next send waits
     socket.send('second');
     native().serverClose(1006);
@@ -122,13 +123,13 @@ describe('channels, requests and events under review', () => {
   });
 
   it('an async reply validation finishing after a timeout reports nothing', async () => {
-    const { socket, native, clock } = make();
+    const { api, native, clock } = make();
     const invalid: string[] = [];
-    socket.on('invalid', (e) => invalid.push(e.reason));
+    api.on('invalid', (e) => invalid.push(e.reason));
     native().serverOpen();
     let finish!: (r: { issues: { message: string }[] }) => void;
     const schema = { '~standard': { version: 1 as const, vendor: 'x', validate: () => new Promise<{ issues: { message: string }[] }>((r) => (finish = r)) } };
-    const result = socket.request('echo', 'x', { timeout: 100, validate: schema as never }).catch((e) => e.code);
+    const result = api.request('echo', 'x', { timeout: 100, validate: schema as never }).catch((e) => e.code);
     native().serverMessage(JSON.stringify({ id: 1, data: 'X' }));
     clock.advance(100);
     expect(await result).toBe('REQUEST_TIMEOUT');
@@ -138,33 +139,34 @@ describe('channels, requests and events under review', () => {
   });
 
   it('a message listener calling reconnect(): every listener and the channel see the message before the close', () => {
-    const { socket, native } = make();
+    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
     native().serverOpen();
     const order: string[] = [];
     let first = true;
     socket.addEventListener('message', () => { if (first) { first = false; socket.reconnect(); } });
     socket.addEventListener('message', () => order.push('message'));
     socket.addEventListener('close', () => order.push('close'));
-    socket.channel('chat').on('message', () => order.push('chat'));
+    // The client routes from a socket `message` listener, in the order it was added: after these.
+    channels<Api>(socket, { clock }).channel('chat').on('message', () => order.push('chat'));
     native().serverMessage(JSON.stringify({ channel: 'chat', data: { text: 'x' } }));
     expect(order).toEqual(['message', 'chat', 'close']);
   });
 
   it('a Standard Schema answering with another realm\'s Promise is still awaited', async () => {
-    const { socket, native } = make();
+    const { api, native } = make();
     const schema = { '~standard': { version: 1 as const, vendor: 'x', validate: () => runInNewContext('Promise.resolve({ issues: [{ message: "no" }] })') } };
     const got: unknown[] = [];
-    socket.channel('chat', { validate: schema as never }).on('message', (m) => got.push(m));
+    api.channel('chat', { validate: schema as never }).on('message', (m) => got.push(m));
     native().serverOpen();
     native().serverMessage(JSON.stringify({ channel: 'chat', data: { text: 'x' } }));
     await settle();
     expect(got).toEqual([]);
   });
 
-  it('a timeout above 2^31-1 ms does not fire at once (real clock)', async () => {
-    const { socket, native } = make({ clock: systemClock });
+  it('a timeout above 2^31-1 ms does not fire at once (the default, real clock)', async () => {
+    const { socket, api, native } = make({ clock: undefined });
     native().serverOpen();
-    const r = socket.request('echo', 'x', { timeout: 2 ** 31 }).then(() => 'ok', (e) => e.code);
+    const r = api.request('echo', 'x', { timeout: 2 ** 31 }).then(() => 'ok', (e) => e.code);
     const early = await Promise.race([r, new Promise((res) => setTimeout(() => res('pending'), 30))]);
     socket.close(); native().serverClose(1000);
     await r;

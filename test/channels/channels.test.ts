@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { typePayloadCodec } from '../../src/channels/codec';
-import type { StandardSchemaV1 } from '../../src/channels/schema';
+import { channels, typePayloadCodec, type ChannelsOptions, type StandardSchemaV1 } from '../../src/channels/index';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket, settle } from '../helpers/setup';
-import type { SteadySocketOptions } from '../../src/socket/options';
 
 afterEach(() => FakeSocket.reset());
 
@@ -13,13 +11,14 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
-function make(options: SteadySocketOptions = {}) {
-  const { socket, clock } = fakeSocket<Api>(options, 'ws://test.invalid/');
+function make(options: ChannelsOptions = {}) {
+  const { socket, clock } = fakeSocket({}, 'ws://test.invalid/');
+  const api = channels<Api>(socket, { clock, ...options });
   const invalid: { reason: string; channel: string | undefined; data: unknown; issues: readonly { message: string }[] }[] = [];
-  socket.on('invalid', (e) => invalid.push({ reason: e.reason, channel: e.channel, data: e.data, issues: e.issues }));
+  api.on('invalid', (e) => invalid.push({ reason: e.reason, channel: e.channel, data: e.data, issues: e.issues }));
   const native = () => FakeSocket.last;
   const sent = () => native().sent.map((m) => JSON.parse(String(m)) as Record<string, unknown>);
-  return { socket, clock, native, invalid, sent };
+  return { socket, api, clock, native, invalid, sent };
 }
 
 const isChat = (v: unknown): v is { from: string; text: string } =>
@@ -41,8 +40,8 @@ function schema<T>(check: (v: unknown) => v is T, async = false): StandardSchema
 
 describe('#channel', () => {
   it('sends envelopes through the queue, in order with raw sends', () => {
-    const { socket, native } = make();
-    const chat = socket.channel('chat');
+    const { socket, api, native } = make();
+    const chat = api.channel('chat');
     expect(chat.send({ text: 'first' })).toBe(true);
     socket.send('raw');
     chat.send({ text: 'second' });
@@ -51,8 +50,8 @@ describe('#channel', () => {
   });
 
   it('routes inbound envelopes to typed listeners; raw listeners still see everything', () => {
-    const { socket, native } = make();
-    const chat = socket.channel('chat');
+    const { socket, api, native } = make();
+    const chat = api.channel('chat');
     const typed: unknown[] = [];
     const raw: unknown[] = [];
     chat.on('message', (m) => typed.push(m.text));
@@ -65,8 +64,8 @@ describe('#channel', () => {
   });
 
   it('the same name gives the same channel', () => {
-    const { socket } = make();
-    expect(socket.channel('chat')).toBe(socket.channel('chat'));
+    const { api } = make();
+    expect(api.channel('chat')).toBe(api.channel('chat'));
   });
 
   it('without channels or requests nothing is parsed or reported', () => {
@@ -81,9 +80,9 @@ describe('#channel', () => {
     ['a type guard', isChat],
     ['a Standard Schema', schema(isChat)],
   ])('validates with %s: failures go to invalid, never to listeners', (_name, validate) => {
-    const { socket, native, invalid } = make();
+    const { api, native, invalid } = make();
     const seen: string[] = [];
-    socket.channel('chat', { validate }).on('message', (m) => seen.push(m.text));
+    api.channel('chat', { validate }).on('message', (m) => seen.push(m.text));
     native().serverOpen();
     native().serverMessage('{"channel":"chat","data":{"from":"a","text":"ok"}}');
     native().serverMessage('{"channel":"chat","data":{"from":"a","text":42}}');
@@ -94,9 +93,9 @@ describe('#channel', () => {
   });
 
   it('an async validator keeps arrival order', async () => {
-    const { socket, native } = make();
+    const { api, native } = make();
     const seen: string[] = [];
-    socket.channel('chat', { validate: schema(isChat, true) }).on('message', (m) => seen.push(m.text));
+    api.channel('chat', { validate: schema(isChat, true) }).on('message', (m) => seen.push(m.text));
     native().serverOpen();
     for (const text of ['1', '2', '3']) native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
     await settle();
@@ -104,8 +103,8 @@ describe('#channel', () => {
   });
 
   it('a throwing validator counts as a failure, not an exception', () => {
-    const { socket, native, invalid } = make();
-    socket.channel('chat', {
+    const { api, native, invalid } = make();
+    api.channel('chat', {
       validate: (value: unknown): value is { from: string; text: string } => {
         throw new Error(`boom on ${String(value)}`);
       },
@@ -118,8 +117,8 @@ describe('#channel', () => {
 
 describe('async iteration', () => {
   it('yields messages and ends at the final close, after what it buffered', async () => {
-    const { socket, native } = make();
-    const chat = socket.channel('chat');
+    const { socket, api, native } = make();
+    const chat = api.channel('chat');
     native().serverOpen();
     const got: string[] = [];
     const done = (async () => {
@@ -136,8 +135,8 @@ describe('async iteration', () => {
   });
 
   it('break releases the listener', async () => {
-    const { socket, native } = make();
-    const chat = socket.channel('chat');
+    const { api, native } = make();
+    const chat = api.channel('chat');
     const overflowed: unknown[] = [];
     chat.on('overflow', (m) => overflowed.push(m));
     native().serverOpen();
@@ -154,8 +153,8 @@ describe('async iteration', () => {
   });
 
   it('several next() calls without awaiting are each answered, in order', async () => {
-    const { socket, native } = make();
-    const chat = socket.channel('chat');
+    const { socket, api, native } = make();
+    const chat = api.channel('chat');
     native().serverOpen();
     const iterator = chat.iterate();
     const [a, b, c] = [iterator.next(), iterator.next(), iterator.next()];
@@ -169,8 +168,8 @@ describe('async iteration', () => {
   });
 
   it('a throwing listener does not starve the iterators', async () => {
-    const { socket, native } = make();
-    const chat = socket.channel('chat');
+    const { api, native } = make();
+    const chat = api.channel('chat');
     const errors: unknown[] = [];
     const onError = (e: unknown) => errors.push(e);
     process.on('uncaughtException', onError);
@@ -187,8 +186,8 @@ describe('async iteration', () => {
   });
 
   it('a slow consumer: the buffer is bounded, the oldest goes to an overflow event', async () => {
-    const { socket, native } = make();
-    const chat = socket.channel('chat');
+    const { api, native } = make();
+    const chat = api.channel('chat');
     const overflowed: string[] = [];
     chat.on('overflow', (m) => overflowed.push(m.text));
     const iterator = chat.iterate({ bufferSize: 2 });
@@ -201,9 +200,9 @@ describe('async iteration', () => {
   });
 
   it('iterating after the final close ends at once', async () => {
-    const { socket } = make();
+    const { socket, api } = make();
     socket.close();
-    const result = await socket.channel('chat').iterate().next();
+    const result = await api.channel('chat').iterate().next();
     expect(result.done).toBe(true);
   });
 });
@@ -227,9 +226,9 @@ describe('inbound safety', () => {
   ];
 
   it.each(hostile)('%s: no throw, reported once, prototypes untouched', (_name, text, outcome) => {
-    const { socket, native, invalid } = make();
+    const { api, native, invalid } = make();
     const delivered: unknown[] = [];
-    socket.channel('chat').on('message', (m) => delivered.push(m));
+    api.channel('chat').on('message', (m) => delivered.push(m));
     native().serverOpen();
     expect(() => native().serverMessage(text)).not.toThrow();
     if (outcome === 'delivered') {
@@ -244,16 +243,16 @@ describe('inbound safety', () => {
   });
 
   it('binary messages are left to raw listeners', () => {
-    const { socket, native, invalid } = make();
-    socket.channel('chat');
+    const { api, native, invalid } = make();
+    api.channel('chat');
     native().serverOpen();
     native().serverMessage(new ArrayBuffer(4));
     expect(invalid).toEqual([]);
   });
 
   it('maxMessageSize is configurable', () => {
-    const { socket, native, invalid } = make({ maxMessageSize: 10 });
-    socket.channel('chat');
+    const { api, native, invalid } = make({ maxMessageSize: 10 });
+    api.channel('chat');
     native().serverOpen();
     native().serverMessage('{"channel":"chat","data":{}}');
     expect(invalid.map((i) => i.reason)).toEqual(['too-large']);
@@ -262,10 +261,10 @@ describe('inbound safety', () => {
 
 describe('a custom codec', () => {
   it('speaks {type, payload}', () => {
-    const { socket, native } = make({ codec: typePayloadCodec });
+    const { api, native } = make({ codec: typePayloadCodec });
     const seen: string[] = [];
-    socket.channel('chat').on('message', (m) => seen.push(m.text));
-    socket.channel('chat').send({ text: 'out' });
+    api.channel('chat').on('message', (m) => seen.push(m.text));
+    api.channel('chat').send({ text: 'out' });
     native().serverOpen();
     native().serverMessage('{"type":"chat","payload":{"from":"b","text":"in"}}');
     expect(native().sent).toEqual(['{"type":"chat","payload":{"text":"out"}}']);

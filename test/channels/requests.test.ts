@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { channels, type ChannelsOptions } from '../../src/channels/index';
+import type { SteadySocketOptions } from '../../src/socket/index';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket, settle } from '../helpers/setup';
-import type { SteadySocketOptions } from '../../src/socket/options';
 
 afterEach(() => FakeSocket.reset());
 
@@ -10,15 +11,16 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
-function make(options: SteadySocketOptions = {}) {
-  const { socket, clock } = fakeSocket<Api>(options, 'ws://test.invalid/');
+function make(options: ChannelsOptions = {}, socketOptions: SteadySocketOptions = {}) {
+  const { socket, clock } = fakeSocket(socketOptions, 'ws://test.invalid/');
+  const api = channels<Api>(socket, { clock, ...options });
   const invalid: string[] = [];
-  socket.on('invalid', (e) => invalid.push(e.reason));
+  api.on('invalid', (e) => invalid.push(e.reason));
   const native = () => FakeSocket.last;
   /** The last request written to the current native socket. */
   const lastRequest = () => JSON.parse(String(native().sent.at(-1))) as { channel: string; id: number; data: unknown };
   const reply = (body: object) => native().serverMessage(JSON.stringify(body));
-  return { socket, clock, native, invalid, lastRequest, reply };
+  return { socket, api, clock, native, invalid, lastRequest, reply };
 }
 
 /** The outcome of a promise once it has settled, without awaiting forever. */
@@ -32,28 +34,28 @@ async function outcome<T>(promise: Promise<T>): Promise<{ value?: T; code?: stri
 
 describe('#request', () => {
   it('writes {channel, id, data} and resolves with the reply', async () => {
-    const { socket, native, lastRequest, reply } = make();
+    const { api, native, lastRequest, reply } = make();
     native().serverOpen();
-    const now = socket.request('time', { zone: 'UTC' });
+    const now = api.request('time', { zone: 'UTC' });
     expect(lastRequest()).toEqual({ channel: 'time', id: 1, data: { zone: 'UTC' } });
     reply({ id: 1, data: { now: 42 } });
     await expect(now).resolves.toEqual({ now: 42 });
   });
 
   it('ids are distinct; replies can come in any order', async () => {
-    const { socket, native, reply } = make();
+    const { api, native, reply } = make();
     native().serverOpen();
-    const a = socket.request('echo', 'a');
-    const b = socket.request('echo', 'b');
+    const a = api.request('echo', 'a');
+    const b = api.request('echo', 'b');
     reply({ id: 2, data: 'B' });
     reply({ id: 1, data: 'A' });
     await expect(Promise.all([a, b])).resolves.toEqual(['A', 'B']);
   });
 
   it('an error reply rejects with REQUEST_FAILED, the payload as cause', async () => {
-    const { socket, native, reply } = make();
+    const { api, native, reply } = make();
     native().serverOpen();
-    const result = outcome(socket.request('echo', 'x'));
+    const result = outcome(api.request('echo', 'x'));
     reply({ id: 1, error: { message: 'no such zone', code: 404 } });
     const { code, error } = await result;
     expect(code).toBe('REQUEST_FAILED');
@@ -62,9 +64,9 @@ describe('#request', () => {
   });
 
   it('times out with REQUEST_TIMEOUT; a late reply is ignored quietly', async () => {
-    const { socket, native, clock, reply, invalid } = make();
+    const { api, native, clock, reply, invalid } = make();
     native().serverOpen();
-    const result = outcome(socket.request('echo', 'x', { timeout: 500 }));
+    const result = outcome(api.request('echo', 'x', { timeout: 500 }));
     clock.advance(500);
     expect((await result).code).toBe('REQUEST_TIMEOUT');
     reply({ id: 1, data: 'late' });
@@ -73,9 +75,9 @@ describe('#request', () => {
   });
 
   it('uses requestTimeout by default', async () => {
-    const { socket, native, clock } = make({ requestTimeout: 2000 });
+    const { api, native, clock } = make({ requestTimeout: 2000 });
     native().serverOpen();
-    const result = outcome(socket.request('echo', 'x'));
+    const result = outcome(api.request('echo', 'x'));
     clock.advance(1999);
     await settle();
     clock.advance(1);
@@ -83,13 +85,13 @@ describe('#request', () => {
   });
 
   it('aborts with REQUEST_ABORTED, before or after sending', async () => {
-    const { socket, native, clock } = make();
+    const { api, native, clock } = make();
     native().serverOpen();
-    const before = outcome(socket.request('echo', 'x', { signal: AbortSignal.abort('no') }));
+    const before = outcome(api.request('echo', 'x', { signal: AbortSignal.abort('no') }));
     expect((await before).code).toBe('REQUEST_ABORTED');
     expect(native().sent).toEqual([]);
     const controller = new AbortController();
-    const after = outcome(socket.request('echo', 'y', { signal: controller.signal }));
+    const after = outcome(api.request('echo', 'y', { signal: controller.signal }));
     controller.abort(new Error('user left'));
     const settled = await after;
     expect(settled.code).toBe('REQUEST_ABORTED');
@@ -98,17 +100,17 @@ describe('#request', () => {
   });
 
   it('CONNECTION_LOST when the connection dies after the request was written', async () => {
-    const { socket, native } = make();
+    const { api, native } = make();
     native().serverOpen();
-    const result = outcome(socket.request('echo', 'x'));
+    const result = outcome(api.request('echo', 'x'));
     native().serverClose(1006);
     expect((await result).code).toBe('CONNECTION_LOST');
   });
 
   it('idempotent: sent again after the reconnect, and resolves', async () => {
-    const { socket, native, clock, reply, lastRequest } = make();
+    const { api, native, clock, reply, lastRequest } = make();
     native().serverOpen();
-    const result = socket.request('time', { zone: 'UTC' }, { idempotent: true });
+    const result = api.request('time', { zone: 'UTC' }, { idempotent: true });
     native().serverClose(1006);
     clock.runNext();
     native().serverOpen();
@@ -117,11 +119,31 @@ describe('#request', () => {
     await expect(result).resolves.toEqual({ now: 7 });
   });
 
+  it('idempotent requests written before the loss go out again first, in their original order', () => {
+    const { socket, api, native, clock } = make({}, { queue: { highWaterMark: 0 } });
+    native().serverOpen();
+    for (const data of ['a', 'b']) void api.request('echo', data, { idempotent: true }).catch(() => {});
+    native().bufferedAmount = 10; // the link is slow: what is sent now waits in the queue
+    socket.send('later');
+    native().serverClose(1006);
+    clock.runNext();
+    native().serverOpen();
+    const texts = native().sent.map((m) => (String(m).startsWith('{') ? (JSON.parse(String(m)) as { data: string }).data : m));
+    expect(texts).toEqual(['a', 'b', 'later']);
+  });
+
+  it('a request that outlives queue.maxAge in the queue rejects with REQUEST_TIMEOUT', async () => {
+    const { api, clock } = make({}, { queue: { maxAge: 500 } });
+    const result = outcome(api.request('echo', 'x', { timeout: Infinity }));
+    clock.advance(500);
+    expect((await result).code).toBe('REQUEST_TIMEOUT');
+  });
+
   it('a request still queued when the connection dies goes out on the next one', async () => {
-    const { socket, native, clock, reply } = make({ queue: { highWaterMark: 0 } });
+    const { api, native, clock, reply } = make({}, { queue: { highWaterMark: 0 } });
     native().serverOpen();
     native().bufferedAmount = 1;
-    const result = socket.request('echo', 'x');
+    const result = api.request('echo', 'x');
     expect(native().sent).toEqual([]);
     native().serverClose(1006);
     clock.runNext();
@@ -132,10 +154,10 @@ describe('#request', () => {
   });
 
   it('the final close settles every pending request', async () => {
-    const { socket, native } = make();
-    const queued = outcome(socket.request('echo', 'queued'));
+    const { socket, api, native } = make();
+    const queued = outcome(api.request('echo', 'queued'));
     native().serverOpen();
-    const written = outcome(socket.request('echo', 'written'));
+    const written = outcome(api.request('echo', 'written'));
     socket.close();
     native().serverClose(1000);
     expect((await queued).code).toBe('CONNECTION_LOST');
@@ -143,33 +165,33 @@ describe('#request', () => {
   });
 
   it('after close() a request rejects at once', async () => {
-    const { socket } = make();
+    const { socket, api } = make();
     socket.close();
-    expect((await outcome(socket.request('echo', 'x'))).code).toBe('CONNECTION_LOST');
+    expect((await outcome(api.request('echo', 'x'))).code).toBe('CONNECTION_LOST');
   });
 
   it('a full queue rejects with QUEUE_OVERFLOW', async () => {
-    const { socket } = make({ queue: { maxMessages: 1 } });
+    const { socket, api } = make({}, { queue: { maxMessages: 1 } });
     socket.send('fills the queue');
-    expect((await outcome(socket.request('echo', 'x'))).code).toBe('QUEUE_OVERFLOW');
+    expect((await outcome(api.request('echo', 'x'))).code).toBe('QUEUE_OVERFLOW');
   });
 
   it('validates the reply', async () => {
-    const { socket, native, reply, invalid } = make();
+    const { api, native, reply, invalid } = make();
     native().serverOpen();
     const isNow = (v: unknown): v is { now: number } => typeof (v as { now?: unknown })?.now === 'number';
-    const result = outcome(socket.request('time', { zone: 'UTC' }, { validate: isNow }));
+    const result = outcome(api.request('time', { zone: 'UTC' }, { validate: isNow }));
     reply({ id: 1, data: { now: 'soon' } });
     expect((await result).code).toBe('INVALID_MESSAGE');
     expect(invalid).toEqual(['validation']);
   });
 
   it('an unencodable payload rejects, nothing is sent', async () => {
-    const { socket, native } = make();
+    const { api, native } = make();
     native().serverOpen();
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    await expect(socket.request('echo', cyclic as never)).rejects.toThrow(TypeError);
+    await expect(api.request('echo', cyclic as never)).rejects.toThrow(TypeError);
     expect(native().sent).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
 import WebSocket from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
 import { SteadySocket } from '../../src/socket/index';
-import type { ChannelMap, ChannelSpec, DropEvent, SteadySocketOptions, WebSocketConstructor } from '../../src/socket/index';
+import type { DropEvent, SteadySocketOptions, WebSocketConstructor } from '../../src/socket/index';
 import { FaultProxy } from '../fault-proxy';
 import { TestServer } from '../integration/server';
 import { report } from '../property/seed';
@@ -82,7 +82,7 @@ export interface Audit {
 const NUMBERED = /^n:(\d+)$/;
 const numberOf = (data: unknown) => (typeof data === 'string' ? NUMBERED.exec(data)?.[1] : undefined);
 
-/** The part of a SteadySocket (of any channel map) the ledger uses. */
+/** The part of a SteadySocket the ledger uses. */
 interface Sender {
   send(data: string): boolean;
   on(event: 'drop', listener: (event: DropEvent) => void): unknown;
@@ -221,7 +221,7 @@ export class Tally {
 export class Stage {
   private readonly stops: (() => unknown)[] = [];
 
-  async rig<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap>(
+  async rig(
     setting: {
       behaviour?: (socket: ServerSocket, server: ChaosServer) => void;
       options?: SteadySocketOptions;
@@ -234,7 +234,7 @@ export class Stage {
     this.stops.push(() => proxy.stop());
     await setting.before?.(proxy);
     const client = trackingWebSocket();
-    const socket = new SteadySocket<Api>(proxy.url, { WebSocket: client.WebSocket, ...setting.options });
+    const socket = new SteadySocket(proxy.url, { WebSocket: client.WebSocket, ...setting.options });
     this.stops.push(() => socket.close());
     const ledger = new Ledger(socket, client, server);
     return { server, proxy, client, socket, ledger };

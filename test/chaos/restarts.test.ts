@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
+import { channels } from '../../src/channels/index';
 import { SteadySocket, type SteadySocketOptions } from '../../src/socket/index';
 import { ChaosServer, Ledger, Stage, Tally, until } from './harness';
 
@@ -130,13 +131,14 @@ describe('chaos: restarts and resets under a steady stream', { timeout: 30_000 }
   });
 
   it('requests across three crashes: every one settles; idempotent ones are answered; the others are never sent twice', async () => {
-    const rigged = await rig({ requestTimeout: 4000 });
+    const rigged = await rig();
     const { server, socket } = rigged;
+    const api = channels(socket, { requestTimeout: 4000 });
     const outcomes: Promise<string>[] = [];
     const ask = (i: number) => {
       const idempotent = i % 2 === 0;
       outcomes.push(
-        socket.request('echo', i, { idempotent }).then(
+        api.request('echo', i, { idempotent }).then(
           (reply) => (reply === i ? `${idempotent ? 'idempotent' : 'once'}:answered` : `wrong reply ${String(reply)}`),
           (error: { code?: string }) => `${idempotent ? 'idempotent' : 'once'}:${error.code}`,
         ),

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
+import { channels } from '../../src/channels/index';
 import { SteadySocket, type SteadySocketOptions } from '../../src/socket/index';
 import type { Fault } from '../fault-proxy';
 import { Ledger, Stage, Tally, until } from './harness';
@@ -29,7 +30,7 @@ function serve(ws: ServerSocket): void {
 type Api = { echo: { request: number; reply: number } };
 
 async function rig(fault: Fault, options: SteadySocketOptions = {}) {
-  const rigged = await stage.rig<Api>({ behaviour: serve, options: { minDelay: 10, maxDelay: 100, ...options }, before: (proxy) => proxy.set(fault) });
+  const rigged = await stage.rig({ behaviour: serve, options: { minDelay: 10, maxDelay: 100, ...options }, before: (proxy) => proxy.set(fault) });
   const { socket } = rigged;
   const errors: string[] = [];
   socket.on('error', (e) => errors.push(e.error.code));
@@ -37,7 +38,7 @@ async function rig(fault: Fault, options: SteadySocketOptions = {}) {
   return { ...rigged, errors };
 }
 
-async function finish(socket: SteadySocket<Api>, ledger: Ledger): Promise<void> {
+async function finish(socket: SteadySocket, ledger: Ledger): Promise<void> {
   ledger.stop();
   await until(() => socket.stats.queued === 0 && socket.bufferedAmount === 0, 10_000, 'the queue to drain');
   socket.close();
@@ -48,10 +49,11 @@ describe('chaos: a slow network', { timeout: 30_000 }, () => {
   it('latency 40 ± 30 ms each way: stream, 40 requests and the heartbeat all work, in order, without a false alarm', async () => {
     const { server, socket, ledger, errors } = await rig(
       { mode: 'latency', ms: 40, jitter: 30 },
-      { heartbeat: { interval: 150, timeout: 500 }, requestTimeout: 5000 },
+      { heartbeat: { interval: 150, timeout: 500 } },
     );
+    const api = channels<Api>(socket, { requestTimeout: 5000 });
     ledger.stream(3);
-    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => socket.request('echo', i)));
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => api.request('echo', i)));
     expect(replies).toEqual(Array.from({ length: 40 }, (_, i) => i));
     const rtt = await socket.probe();
     expect(rtt).toBeGreaterThanOrEqual(2 * (40 - 30) - 2); // two crossings of at least 10 ms

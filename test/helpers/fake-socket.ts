@@ -75,6 +75,6 @@ export class FakeSocket {
 
   private fire(name: 'onopen' | 'onmessage' | 'onclose' | 'onerror', event: object): void {
     const handler = this[name] as ((event: object) => void) | null;
-    handler?.(event);
+    handler?.call(this, event); // as the DOM does: `this` is the socket
   }
 }

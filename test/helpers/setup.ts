@@ -1,23 +1,20 @@
 import { SteadySocket } from '../../src/socket/steady-socket';
 import type { SteadySocketOptions, UrlProvider } from '../../src/socket/options';
 import type { SteadySocketEventMap } from '../../src/socket/events';
-import type { ChannelMap, ChannelSpec } from '../../src/channels/channel';
 import { FakeSocket } from './fake-socket';
 import { ManualClock } from './manual-clock';
 
 export type Recorded = { [K in keyof SteadySocketEventMap]: { type: K; event: SteadySocketEventMap[K] } }[keyof SteadySocketEventMap];
 
 /**
- * A fresh SteadySocket<Api> on a FakeSocket and a manual clock, deterministic backoff, no
- * page lifecycle. The base of {@link setup} and of the channel and request tests.
+ * A fresh SteadySocket on a FakeSocket and a manual clock, deterministic backoff, no page
+ * lifecycle. The base of {@link setup} and of the channel and request tests (which put
+ * `channels(socket, { clock })` on it).
  */
-export function fakeSocket<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap>(
-  options: SteadySocketOptions = {},
-  url: UrlProvider = 'ws://test.invalid/feed',
-) {
+export function fakeSocket(options: SteadySocketOptions = {}, url: UrlProvider = 'ws://test.invalid/feed', startNow = true) {
   FakeSocket.reset();
   const clock = new ManualClock();
-  const socket = new SteadySocket<Api>(url, {
+  const socket = new SteadySocket(url, {
     WebSocket: FakeSocket,
     clock,
     random: () => 0.5,
@@ -26,7 +23,10 @@ export function fakeSocket<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     lifecycleEvents: null,
     ...options,
   });
-  return { socket, clock, native: () => FakeSocket.last };
+  // The first attempt starts after the task that made the socket: `start()` lets it begin.
+  const start = () => clock.advance(0);
+  if (startNow) start();
+  return { socket, clock, start, native: () => FakeSocket.last };
 }
 
 /**
@@ -34,7 +34,7 @@ export function fakeSocket<Api extends { [K in keyof Api]: ChannelSpec } = Chann
  * (`jitter: 'none'`: 1000, 2000, 4000, 8000, 10000 ms) and every event recorded.
  */
 export function setup(options: SteadySocketOptions = {}, url: UrlProvider = 'ws://test.invalid/feed') {
-  const { socket, clock } = fakeSocket(options, url);
+  const { socket, clock, start } = fakeSocket(options, url, false);
   const events: Recorded[] = [];
   for (const type of ['open', 'message', 'close', 'error', 'reconnecting', 'state', 'drop'] as const) {
     socket.addEventListener(type, (event: SteadySocketEventMap[typeof type]) => void events.push({ type, event } as Recorded));
@@ -57,6 +57,7 @@ export function setup(options: SteadySocketOptions = {}, url: UrlProvider = 'ws:
           return e.type;
       }
     });
+  start();
   return { socket, clock, events, log, native: () => FakeSocket.last };
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { channels } from '../../src/channels/index';
 import { SteadySocket } from '../../src/socket/index';
 import { TestServer, until } from './server';
 
@@ -38,19 +39,21 @@ function apiServer(options: { dropBeforeReplying?: (srv: TestServer) => boolean 
   });
 }
 
-async function connect(srv: TestServer, options: object = {}) {
-  const socket = new SteadySocket<Api>(srv.url, { WebSocket, minDelay: 20, maxDelay: 100, ...options });
+/** A socket on `srv`, open, with a channel client on it. */
+async function connect(srv: TestServer) {
+  const socket = new SteadySocket(srv.url, { WebSocket, minDelay: 20, maxDelay: 100 });
   cleanup.push(() => socket.close());
+  const api = channels<Api>(socket);
   await until(() => socket.readyState === 1);
-  return socket;
+  return { socket, api };
 }
 
 describe('channels and requests against a real ws server', { timeout: 20_000 }, () => {
   it('channel messages both ways', async () => {
     const srv = await apiServer().start();
     cleanup.push(() => srv.stop());
-    const socket = await connect(srv);
-    const chat = socket.channel('chat');
+    const { api } = await connect(srv);
+    const chat = api.channel('chat');
     const seen: string[] = [];
     chat.on('message', (m) => seen.push(`${m.from}: ${m.text}`));
     chat.send({ text: 'hello' });
@@ -62,8 +65,8 @@ describe('channels and requests against a real ws server', { timeout: 20_000 }, 
   it('for await over a channel', async () => {
     const srv = await apiServer().start();
     cleanup.push(() => srv.stop());
-    const socket = await connect(srv);
-    const chat = socket.channel('chat');
+    const { api } = await connect(srv);
+    const chat = api.channel('chat');
     const texts: string[] = [];
     const loop = (async () => {
       for await (const m of chat) {
@@ -79,12 +82,12 @@ describe('channels and requests against a real ws server', { timeout: 20_000 }, 
   it('request/reply, error reply, timeout and abort', async () => {
     const srv = await apiServer().start();
     cleanup.push(() => srv.stop());
-    const socket = await connect(srv);
-    await expect(socket.request('time', { zone: 'UTC' })).resolves.toEqual({ now: 1_700_000_000_000 });
-    await expect(socket.request('fail', null)).rejects.toMatchObject({ code: 'REQUEST_FAILED', message: 'not allowed' });
-    await expect(socket.request('slow', null, { timeout: 100 })).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    const { api } = await connect(srv);
+    await expect(api.request('time', { zone: 'UTC' })).resolves.toEqual({ now: 1_700_000_000_000 });
+    await expect(api.request('fail', null)).rejects.toMatchObject({ code: 'REQUEST_FAILED', message: 'not allowed' });
+    await expect(api.request('slow', null, { timeout: 100 })).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' });
     const controller = new AbortController();
-    const aborted = socket.request('slow', null, { signal: controller.signal });
+    const aborted = api.request('slow', null, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(aborted).rejects.toMatchObject({ code: 'REQUEST_ABORTED' });
   });
@@ -100,9 +103,9 @@ describe('channels and requests against a real ws server', { timeout: 20_000 }, 
       },
     }).start();
     cleanup.push(() => srv.stop());
-    const socket = await connect(srv);
+    const { socket, api } = await connect(srv);
     // The server reads the request, then restarts without replying.
-    const reply = socket.request('time', { zone: 'UTC' }, { idempotent: true, timeout: 5000 });
+    const reply = api.request('time', { zone: 'UTC' }, { idempotent: true, timeout: 5000 });
     await expect(reply).resolves.toEqual({ now: 1_700_000_000_000 });
     expect(srv.received.filter((m) => String(m).includes('"time"'))).toHaveLength(2);
     expect(socket.stats.reconnects).toBe(1);
@@ -111,8 +114,8 @@ describe('channels and requests against a real ws server', { timeout: 20_000 }, 
   it('a non-idempotent request written before the connection died rejects with CONNECTION_LOST', async () => {
     const srv = await apiServer({ dropBeforeReplying: () => true }).start();
     cleanup.push(() => srv.stop());
-    const socket = await connect(srv);
-    await expect(socket.request('time', { zone: 'UTC' })).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
+    const { socket, api } = await connect(srv);
+    await expect(api.request('time', { zone: 'UTC' })).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
     await until(() => socket.readyState === 1, 5000, 'reconnect');
     expect(srv.received.filter((m) => String(m).includes('"time"'))).toHaveLength(1);
   });
@@ -131,13 +134,14 @@ describe('channels and requests against a real ws server', { timeout: 20_000 }, 
     ];
     const srv = await new TestServer((ws) => hostile.forEach((m) => ws.send(m))).start();
     cleanup.push(() => srv.stop());
-    const socket = new SteadySocket<Api>(srv.url, { WebSocket });
+    const socket = new SteadySocket(srv.url, { WebSocket });
     cleanup.push(() => socket.close());
+    const api = channels<Api>(socket);
     const reasons: string[] = [];
     const delivered: string[] = [];
     let raw = 0;
-    socket.on('invalid', (e) => reasons.push(e.reason));
-    socket.channel('chat').on('message', (m) => delivered.push(m.text));
+    api.on('invalid', (e) => reasons.push(e.reason));
+    api.channel('chat').on('message', (m) => delivered.push(m.text));
     socket.addEventListener('message', () => raw++);
     await until(() => delivered.length === 1, 5000, 'the good message');
     expect(reasons).toEqual(['unknown-channel', 'unknown-channel', 'unknown-channel', 'undecodable', 'undecodable', 'undecodable', 'too-large', 'unknown-reply']);

@@ -1,15 +1,15 @@
 /**
  * Fuzzing of the inbound path: generated strings (any code point, lone surrogates,
  * oversized), bytes, JSON values and envelope-shaped objects with hostile fields, fed to a
- * SteadySocket with channels (one validated, one not, one named `__proto__`), requests in
- * flight and a heartbeat whose isPong may throw. Each message is classified by an oracle
+ * SteadySocket with a channel client on it (channels: one validated, one not, one named
+ * `__proto__`), requests in flight and a heartbeat whose isPong may throw. Each message is classified by an oracle
  * written from the contract (API.md §5); then: nothing throws out, raw `message` listeners
  * see every message but pongs, exactly the predicted `invalid` event for a bad one, typed
  * listeners only get valid data (deep-equal to what was sent), replies settle their request.
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { jsonCodec, typePayloadCodec, type Codec } from '../../src/channels/codec';
+import { channels, jsonCodec, typePayloadCodec, type Codec } from '../../src/channels/index';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket } from '../helpers/setup';
 import { report, seed } from './seed';
@@ -153,22 +153,19 @@ describe('inbound path (fuzzed)', () => {
                 }
               : (d: unknown) => d === 'pong';
           const codec: Codec = cfg.codec === 'json' ? jsonCodec : typePayloadCodec;
-          const { socket, native } = fakeSocket<Api>({
-            codec,
-            maxMessageSize: MAX_SIZE,
-            ...(cfg.heartbeat === 'off' ? {} : { heartbeat: { interval: 60_000, timeout: 60_000, isPong } }),
-          });
+          const { socket, clock, native } = fakeSocket(cfg.heartbeat === 'off' ? {} : { heartbeat: { interval: 60_000, timeout: 60_000, isPong } });
+          const api = channels<Api>(socket, { codec, maxMessageSize: MAX_SIZE, clock });
           native().serverOpen();
           const seen = { raw: 0, invalid: [] as string[], typed: [] as [string, unknown][] };
           socket.addEventListener('message', () => seen.raw++);
-          socket.on('invalid', (e) => seen.invalid.push(e.reason));
+          api.on('invalid', (e) => seen.invalid.push(e.reason));
           for (const channel of CHANNELS) {
-            const ch = channel === 'chat' ? socket.channel('chat', { validate: isChat }) : socket.channel(channel);
+            const ch = channel === 'chat' ? api.channel('chat', { validate: isChat }) : api.channel(channel);
             ch.on('message', (value: unknown) => seen.typed.push([channel, value]));
           }
           const outcomes = new Map<number, { outcome: string; value?: unknown }>();
           for (const n of [1, 2, 3]) {
-            socket
+            api
               .request('echo', n, { timeout: Infinity, ...(n === 3 ? { validate: isNumber } : {}) })
               .then((value) => outcomes.set(n, { outcome: 'resolved', value }), () => outcomes.set(n, { outcome: 'rejected' }));
           }

@@ -65,7 +65,7 @@ describe('OutboundQueue (generated)', () => {
         const clock = new ManualClock();
         const reported: [string, DropReason][] = [];
         const tracked = new Map<string, Outcome[]>();
-        const queue = new OutboundQueue(lim, clock, (data, why) => reported.push([data as string, why]));
+        const queue = new OutboundQueue(lim, clock, { dropped: (data, why) => void reported.push([data as string, why]) });
         let ref: Ref[] = [];
         const expected: [string, DropReason][] = [];
         const gone = (entry: Ref, why: DropReason) => expected.push([entry.id, why]);
@@ -86,7 +86,7 @@ describe('OutboundQueue (generated)', () => {
               const id = `#${next++}`;
               const outcomes: Outcome[] = [];
               tracked.set(id, outcomes);
-              const ok = queue.push(id, step.bytes, { front: step.front, connectionOnly: step.connectionOnly, track: (o) => outcomes.push(o) });
+              const ok = queue.push(id, step.bytes, { front: step.front, connectionOnly: step.connectionOnly, onOutcome: (o) => void outcomes.push(o) });
               const total = () => ref.reduce((n, e) => n + e.bytes, 0);
               const fits = () => ref.length < lim.maxMessages && total() + step.bytes <= lim.maxBytes;
               let accept = true;

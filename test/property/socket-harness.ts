@@ -1,8 +1,10 @@
 /**
  * The system under test for the model-based test: a SteadySocket on the FakeSocket and a
- * ManualClock, with every outbound message numbered and its fate recorded, and the checks
- * that must hold after every step whatever the model says.
+ * ManualClock, with a channel client on it for channel sends and requests, every outbound
+ * message numbered and its fate recorded, and the checks that must hold after every step
+ * whatever the model says.
  */
+import { channels, type ChannelClient } from '../../src/channels/index';
 import { utf8Length } from '../../src/socket/data';
 import { DRAIN_POLL_MS } from '../../src/socket/outbox';
 import { SteadySocket } from '../../src/socket/steady-socket';
@@ -30,7 +32,9 @@ const NUMBERED = /^m(\d+)/;
 
 export class Harness {
   readonly clock = new ManualClock();
-  readonly socket: SteadySocket<Api>;
+  readonly socket: SteadySocket;
+  /** Channel sends and requests go through it; on the same clock. */
+  readonly api: ChannelClient<Api>;
   /** Lifecycle events as they were delivered: `state:open`, `close:1006:r`, `error:CODE`… */
   readonly log: { event: string; at: number }[] = [];
   readonly requests: Request[] = [];
@@ -66,7 +70,7 @@ export class Harness {
             return 'ws://model.invalid/';
           }
         : 'ws://model.invalid/';
-    this.socket = new SteadySocket<Api>(url, {
+    this.socket = new SteadySocket(url, {
       WebSocket: FakeSocket,
       clock: this.clock,
       random: () => config.random,
@@ -81,9 +85,9 @@ export class Harness {
       closeTimeout: config.closeTimeout,
       heartbeat: config.heartbeat,
       queue: config.queue,
-      requestTimeout: 1_000,
       ...(config.policy ? { shouldReconnect: policy } : {}),
     });
+    this.api = channels<Api>(this.socket, { clock: this.clock, requestTimeout: 1_000 });
     const s = this.socket;
     this.lastState = s.connectionState;
     const at = () => this.clock.now();
@@ -110,6 +114,8 @@ export class Harness {
       const n = numberOf(e.data);
       if (n !== undefined) this.dropped.set(n, (this.dropped.get(n) ?? 0) + 1);
     });
+    // The first attempt starts after the task that made the socket (the model starts there).
+    this.clock.advance(0);
   }
 
   /** The native socket of the current attempt (network steps run only when there is one). */
@@ -129,7 +135,7 @@ export class Harness {
     const n = this.next++;
     const text = `m${n}`;
     const bytes = utf8Length(JSON.stringify({ channel: 'chat', data: text }));
-    this.track(n, bytes, this.socket.channel('chat').send(text));
+    this.track(n, bytes, this.api.channel('chat').send(text));
   }
 
   request(timeout: number, idempotent: boolean): void {
@@ -137,7 +143,7 @@ export class Harness {
     const request: Request = { id: this.nextRequestId++, deadline: this.clock.now() + timeout, abort, settled: false };
     this.requests.push(request);
     const done = () => (request.settled = true);
-    this.socket.request('echo', 'q', { timeout, idempotent, signal: abort.signal }).then(done, done);
+    this.api.request('echo', 'q', { timeout, idempotent, signal: abort.signal }).then(done, done);
   }
 
   probe(): void {

@@ -3,6 +3,7 @@
  * found; each case is the shrunk counterexample, failed before its fix, and stays here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { channels } from '../../src/channels/index';
 import { OutboundQueue, type DropReason } from '../../src/socket/outbound-queue';
 import type { OutboundData } from '../../src/socket/data';
 import { FakeSocket } from '../helpers/fake-socket';
@@ -19,17 +20,18 @@ describe('found by the model-based test', () => {
     // mark, a channel message queued, then the heartbeat declares the connection dead: the
     // request goes back to the front of the queue, younger than the message behind it.
     // The expiry timer only looked at the front, so the message outlived maxAge by 1.5 s.
-    const { socket, clock, native } = fakeSocket<Api>({
+    const { socket, clock, native } = fakeSocket({
       heartbeat: { interval: 1000, timeout: 500 },
       queue: { maxAge: 1500, highWaterMark: 0 },
     });
+    const api = channels<Api>(socket, { clock });
     const drops: [OutboundData, DropReason][] = [];
     socket.on('drop', (e) => drops.push([e.data, e.reason]));
     native().serverOpen();
     clock.advance(1);
-    void socket.request('echo', 'q', { timeout: 1500, idempotent: true }).catch(() => {});
+    void api.request('echo', 'q', { timeout: 1500, idempotent: true }).catch(() => {});
     native().bufferedAmount = 50;
-    socket.channel('chat').send('m0');
+    api.channel('chat').send('m0');
     clock.advance(1500); // the heartbeat gives up at 1500; m0 is 1500 ms old at 1501
     await settle();
     expect(drops).toContainEqual(['{"channel":"chat","data":"m0"}', 'expired']);
@@ -39,7 +41,7 @@ describe('found by the model-based test', () => {
   it('OutboundQueue: an entry pushed at the front does not shield older ones behind it from expiry', () => {
     const clock = new ManualClock();
     const drops: [OutboundData, DropReason][] = [];
-    const queue = new OutboundQueue({ maxMessages: 10, maxBytes: 100, overflow: 'reject', maxAge: 1000 }, clock, (data, reason) => drops.push([data, reason]));
+    const queue = new OutboundQueue({ maxMessages: 10, maxBytes: 100, overflow: 'reject', maxAge: 1000 }, clock, { dropped: (data, reason) => void drops.push([data, reason]) });
     queue.push('old', 3);
     clock.advance(600);
     queue.push('resent', 6, { front: true });

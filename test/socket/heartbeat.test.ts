@@ -8,13 +8,13 @@ function make(over: Partial<HeartbeatHooks> = {}) {
   let pending = 0;
   let writable = true;
   const hooks: HeartbeatHooks = {
-    sendPing: (data) => {
+    heartbeatPing: (data) => {
       log.push(writable ? `ping:${String(data)}` : 'ping-refused');
       return writable;
     },
-    pendingBytes: () => pending,
-    dead: () => log.push('dead'),
-    rtt: (ms) => log.push(`rtt:${ms}`),
+    heartbeatPending: () => pending,
+    heartbeatDead: () => log.push('dead'),
+    heartbeatRtt: (ms) => log.push(`rtt:${ms}`),
     ...over,
   };
   const hb = new Heartbeat({ interval: 1000, timeout: 500, message: 'ping', isPong: (d) => d === 'pong' }, clock, hooks);
@@ -167,7 +167,7 @@ describe('Heartbeat', () => {
         },
       },
       clock,
-      { sendPing: () => true, pendingBytes: () => 0, dead: () => {}, rtt: () => {} },
+      { heartbeatPing: () => true, heartbeatPending: () => 0, heartbeatDead: () => {}, heartbeatRtt: () => {} },
     );
     hb.start();
     expect(hb.inbound('x')).toBe(false);

@@ -15,6 +15,7 @@ afterEach(() => server?.stop());
 function make() {
   const clock = new ManualClock();
   const socket = new SteadySocket(URL, { WebSocket: MockWebSocket, clock, jitter: 'none', lifecycleEvents: null });
+  clock.advance(0); // the first attempt starts after the task that made the socket
   return { socket, clock };
 }
 

@@ -24,6 +24,7 @@ describe('constructor', () => {
         : typeof second === 'object' && !Array.isArray(second)
           ? new SteadySocket('ws://h/', withDefaults(second))
           : new SteadySocket('ws://h/', second as string, withDefaults(third));
+    clock.advance(0);
     expect(FakeSocket.last.url).toBe('ws://h/');
     expect(FakeSocket.last.protocols).toEqual(protocols);
     expect(socket.readyState).toBe(0);
@@ -49,16 +50,73 @@ describe('constructor', () => {
     expect(FakeSocket.last.options).toBeUndefined();
   });
 
-  it('rethrows what the native constructor throws for a URL given directly', () => {
+  it.each([
+    ['nope', 'not a URL'],
+    ['ftp://h/', 'another scheme'],
+    ['ws://h/#top', 'a fragment'],
+    ['/feed', 'relative, with no document to resolve it against'],
+  ])('throws a SyntaxError at once for %s (%s), as the native constructor, and starts nothing', (url) => {
+    const clock = new ManualClock();
+    FakeSocket.reset();
+    expect(() => new SteadySocket(url, { WebSocket: FakeSocket, clock, lifecycleEvents: null })).toThrow(expect.objectContaining({ name: 'SyntaxError' }));
+    expect(clock.pending).toBe(0);
+    clock.advance(0);
+    expect(FakeSocket.instances).toHaveLength(0);
+  });
+
+  it.each([
+    ['ws://h', 'ws://h/'],
+    ['WSS://Example.COM:443/a?b=1', 'wss://example.com/a?b=1'],
+    ['http://h/x', 'ws://h/x'],
+    ['https://h/x', 'wss://h/x'],
+  ])('url reads %s as the native one would: %s', (given, resolved) => {
+    const { socket, native } = setup({}, given);
+    expect(socket.url).toBe(resolved);
+    expect(native().url).toBe(resolved);
+  });
+
+  it('resolves a relative URL against the document base, where there is one', () => {
+    const globals = globalThis as { document?: unknown };
+    globals.document = { baseURI: 'https://app.example/chat/room' };
+    try {
+      const { socket, native } = setup({}, '../feed');
+      expect(socket.url).toBe('wss://app.example/feed');
+      expect(native().url).toBe('wss://app.example/feed');
+    } finally {
+      delete globals.document;
+    }
+  });
+
+  it('starts the first attempt after the current task: created and closed in one task, no handshake', () => {
+    FakeSocket.reset();
+    const clock = new ManualClock();
+    const events: string[] = [];
+    const socket = new SteadySocket('ws://h/', { WebSocket: FakeSocket, clock, lifecycleEvents: null });
+    socket.addEventListener('close', (e) => events.push(`close:${e.code}:${e.wasClean}:${e.willReconnect}`));
+    expect(socket.readyState).toBe(0);
+    expect(FakeSocket.instances).toHaveLength(0);
+    socket.close();
+    expect(socket.readyState).toBe(3);
+    clock.advance(60_000);
+    expect(FakeSocket.instances).toHaveLength(0);
+    expect(clock.pending).toBe(0);
+    // As the native `new WebSocket(url).close()`: the connection failed, 1006.
+    expect(events).toEqual(['close:1006:false:false']);
+  });
+
+  it('a failing native constructor (at attempt time) is an error event and a retry, not a throw', () => {
     class Refusing extends FakeSocket {
       constructor(url: string) {
         super(url);
-        throw new SyntaxError(`bad URL ${url}`);
+        throw new TypeError('refused');
       }
     }
-    const clock = new ManualClock();
-    expect(() => new SteadySocket('nope', { WebSocket: Refusing, clock, lifecycleEvents: null })).toThrow(SyntaxError);
-    expect(clock.pending).toBe(0);
+    const { socket, log, clock } = setup({ WebSocket: Refusing });
+    expect(log()).toEqual(['error:CONNECT_FAILED', 'state:reconnecting', 'close:1006:r', 'reconnecting:1:1000']);
+    expect(socket.readyState).toBe(0);
+    clock.advance(1000);
+    expect(log().filter((e) => e === 'error:CONNECT_FAILED')).toHaveLength(2);
+    socket.close();
   });
 
   it('without any WebSocket is a TypeError naming options.WebSocket', () => {

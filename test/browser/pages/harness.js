@@ -48,11 +48,15 @@
       this.loadedAt = Date.now();
     },
 
-    /** Opens a socket under `name`, recording every event it emits. */
+    /**
+     * Opens a socket under `name`, recording every event it emits, with a channel client on
+     * it (the build's `channels` export) whose `invalid` events are recorded too.
+     */
     open: function (name, url, options, binaryType) {
       var socket = new this.SteadySocket(url, options);
       if (binaryType) socket.binaryType = binaryType;
-      var entry = { socket: socket, events: [], messages: [], chat: [], invalid: [], chain: Promise.resolve() };
+      var api = this.exports.channels(socket);
+      var entry = { socket: socket, api: api, events: [], messages: [], chat: [], invalid: [], chain: Promise.resolve() };
       var push = function (event) {
         event.at = Date.now();
         entry.events.push(event);
@@ -78,7 +82,7 @@
       socket.addEventListener('drop', function (e) {
         push({ type: 'drop', reason: e.reason });
       });
-      socket.addEventListener('invalid', function (e) {
+      api.on('invalid', function (e) {
         entry.invalid.push({ at: Date.now(), reason: e.reason });
       });
       // Blobs are read asynchronously: a chain keeps the recorded order the arrival order.
@@ -105,10 +109,15 @@
       return this.get(name).socket;
     },
 
+    /** The channel client on socket `name`. */
+    api: function (name) {
+      return this.get(name).api;
+    },
+
     /** Listens on `channel` of socket `name`, recording what arrives there. */
     listen: function (name, channel) {
       var entry = this.get(name);
-      entry.socket.channel(channel).on('message', function (m) {
+      entry.api.channel(channel).on('message', function (m) {
         entry.chat.push({ at: Date.now(), channel: channel, message: m });
       });
     },

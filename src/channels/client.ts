@@ -1,0 +1,263 @@
+/**
+ * The channel client: a layer on one SteadySocket, through its public surface only — its
+ * `send` and its `message`, `close` and `state` events.
+ */
+import { EventEmitter } from 'eventemitter3';
+import {
+  SteadySocketError,
+  type SendOptions,
+  type StateEvent,
+  type SteadyCloseEvent,
+  type SteadyMessageEvent,
+  type SteadySocket,
+} from '../socket/index';
+import { Channel, type ChannelMap, type ChannelSpec, type Received, type Replied, type RequestName, type SpecPart } from './channel';
+import type { Envelope } from './codec';
+import type { InvalidReason } from './invalid';
+import { resolveChannelsOptions, type ChannelsOptions, type ResolvedChannelsOptions } from './options';
+import { reportListenerError } from './report-error';
+import { idsOf, Requests, type RequestOptions } from './requests';
+import type { ValidationIssue, Validator } from './schema';
+
+/**
+ * The channel client that emitted an event, as its `target`: the part of it that does not
+ * depend on its `Api` type, so that one listener type fits the clients of every API.
+ */
+export interface ChannelClientTarget {
+  /** The socket the client sends through and listens to. */
+  readonly socket: SteadySocket;
+  /** Detaches the client from its socket. */
+  dispose(): void;
+}
+
+/** An inbound message did not reach a typed listener (the socket's raw `message` listeners still saw it). */
+export interface InvalidEvent {
+  /** Always `'invalid'`. */
+  readonly type: 'invalid';
+  /** The channel client that turned the message away. */
+  readonly target: ChannelClientTarget;
+  /** What was wrong with it. */
+  readonly reason: InvalidReason;
+  /** The channel the message named, if it named one. */
+  readonly channel: string | undefined;
+  /** The raw text (too large, undecodable) or the decoded payload. */
+  readonly data: unknown;
+  /** The validator's issues, or one issue describing the problem. */
+  readonly issues: readonly ValidationIssue[];
+  /** The same, as an error with code `INVALID_MESSAGE`. */
+  readonly error: SteadySocketError;
+}
+
+/** Events of a channel client, for `on`, `once` and `off`. */
+export interface ChannelClientEvents {
+  /** An inbound message was turned away from typed listeners. */
+  invalid: (event: InvalidEvent) => void;
+}
+
+/**
+ * Typed channels and requests over one SteadySocket; made by {@link channels}. Decodes each
+ * text message once (through the codec), hands it to its channel — looked up in a Map, so
+ * no name reaches an object's prototype — or settles the request it replies to. Nothing
+ * here throws out of a socket listener because of what arrived.
+ */
+export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends EventEmitter<ChannelClientEvents> {
+  /** The socket this client sends through and listens to. */
+  readonly socket: SteadySocket;
+  private readonly options: ResolvedChannelsOptions;
+  private readonly requests: Requests;
+  // Created on first use: a client may only make requests.
+  private channels: Map<string, Channel> | undefined;
+  /** The socket closed for good: channels created now start ended. */
+  private ended: boolean;
+  private disposed = false;
+
+  /** @internal Use {@link channels}. */
+  constructor(socket: SteadySocket, options?: ChannelsOptions) {
+    super();
+    if (typeof socket?.send !== 'function' || typeof socket.on !== 'function' || typeof socket.off !== 'function') {
+      throw new TypeError('channels: the first argument must be a SteadySocket');
+    }
+    this.socket = socket;
+    this.options = resolveChannelsOptions(options);
+    const { codec, requestTimeout, clock } = this.options;
+    this.requests = new Requests(idsOf(socket), codec, requestTimeout, clock, {
+      send: (text, sendOptions) => this.transmit(text, sendOptions),
+      invalid: (reason, channel, data, issues) => this.invalid(reason, channel, data, issues),
+    });
+    this.ended = socket.readyState === socket.CLOSED;
+    socket.on('message', this.onMessage);
+    socket.on('close', this.onClose);
+    socket.on('state', this.onState);
+  }
+
+  /**
+   * The channel `name`: typed `send`, `on('message')` and `for await`. The same name gives
+   * the same object; `validate` (a Standard Schema or a type guard) checks what arrives.
+   */
+  channel<K extends keyof Api & string>(
+    name: K,
+    options?: {
+      /** Checks what arrives (a Standard Schema or a type guard); failures go to the client's `invalid` event. */
+      validate?: Validator<Received<Api[K]>>;
+    },
+  ): Channel<Api[K]> {
+    const channels = (this.channels ??= new Map());
+    let channel = channels.get(name);
+    if (!channel) {
+      channel = new Channel(
+        name,
+        (channelName, data) => this.transmit(this.options.codec.encode({ channel: channelName, data })),
+        (channelName, data, issues) => this.invalid('validation', channelName, data, issues),
+      );
+      channels.set(name, channel);
+      if (this.disposed) channel.detach();
+      else if (this.ended) channel.end();
+    }
+    if (options?.validate) channel.validator = options.validate as Validator<unknown>;
+    return channel as unknown as Channel<Api[K]>;
+  }
+
+  /**
+   * Sends a request on channel `name` and resolves with the reply's data. Rejects with
+   * `REQUEST_TIMEOUT`, `REQUEST_ABORTED`, `REQUEST_FAILED` (an error reply),
+   * `INVALID_MESSAGE`, `QUEUE_OVERFLOW`, or `CONNECTION_LOST` (unless `idempotent`; and
+   * always at the final close or when the client is disposed).
+   */
+  request<K extends RequestName<Api>>(
+    name: K,
+    data: SpecPart<Api[K], 'request'>,
+    options?: RequestOptions<Replied<Api[K]>>,
+  ): Promise<Replied<Api[K]>> {
+    if (this.disposed) return Promise.reject(disposedError());
+    return this.requests.request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
+  }
+
+  /**
+   * Detaches the client from its socket: its listeners are removed, pending requests reject
+   * with `CONNECTION_LOST`, channel iterations end, and channel sends return `false`. The
+   * socket itself is left as it is. Calling it again does nothing.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.socket.off('message', this.onMessage);
+    this.socket.off('close', this.onClose);
+    this.socket.off('state', this.onState);
+    this.requests.rejectAll(disposedError().message);
+    for (const channel of this.channels?.values() ?? []) channel.detach();
+  }
+
+  // ---- the socket's events (arrow properties: one function each, removable by identity) ----
+
+  // Each checks `disposed`: eventemitter3 still calls a listener removed during the same emit.
+
+  private readonly onMessage = (event: SteadyMessageEvent): void => {
+    // Nothing to route to: nothing is parsed or reported.
+    if (this.disposed || ((this.channels?.size ?? 0) === 0 && this.requests.size === 0)) return;
+    this.route(event.data);
+  };
+
+  private readonly onClose = (event: SteadyCloseEvent): void => {
+    if (this.disposed) return;
+    if (event.willReconnect) {
+      this.requests.connectionLost();
+      return;
+    }
+    // The final close: every request settles, every iteration ends.
+    this.requests.rejectAll('The socket was closed');
+    this.ended = true;
+    for (const channel of this.channels?.values() ?? []) channel.end();
+  };
+
+  private readonly onState = (event: StateEvent): void => {
+    if (this.disposed || event.previous !== 'closed') return;
+    // `reconnect()` revived a socket that gave up.
+    this.ended = false;
+    for (const channel of this.channels?.values() ?? []) channel.reopen();
+  };
+
+  // ---- inbound ----
+
+  private route(data: SteadyMessageEvent['data']): void {
+    // Channels speak text; binary messages are left to raw `message` listeners.
+    if (typeof data !== 'string') return;
+    const { maxMessageSize, codec } = this.options;
+    if (data.length > maxMessageSize) {
+      this.report('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
+      return;
+    }
+    // A custom codec may return anything, with getters that throw: read it once, guarded.
+    let name: unknown;
+    let id: unknown;
+    let payload: unknown;
+    let failure: { error: unknown } | undefined;
+    try {
+      const envelope: Envelope | undefined = codec.decode(data);
+      if (envelope === undefined) return;
+      if (typeof envelope !== 'object' || envelope === null) throw new TypeError('the codec returned no envelope');
+      ({ channel: name, id, data: payload } = envelope);
+      // Only a reply can be an error reply; channel messages skip the check.
+      if (name === undefined && 'error' in envelope) failure = { error: envelope.error };
+    } catch (error) {
+      this.report('undecodable', undefined, data, describe(error));
+      return;
+    }
+    if (name === undefined && typeof id === 'number') {
+      // Not ours and below the socket's next id: another client's, or one settled already (a late reply is normal).
+      if (!this.requests.reply(id, payload, failure) && !this.requests.issued(id)) this.report('unknown-reply', undefined, payload, `no request ${id}`);
+    } else if (typeof name !== 'string') this.report('shape', undefined, payload, 'neither a channel message nor a reply');
+    else {
+      const channel = this.channels?.get(name);
+      if (channel) channel.accept(payload);
+      else this.report('unknown-channel', name, payload, `no channel "${name}"`);
+    }
+  }
+
+  // ---- plumbing ----
+
+  /** The one way out: channel messages and requests, through the socket's queue. */
+  private transmit(text: string, options?: SendOptions): boolean {
+    if (this.disposed) return false;
+    return this.socket.send(text, options);
+  }
+
+  private report(reason: InvalidReason, channel: string | undefined, data: unknown, message: string): void {
+    this.invalid(reason, channel, data, [{ message }]);
+  }
+
+  private invalid(reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]): void {
+    // A flood of bad messages builds no event object for nobody.
+    if (this.disposed || this.listenerCount('invalid') === 0) return;
+    const error = new SteadySocketError('INVALID_MESSAGE', `Invalid message (${reason}): ${issues[0]?.message ?? ''}`);
+    const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error };
+    try {
+      this.emit('invalid', event);
+    } catch (thrown) {
+      reportListenerError(thrown);
+    }
+  }
+}
+
+/**
+ * Typed channels and requests over `socket`: a layer that uses the socket's public surface
+ * only. Several clients may share one socket; each decodes every message for itself and
+ * reports in its own `invalid` event what it cannot place (a channel it was not asked for
+ * is `unknown-channel` for it, even if another client knows it). Request ids are unique per
+ * socket, so clients never answer each other's requests.
+ *
+ * @example
+ * const api = channels<Api>(socket, { requestTimeout: 5_000 });
+ * api.channel('chat').on('message', (m) => console.log(m.text));
+ * const { now } = await api.request('time', { zone: 'UTC' });
+ */
+export function channels<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap>(socket: SteadySocket, options?: ChannelsOptions): ChannelClient<Api> {
+  return new ChannelClient<Api>(socket, options);
+}
+
+function disposedError(): SteadySocketError {
+  return new SteadySocketError('CONNECTION_LOST', 'The channel client was disposed');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,13 @@
+/**
+ * A listener's own bug must surface (as it would in a browser: `reportError`, else an
+ * uncaught exception on a fresh stack) without breaking the channels' bookkeeping or
+ * unwinding into the socket that delivered the message.
+ */
+export function reportListenerError(error: unknown): void {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (typeof report === 'function') report(error);
+  else
+    queueMicrotask(() => {
+      throw error;
+    });
+}

@@ -1,0 +1,213 @@
+/**
+ * The pending-request bookkeeping of one channel client: ids, timeouts, abort signals,
+ * replies, and what a lost or closed connection does to each request.
+ */
+import { SteadySocketError, type Clock, type Outcome, type SendOptions, type TimerHandle } from '../socket/index';
+import type { Codec } from './codec';
+import type { ReportInvalid } from './invalid';
+import { validate, type Checked, type Validator } from './schema';
+
+/** Options of `request()`. */
+export interface RequestOptions<Reply = unknown> {
+  /**
+   * Ms to wait for the reply (`Infinity`: forever).
+   * @default the client's `requestTimeout` option (10 000)
+   */
+  timeout?: number;
+  /** Aborts the request: it rejects with `REQUEST_ABORTED`, and is not written if it still waits in the queue. */
+  signal?: AbortSignal;
+  /**
+   * Safe to send twice: if the connection is lost after it was written, it is sent again
+   * after the reconnect instead of rejecting with `CONNECTION_LOST`.
+   * @default false
+   */
+  idempotent?: boolean;
+  /** Checks the reply; one that fails rejects with `INVALID_MESSAGE`. */
+  validate?: Validator<Reply>;
+}
+
+/** The next request id of a socket: shared by every client on it, so that their ids never collide. */
+interface IdSource {
+  next: number;
+}
+
+const idSources = new WeakMap<object, IdSource>();
+
+/** The id source of `socket`, made on first use. */
+export function idsOf(socket: object): IdSource {
+  let ids = idSources.get(socket);
+  if (!ids) idSources.set(socket, (ids = { next: 1 }));
+  return ids;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly text: string;
+  readonly idempotent: boolean;
+  readonly validator: Validator<unknown> | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** Aborted when the request settles: a copy still waiting in the socket's queue is then never written. */
+  readonly unsent: AbortController;
+  timer: TimerHandle | undefined;
+  /** Written to the current connection (and so lost with it). */
+  written: boolean;
+  cleanup: () => void;
+}
+
+/** What the requests need from their client. */
+export interface RequestHooks {
+  /** Sends wire text through the socket's queue. */
+  send(text: string, options: SendOptions): boolean;
+  invalid: ReportInvalid;
+}
+
+/**
+ * Requests in flight, by id: each settles exactly once — with its reply, an error reply,
+ * a timeout, an abort, a refused or dropped send, a lost or closed connection, or the
+ * client's disposal — and then lets go of its timer and its signal.
+ */
+export class Requests {
+  // Created on first use: most clients never make a request (a Map is ~190 B).
+  private pending: Map<number, Pending> | undefined;
+
+  constructor(
+    private readonly ids: IdSource,
+    private readonly codec: Codec,
+    private readonly defaultTimeout: number,
+    private readonly clock: Clock,
+    private readonly hooks: RequestHooks,
+  ) {}
+
+  /** Requests not settled yet. */
+  get size(): number {
+    return this.pending?.size ?? 0;
+  }
+
+  request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const { signal, idempotent = false, validate: validator } = options;
+    const timeout = options.timeout ?? this.defaultTimeout;
+    if (typeof timeout !== 'number' || !(timeout >= 0)) {
+      return Promise.reject(new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`));
+    }
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    const id = this.ids.next++;
+    let text: string;
+    try {
+      text = this.codec.encode({ channel: name, data, id });
+    } catch (cause) {
+      return Promise.reject(cause);
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => signal && this.settle(id, aborted(signal));
+      const request: Pending = {
+        id, text, idempotent, validator, resolve, reject, unsent: new AbortController(), written: false, timer: undefined,
+        cleanup: () => {
+          if (request.timer !== undefined) this.clock.clearTimeout(request.timer);
+          signal?.removeEventListener('abort', onAbort);
+          // A request settled (aborted, timed out) before its turn is not written at all.
+          if (!request.written) request.unsent.abort();
+        },
+      };
+      (this.pending ??= new Map()).set(id, request);
+      if (timeout !== Infinity) {
+        request.timer = this.clock.setTimeout(
+          () => this.settle(id, new SteadySocketError('REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`)),
+          timeout,
+        );
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.transmit(request, false);
+    });
+  }
+
+  /**
+   * A reply arrived for `id`: settles its request. `false` when no request of this client
+   * has that id (another client's, or one that settled already).
+   */
+  reply(id: number, payload: unknown, failure: { error: unknown } | undefined): boolean {
+    const request = this.pending?.get(id);
+    if (!request) return false;
+    if (failure) {
+      this.settle(id, new SteadySocketError('REQUEST_FAILED', describeFailure(failure.error), { cause: failure.error }));
+      return true;
+    }
+    if (!request.validator) {
+      this.settle(id, undefined, payload);
+      return true;
+    }
+    const finish = (checked: Checked<unknown>) => {
+      if (this.pending?.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
+      if (checked.ok) this.settle(id, undefined, checked.value);
+      else {
+        this.hooks.invalid('validation', undefined, payload, checked.issues);
+        this.settle(id, new SteadySocketError('INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues }));
+      }
+    };
+    const checked = validate(request.validator, payload);
+    if (checked instanceof Promise) void checked.then(finish);
+    else finish(checked);
+    return true;
+  }
+
+  /** Whether `id` is one a client on this socket issued (settled or not): a late reply to it is normal. */
+  issued(id: number): boolean {
+    return id >= 1 && id < this.ids.next;
+  }
+
+  /** The connection ended and a reconnect follows: requests written to it are resent (idempotent) or rejected. */
+  connectionLost(): void {
+    const again: Pending[] = [];
+    for (const request of [...(this.pending?.values() ?? [])]) {
+      if (!request.written) continue; // still queued: it goes out on the next connection
+      if (request.idempotent) again.push(request);
+      else this.settle(request.id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
+    }
+    // Back to the front of the queue, in their original order: they were sent before anything still waiting.
+    for (const request of again.reverse()) {
+      request.written = false;
+      this.transmit(request, true);
+    }
+  }
+
+  /** Every pending request rejects with `CONNECTION_LOST` and `message` (the final close, a disposal). */
+  rejectAll(message: string): void {
+    for (const id of [...(this.pending?.keys() ?? [])]) this.settle(id, new SteadySocketError('CONNECTION_LOST', message));
+  }
+
+  private transmit(request: Pending, front: boolean): void {
+    const onOutcome = (outcome: Outcome) => {
+      if (this.pending?.get(request.id) !== request) return;
+      if (outcome === 'written') request.written = true;
+      else this.settle(request.id, new SteadySocketError(DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`));
+    };
+    this.hooks.send(request.text, { front, signal: request.unsent.signal, onOutcome });
+  }
+
+  private settle(id: number, error: SteadySocketError | undefined, value?: unknown): void {
+    const request = this.pending?.get(id);
+    if (!request) return;
+    this.pending!.delete(id);
+    request.cleanup();
+    if (error) request.reject(error);
+    else request.resolve(value);
+  }
+}
+
+function aborted(signal: AbortSignal): SteadySocketError {
+  return new SteadySocketError('REQUEST_ABORTED', 'The request was aborted', { cause: signal.reason });
+}
+
+/** The error code a request rejects with when its message is dropped from the queue. */
+const DROPPED = { overflow: 'QUEUE_OVERFLOW', expired: 'REQUEST_TIMEOUT' } as const;
+
+function describeFailure(error: unknown): string {
+  if (typeof error === 'string') return error;
+  try {
+    const message = (error as { message?: unknown } | null)?.message;
+    if (typeof message === 'string') return message;
+  } catch {
+    // A getter that throws: the generic text will do.
+  }
+  return 'The server answered with an error';
+}

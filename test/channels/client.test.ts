@@ -1,0 +1,241 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { channels, type InvalidEvent } from '../../src/channels/index';
+import type { SteadySocketOptions } from '../../src/socket/index';
+import { FakeSocket } from '../helpers/fake-socket';
+import { fakeSocket, settle } from '../helpers/setup';
+
+afterEach(() => FakeSocket.reset());
+
+type Api = {
+  chat: { receive: { text: string }; send: { text: string } };
+  news: { receive: { headline: string } };
+  echo: { request: string; reply: string };
+};
+
+function make(socketOptions: SteadySocketOptions = {}) {
+  const { socket, clock, native } = fakeSocket(socketOptions, 'ws://test.invalid/');
+  const api = channels<Api>(socket, { clock });
+  const invalid: InvalidEvent[] = [];
+  api.on('invalid', (e) => invalid.push(e));
+  return { socket, api, clock, native, invalid };
+}
+
+const chat = (text: string) => JSON.stringify({ channel: 'chat', data: { text } });
+const SOCKET_EVENTS = ['message', 'close', 'state'] as const;
+const listeners = (socket: { listenerCount(event: (typeof SOCKET_EVENTS)[number]): number }) => SOCKET_EVENTS.map((e) => socket.listenerCount(e));
+
+/** The outcome of a promise once it has settled. */
+async function outcome<T>(promise: Promise<T>): Promise<{ value?: T; code?: string; message?: string }> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { code: (error as { code?: string }).code, message: (error as Error).message };
+  }
+}
+
+describe('channels()', () => {
+  it('exposes its socket, and reports invalid messages with itself as the target and an INVALID_MESSAGE error', () => {
+    const { socket, api, native, invalid } = make();
+    expect(api.socket).toBe(socket);
+    api.channel('chat');
+    native().serverOpen();
+    native().serverMessage('not json');
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ type: 'invalid', target: api, reason: 'undecodable', channel: undefined, data: 'not json' });
+    expect(invalid[0]!.error).toMatchObject({ name: 'SteadySocketError', code: 'INVALID_MESSAGE' });
+    expect(invalid[0]!.error.message).toContain('undecodable');
+  });
+
+  it('an invalid listener that throws is reported; routing goes on', () => {
+    const { api, native } = make();
+    const g = globalThis as { reportError?: (error: unknown) => void };
+    const saved = g.reportError;
+    const reported: unknown[] = [];
+    g.reportError = (error) => reported.push(error);
+    try {
+      api.on('invalid', () => {
+        throw new Error('listener bug');
+      });
+      const seen: string[] = [];
+      api.channel('chat').on('message', (m) => seen.push(m.text));
+      native().serverOpen();
+      expect(() => native().serverMessage('junk')).not.toThrow();
+      native().serverMessage(chat('after'));
+      expect(seen).toEqual(['after']);
+      expect(reported).toHaveLength(1);
+    } finally {
+      g.reportError = saved;
+    }
+  });
+
+  it('on a socket already closed for good: channels start ended, requests reject with CONNECTION_LOST', async () => {
+    const { socket, clock } = fakeSocket({}, 'ws://test.invalid/');
+    socket.close();
+    const api = channels<Api>(socket, { clock });
+    expect((await api.channel('chat').iterate().next()).done).toBe(true);
+    expect((await outcome(api.request('echo', 'x'))).code).toBe('CONNECTION_LOST');
+  });
+
+  it('a socket revived by reconnect() after giving up: iteration works again', async () => {
+    const { socket, api, clock, native } = make({ maxRetries: 0 });
+    const room = api.channel('chat');
+    native().fail(); // no retries: the socket gives up
+    expect(socket.readyState).toBe(3);
+    expect((await room.iterate().next()).done).toBe(true);
+    socket.reconnect();
+    clock.advance(0);
+    native().serverOpen();
+    const next = room.iterate().next();
+    native().serverMessage(chat('back'));
+    expect(await next).toEqual({ value: { text: 'back' }, done: false });
+  });
+});
+
+describe('#dispose', () => {
+  it('removes its socket listeners; the socket goes on as a plain WebSocket', () => {
+    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    const before = listeners(socket);
+    const api = channels<Api>(socket, { clock });
+    expect(listeners(socket)).toEqual(before.map((n) => n + 1));
+    api.dispose();
+    expect(listeners(socket)).toEqual(before);
+    native().serverOpen();
+    expect(socket.send('raw')).toBe(true);
+    expect(native().sent).toEqual(['raw']);
+  });
+
+  it('pending requests reject with CONNECTION_LOST, queued ones are never written, and no timer is left', async () => {
+    const { api, clock, native } = make();
+    const queued = outcome(api.request('echo', 'queued'));
+    native().serverOpen();
+    const written = outcome(api.request('echo', 'written'));
+    const waiting = outcome(api.request('echo', 'waiting'));
+    api.dispose();
+    for (const result of await Promise.all([queued, written, waiting])) {
+      expect(result).toEqual({ code: 'CONNECTION_LOST', message: 'The channel client was disposed' });
+    }
+    expect(clock.pending).toBe(0);
+    // `queued` went out on the open, the others at once: nothing more after the disposal.
+    expect(native().sent).toHaveLength(3);
+  });
+
+  it('a request still waiting in the queue when the client is disposed is dropped as cancelled', () => {
+    const { socket, api, native } = make({ queue: { highWaterMark: 0 } });
+    const drops: string[] = [];
+    socket.on('drop', (e) => drops.push(e.reason));
+    native().serverOpen();
+    native().bufferedAmount = 10; // the link is slow: the request waits
+    void api.request('echo', 'x').catch(() => {});
+    api.dispose();
+    native().bufferedAmount = 0;
+    socket.send('after');
+    expect(native().sent).toEqual(['after']);
+    expect(drops).toEqual(['cancelled']);
+  });
+
+  it('iterations end; sends return false and send nothing; later messages reach no one and are not reported', async () => {
+    const { api, native, invalid } = make();
+    const room = api.channel('chat');
+    const seen: string[] = [];
+    room.on('message', (m) => seen.push(m.text));
+    native().serverOpen();
+    const next = room.iterate().next();
+    api.dispose();
+    expect(await next).toEqual({ value: undefined, done: true });
+    expect(room.send({ text: 'after' })).toBe(false);
+    expect(native().sent).toEqual([]);
+    native().serverMessage(chat('late'));
+    native().serverMessage('junk');
+    expect(seen).toEqual([]);
+    expect(invalid).toEqual([]);
+  });
+
+  it('after it, channel() gives ended channels and request() rejects at once; a second dispose() does nothing', async () => {
+    const { api } = make();
+    api.dispose();
+    api.dispose();
+    expect((await api.channel('news').iterate().next()).done).toBe(true);
+    expect(api.channel('news').send(undefined as never)).toBe(false);
+    expect(await outcome(api.request('echo', 'x'))).toEqual({ code: 'CONNECTION_LOST', message: 'The channel client was disposed' });
+  });
+
+  it('an async validation under way when the client is disposed delivers nothing', async () => {
+    const { api, native, invalid } = make();
+    const seen: unknown[] = [];
+    const schema = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => Promise.resolve({ value: value as { text: string } }) } };
+    api.channel('chat', { validate: schema }).on('message', (m) => seen.push(m));
+    native().serverOpen();
+    native().serverMessage(chat('in flight'));
+    api.dispose();
+    await settle();
+    expect(seen).toEqual([]);
+    expect(invalid).toEqual([]);
+  });
+
+  it('from a socket message listener that runs first: that very message is not routed', () => {
+    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    let api: ReturnType<typeof channels<Api>> | undefined;
+    socket.on('message', () => api?.dispose());
+    api = channels<Api>(socket, { clock });
+    const seen: string[] = [];
+    api.channel('chat').on('message', (m) => seen.push(m.text));
+    native().serverOpen();
+    native().serverMessage(chat('x'));
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('several clients on one socket', () => {
+  function two() {
+    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    const a = channels<Api>(socket, { clock });
+    const b = channels<Api>(socket, { clock });
+    const invalid = { a: [] as string[], b: [] as string[] };
+    a.on('invalid', (e) => invalid.a.push(`${e.reason}:${e.channel ?? ''}`));
+    b.on('invalid', (e) => invalid.b.push(`${e.reason}:${e.channel ?? ''}`));
+    return { socket, clock, native, a, b, invalid };
+  }
+
+  it('each decodes for itself; a channel only one of them knows is unknown to the other alone', () => {
+    const { native, a, b, invalid } = two();
+    const seen: string[] = [];
+    a.channel('chat').on('message', (m) => seen.push(`a:${m.text}`));
+    b.channel('chat').on('message', (m) => seen.push(`b:${m.text}`));
+    b.channel('news').on('message', (m) => seen.push(`b:${m.headline}`));
+    expect(a.channel('chat')).not.toBe(b.channel('chat'));
+    native().serverOpen();
+    native().serverMessage(chat('hi'));
+    native().serverMessage(JSON.stringify({ channel: 'news', data: { headline: 'extra' } }));
+    expect(seen).toEqual(['a:hi', 'b:hi', 'b:extra']);
+    expect(invalid).toEqual({ a: ['unknown-channel:news'], b: [] });
+  });
+
+  it('request ids never collide; each settles with its own reply, and neither reports the other’s', async () => {
+    const { native, a, b, invalid } = two();
+    for (const client of [a, b]) client.channel('chat'); // in use after the replies: they still parse
+    native().serverOpen();
+    const fromA = a.request('echo', 'a');
+    const fromB = b.request('echo', 'b');
+    expect(native().sent.map((m) => (JSON.parse(String(m)) as { id: number }).id)).toEqual([1, 2]);
+    native().serverMessage(JSON.stringify({ id: 2, data: 'B' }));
+    native().serverMessage(JSON.stringify({ id: 1, data: 'A' }));
+    await expect(Promise.all([fromA, fromB])).resolves.toEqual(['A', 'B']);
+    native().serverMessage(JSON.stringify({ id: 3, data: 'nobody asked' }));
+    expect(invalid).toEqual({ a: ['unknown-reply:'], b: ['unknown-reply:'] });
+  });
+
+  it('disposing one leaves the other working', async () => {
+    const { native, a, b } = two();
+    const pendingA = outcome(a.request('echo', 'a'));
+    const seen: string[] = [];
+    b.channel('chat').on('message', (m) => seen.push(m.text));
+    a.dispose();
+    expect((await pendingA).code).toBe('CONNECTION_LOST');
+    native().serverOpen();
+    const fromB = b.request('echo', 'b');
+    native().serverMessage(JSON.stringify({ id: 2, data: 'B' }));
+    native().serverMessage(chat('still here'));
+    expect(await fromB).toBe('B');
+    expect(seen).toEqual(['still here']);
+  });
+});

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { channels, jsonCodec, type ChannelsOptions } from '../../src/channels/index';
+import { CHANNELS_DEFAULTS, defaultClock, resolveChannelsOptions } from '../../src/channels/options';
+import type { SteadySocket } from '../../src/socket/index';
+import { FakeSocket } from '../helpers/fake-socket';
+import { fakeSocket, settle } from '../helpers/setup';
+
+afterEach(() => FakeSocket.reset());
+
+describe('resolveChannelsOptions', () => {
+  it('fills in the defaults', () => {
+    expect(resolveChannelsOptions()).toEqual({ codec: jsonCodec, maxMessageSize: 1_048_576, requestTimeout: 10_000, clock: defaultClock });
+    expect(CHANNELS_DEFAULTS).toEqual({ maxMessageSize: 1_048_576, requestTimeout: 10_000 });
+    expect(Object.isFrozen(CHANNELS_DEFAULTS)).toBe(true);
+    expect(Object.isFrozen(resolveChannelsOptions({ requestTimeout: 5 }))).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['requestTimeout', Infinity],
+    ['requestTimeout', 0.5],
+    ['maxMessageSize', 0],
+    ['maxMessageSize', Infinity],
+  ])('accepts %s: %s', (name, value) => {
+    expect(resolveChannelsOptions({ [name]: value } as ChannelsOptions)).toMatchObject({ [name]: value });
+  });
+
+  it.each<[string, unknown, ErrorConstructor]>([
+    ['requestTimeout', '5s', TypeError],
+    ['requestTimeout', NaN, TypeError],
+    ['requestTimeout', 0, RangeError],
+    ['requestTimeout', -1, RangeError],
+    ['maxMessageSize', '1mb', TypeError],
+    ['maxMessageSize', 1.5, RangeError],
+    ['maxMessageSize', -1, RangeError],
+    ['codec', { encode: JSON.stringify }, TypeError],
+    ['codec', null, TypeError],
+    ['clock', { now: Date.now }, TypeError],
+    ['clock', 'system', TypeError],
+  ])('refuses %s: %s, with a %o naming it', (name, value, type) => {
+    const attempt = () => resolveChannelsOptions({ [name]: value } as ChannelsOptions);
+    expect(attempt).toThrow(type);
+    expect(attempt).toThrow(name);
+  });
+
+  it('refuses options that are not an object', () => {
+    expect(() => resolveChannelsOptions(null as never)).toThrow(TypeError);
+  });
+});
+
+describe('channels() arguments', () => {
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['a URL', 'wss://example.com/'],
+    ['a plain object', {}],
+  ])('refuses %s in place of the socket', (_name, socket) => {
+    expect(() => channels(socket as SteadySocket)).toThrow(TypeError);
+  });
+
+  it('a bad option throws before anything is attached to the socket', () => {
+    const { socket } = fakeSocket();
+    expect(() => channels(socket, { requestTimeout: -1 })).toThrow(RangeError);
+    expect(socket.listenerCount('message') + socket.listenerCount('close') + socket.listenerCount('state')).toBe(0);
+  });
+
+  it('requestTimeout is the default timeout of requests, on the given clock', async () => {
+    const { socket, clock, native } = fakeSocket();
+    const api = channels(socket, { clock, requestTimeout: 2000 });
+    native().serverOpen();
+    let code: string | undefined;
+    api.request('echo', 'x').catch((e: { code: string }) => (code = e.code));
+    clock.advance(1999);
+    await settle();
+    expect(code).toBeUndefined();
+    clock.advance(1);
+    await settle();
+    expect(code).toBe('REQUEST_TIMEOUT');
+  });
+
+  it('maxMessageSize: text of that many characters is parsed, one more is too large', () => {
+    const { socket, clock, native } = fakeSocket();
+    const api = channels(socket, { clock, maxMessageSize: 40 });
+    const reasons: string[] = [];
+    api.on('invalid', (e) => reasons.push(e.reason));
+    const seen: unknown[] = [];
+    api.channel('c').on('message', (m) => seen.push(m));
+    native().serverOpen();
+    const exact = JSON.stringify({ channel: 'c', data: 'x'.repeat(40 - 25) });
+    expect(exact).toHaveLength(40);
+    native().serverMessage(exact);
+    native().serverMessage(JSON.stringify({ channel: 'c', data: 'x'.repeat(40 - 24) }));
+    expect(seen).toHaveLength(1);
+    expect(reasons).toEqual(['too-large']);
+  });
+});
+
+describe('defaultClock', () => {
+  it('tells the time and runs and cancels timers with the global ones', async () => {
+    expect(Math.abs(defaultClock.now() - Date.now())).toBeLessThan(1000);
+    const fired: string[] = [];
+    defaultClock.setTimeout(() => fired.push('kept'), 0);
+    const cancelled = defaultClock.setTimeout(() => fired.push('cancelled'), 0);
+    defaultClock.clearTimeout(cancelled);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fired).toEqual(['kept']);
+  });
+});
