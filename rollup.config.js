@@ -38,15 +38,27 @@ const ts = () =>
 
 const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts' };
 
+// Internal members are named `_x` in src/ (every private, protected and @internal member of
+// a class). Their names are shortened here, in every output: a bundler's minifier cannot
+// shorten property names, so otherwise every app would ship them in full. The rest stays
+// readable (no compression; the maps carry the TypeScript).
+const shortenInternals = (extra = {}) =>
+  terser({
+    compress: false,
+    mangle: { properties: { regex: /^_/ }, keep_classnames: true, keep_fnames: true },
+    format: { comments: /^!/, beautify: true, quote_style: 3 },
+    ...extra,
+  });
+
 export default [
   {
     input: entries,
     external,
     plugins: [ts()],
     output: [
-      { dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name].mjs', format: 'es', sourcemap: true, sourcemapPathTransform, banner },
+      { dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name].mjs', format: 'es', sourcemap: true, sourcemapPathTransform, banner, plugins: [shortenInternals()] },
       // Named exports only: `const { SteadySocket } = require('steadysocket')`.
-      { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: '[name].cjs', format: 'cjs', exports: 'named', sourcemap: true, sourcemapPathTransform, banner },
+      { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: '[name].cjs', format: 'cjs', exports: 'named', sourcemap: true, sourcemapPathTransform, banner, plugins: [shortenInternals()] },
     ],
   },
   {
@@ -68,7 +80,7 @@ export default [
       banner,
       // keep_classnames: `SteadySocket.name`, `ws.constructor.name` and stack traces read
       // as in the module builds; only the public classes keep theirs.
-      plugins: [terser({ keep_classnames: /^SteadySocket/, format: { comments: /^!/ } })],
+      plugins: [terser({ keep_classnames: /^SteadySocket/, mangle: { properties: { regex: /^_/ } }, format: { comments: /^!/ } })],
     },
   },
   // Declarations: the channels entry refers to the socket's types through the package name,

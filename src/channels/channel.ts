@@ -57,13 +57,13 @@ export interface IterateOptions {
 export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<ChannelEvents<Received<S>>> {
   /** Set by `client.channel(name, { validate })`; messages that fail go to the client's `invalid` event. */
   validator: Validator<Received<S>> | undefined;
-  private chain: Promise<void> | undefined;
-  private ended = false;
+  private _chain: Promise<void> | undefined;
+  private _ended = false;
   /** Its client was disposed: nothing is sent or delivered any more, not even a validation under way. */
-  private detached = false;
-  private readonly enders = new Set<() => void>();
+  private _detached = false;
+  private readonly _enders = new Set<() => void>();
   /** Async iterators, fed apart from `on()` listeners so a throwing listener cannot starve them. */
-  private readonly feeds = new Set<(value: Received<S>) => void>();
+  private readonly _feeds = new Set<(value: Received<S>) => void>();
 
   /** @internal Created by its client. */
   constructor(
@@ -80,7 +80,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
    * `false` without sending once its client was disposed.
    */
   send(data: SpecPart<S, 'send'>): boolean {
-    return !this.detached && this.transmit(this.name, data);
+    return !this._detached && this.transmit(this.name, data);
   }
 
   /** `for await (const m of channel)`: {@link iterate} with its defaults. */
@@ -99,7 +99,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
     const buffer: T[] = [];
     // Every next() not yet answered, oldest first: callers may ask several times without awaiting.
     const waiting: ((result: IteratorResult<T>) => void)[] = [];
-    let done = this.ended;
+    let done = this._ended;
     const feed = (value: T) => {
       const wake = waiting.shift();
       if (wake) {
@@ -107,17 +107,17 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
         return;
       }
       buffer.push(value);
-      if (buffer.length > size) this.emitIsolated('overflow', buffer.shift() as T);
+      if (buffer.length > size) this._emitIsolated('overflow', buffer.shift() as T);
     };
     const finish = () => {
       done = true;
-      this.feeds.delete(feed);
-      this.enders.delete(finish);
+      this._feeds.delete(feed);
+      this._enders.delete(finish);
       for (const wake of waiting.splice(0)) wake({ value: undefined, done: true });
     };
     if (!done) {
-      this.feeds.add(feed);
-      this.enders.add(finish);
+      this._feeds.add(feed);
+      this._enders.add(finish);
     }
     const iterator: AsyncIterableIterator<T> = {
       next: () => {
@@ -139,59 +139,59 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
    * @internal A decoded message for this channel: validated (in arrival order, even with
    * an async validator), then delivered.
    */
-  accept(data: unknown): void {
+  _accept(data: unknown): void {
     const validator = this.validator;
-    if (!validator && !this.chain) {
-      this.deliver(data as Received<S>);
+    if (!validator && !this._chain) {
+      this._deliver(data as Received<S>);
       return;
     }
     const checked = validator ? validate(validator, data) : { ok: true as const, value: data as Received<S> };
-    if (!this.chain && !(checked instanceof Promise)) {
-      this.settle(data, checked);
+    if (!this._chain && !(checked instanceof Promise)) {
+      this._settle(data, checked);
       return;
     }
-    const next: Promise<void> = (this.chain ?? Promise.resolve())
+    const next: Promise<void> = (this._chain ?? Promise.resolve())
       .then(() => checked)
-      .then((result) => this.settle(data, result));
-    this.chain = next;
+      .then((result) => this._settle(data, result));
+    this._chain = next;
     void next.then(() => {
-      if (this.chain === next) this.chain = undefined;
+      if (this._chain === next) this._chain = undefined;
     });
   }
 
   /** @internal The socket closed for good: iterations end (after what they buffered). */
-  end(): void {
-    this.ended = true;
-    for (const finish of [...this.enders]) finish();
+  _end(): void {
+    this._ended = true;
+    for (const finish of [...this._enders]) finish();
   }
 
   /** @internal The socket was revived by `reconnect()` after giving up. */
-  reopen(): void {
-    if (!this.detached) this.ended = false;
+  _reopen(): void {
+    if (!this._detached) this._ended = false;
   }
 
   /** @internal Its client was disposed: iterations end, and for good. */
-  detach(): void {
-    this.detached = true;
-    this.end();
+  _detach(): void {
+    this._detached = true;
+    this._end();
   }
 
-  private settle(raw: unknown, checked: Checked<Received<S>>): void {
-    if (this.detached) return;
-    if (checked.ok) this.deliver(checked.value);
+  private _settle(raw: unknown, checked: Checked<Received<S>>): void {
+    if (this._detached) return;
+    if (checked.ok) this._deliver(checked.value);
     else this.reject(this.name, raw, checked.issues);
   }
 
-  private deliver(value: Received<S>): void {
-    if (this.feeds.size > 0) for (const feed of this.feeds) feed(value);
-    this.emitIsolated('message', value);
+  private _deliver(value: Received<S>): void {
+    if (this._feeds.size > 0) for (const feed of this._feeds) feed(value);
+    this._emitIsolated('message', value);
   }
 
   /**
    * As the socket's own `on()` listeners: one that throws stops the ones after it for this
    * event (eventemitter3's loop), is reported, and never unwinds into the client or the socket.
    */
-  private emitIsolated(event: 'message' | 'overflow', value: Received<S>): void {
+  private _emitIsolated(event: 'message' | 'overflow', value: Received<S>): void {
     try {
       (this.emit as (event: string, value: unknown) => boolean)(event, value);
     } catch (error) {

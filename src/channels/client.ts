@@ -63,13 +63,13 @@ export interface ChannelClientEvents {
 export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends EventEmitter<ChannelClientEvents> {
   /** The socket this client sends through and listens to. */
   readonly socket: SteadySocket;
-  private readonly options: ResolvedChannelsOptions;
-  private readonly requests: Requests;
+  private readonly _options: ResolvedChannelsOptions;
+  private readonly _requests: Requests;
   // Created on first use: a client may only make requests.
-  private channels: Map<string, Channel> | undefined;
+  private _channels: Map<string, Channel> | undefined;
   /** The socket closed for good: channels created now start ended. */
-  private ended: boolean;
-  private disposed = false;
+  private _ended: boolean;
+  private _disposed = false;
 
   /** @internal Use {@link channels}. */
   constructor(socket: SteadySocket, options?: ChannelsOptions) {
@@ -78,16 +78,16 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       throw new TypeError('channels: the first argument must be a SteadySocket');
     }
     this.socket = socket;
-    this.options = resolveChannelsOptions(options);
-    const { codec, requestTimeout, clock } = this.options;
-    this.requests = new Requests(idsOf(socket), codec, requestTimeout, clock, {
-      send: (text, sendOptions) => this.transmit(text, sendOptions),
-      invalid: (reason, channel, data, issues) => this.invalid(reason, channel, data, issues),
+    this._options = resolveChannelsOptions(options);
+    const { codec, requestTimeout, clock } = this._options;
+    this._requests = new Requests(idsOf(socket), codec, requestTimeout, clock, {
+      send: (text, sendOptions) => this._transmit(text, sendOptions),
+      invalid: (reason, channel, data, issues) => this._invalid(reason, channel, data, issues),
     });
-    this.ended = socket.readyState === socket.CLOSED;
-    socket.on('message', this.onMessage);
-    socket.on('close', this.onClose);
-    socket.on('state', this.onState);
+    this._ended = socket.readyState === socket.CLOSED;
+    socket.on('message', this._onMessage);
+    socket.on('close', this._onClose);
+    socket.on('state', this._onState);
   }
 
   /**
@@ -101,17 +101,17 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       validate?: Validator<Received<Api[K]>>;
     },
   ): Channel<Api[K]> {
-    const channels = (this.channels ??= new Map());
+    const channels = (this._channels ??= new Map());
     let channel = channels.get(name);
     if (!channel) {
       channel = new Channel(
         name,
-        (channelName, data) => this.transmit(this.options.codec.encode({ channel: channelName, data })),
-        (channelName, data, issues) => this.invalid('validation', channelName, data, issues),
+        (channelName, data) => this._transmit(this._options.codec.encode({ channel: channelName, data })),
+        (channelName, data, issues) => this._invalid('validation', channelName, data, issues),
       );
       channels.set(name, channel);
-      if (this.disposed) channel.detach();
-      else if (this.ended) channel.end();
+      if (this._disposed) channel._detach();
+      else if (this._ended) channel._end();
     }
     if (options?.validate) channel.validator = options.validate as Validator<unknown>;
     return channel as unknown as Channel<Api[K]>;
@@ -128,8 +128,8 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     data: SpecPart<Api[K], 'request'>,
     options?: RequestOptions<Replied<Api[K]>>,
   ): Promise<Replied<Api[K]>> {
-    if (this.disposed) return Promise.reject(disposedError());
-    return this.requests.request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
+    if (this._disposed) return Promise.reject(disposedError());
+    return this._requests.request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
   }
 
   /**
@@ -138,52 +138,52 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
    * socket itself is left as it is. Calling it again does nothing.
    */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.socket.off('message', this.onMessage);
-    this.socket.off('close', this.onClose);
-    this.socket.off('state', this.onState);
-    this.requests.rejectAll(disposedError().message);
-    for (const channel of this.channels?.values() ?? []) channel.detach();
+    if (this._disposed) return;
+    this._disposed = true;
+    this.socket.off('message', this._onMessage);
+    this.socket.off('close', this._onClose);
+    this.socket.off('state', this._onState);
+    this._requests.rejectAll(disposedError().message);
+    for (const channel of this._channels?.values() ?? []) channel._detach();
   }
 
   // ---- the socket's events (arrow properties: one function each, removable by identity) ----
 
   // Each checks `disposed`: eventemitter3 still calls a listener removed during the same emit.
 
-  private readonly onMessage = (event: SteadyMessageEvent): void => {
+  private readonly _onMessage = (event: SteadyMessageEvent): void => {
     // Nothing to route to: nothing is parsed or reported.
-    if (this.disposed || ((this.channels?.size ?? 0) === 0 && this.requests.size === 0)) return;
-    this.route(event.data);
+    if (this._disposed || ((this._channels?.size ?? 0) === 0 && this._requests.size === 0)) return;
+    this._route(event.data);
   };
 
-  private readonly onClose = (event: SteadyCloseEvent): void => {
-    if (this.disposed) return;
+  private readonly _onClose = (event: SteadyCloseEvent): void => {
+    if (this._disposed) return;
     if (event.willReconnect) {
-      this.requests.connectionLost();
+      this._requests.connectionLost();
       return;
     }
     // The final close: every request settles, every iteration ends.
-    this.requests.rejectAll('The socket was closed');
-    this.ended = true;
-    for (const channel of this.channels?.values() ?? []) channel.end();
+    this._requests.rejectAll('The socket was closed');
+    this._ended = true;
+    for (const channel of this._channels?.values() ?? []) channel._end();
   };
 
-  private readonly onState = (event: StateEvent): void => {
-    if (this.disposed || event.previous !== 'closed') return;
+  private readonly _onState = (event: StateEvent): void => {
+    if (this._disposed || event.previous !== 'closed') return;
     // `reconnect()` revived a socket that gave up.
-    this.ended = false;
-    for (const channel of this.channels?.values() ?? []) channel.reopen();
+    this._ended = false;
+    for (const channel of this._channels?.values() ?? []) channel._reopen();
   };
 
   // ---- inbound ----
 
-  private route(data: SteadyMessageEvent['data']): void {
+  private _route(data: SteadyMessageEvent['data']): void {
     // Channels speak text; binary messages are left to raw `message` listeners.
     if (typeof data !== 'string') return;
-    const { maxMessageSize, codec } = this.options;
+    const { maxMessageSize, codec } = this._options;
     if (data.length > maxMessageSize) {
-      this.report('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
+      this._report('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
       return;
     }
     // A custom codec may return anything, with getters that throw: read it once, guarded.
@@ -199,35 +199,35 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       // Only a reply can be an error reply; channel messages skip the check.
       if (name === undefined && 'error' in envelope) failure = { error: envelope.error };
     } catch (error) {
-      this.report('undecodable', undefined, data, describe(error));
+      this._report('undecodable', undefined, data, describe(error));
       return;
     }
     if (name === undefined && typeof id === 'number') {
       // Not ours and below the socket's next id: another client's, or one settled already (a late reply is normal).
-      if (!this.requests.reply(id, payload, failure) && !this.requests.issued(id)) this.report('unknown-reply', undefined, payload, `no request ${id}`);
-    } else if (typeof name !== 'string') this.report('shape', undefined, payload, 'neither a channel message nor a reply');
+      if (!this._requests.reply(id, payload, failure) && !this._requests.issued(id)) this._report('unknown-reply', undefined, payload, `no request ${id}`);
+    } else if (typeof name !== 'string') this._report('shape', undefined, payload, 'neither a channel message nor a reply');
     else {
-      const channel = this.channels?.get(name);
-      if (channel) channel.accept(payload);
-      else this.report('unknown-channel', name, payload, `no channel "${name}"`);
+      const channel = this._channels?.get(name);
+      if (channel) channel._accept(payload);
+      else this._report('unknown-channel', name, payload, `no channel "${name}"`);
     }
   }
 
   // ---- plumbing ----
 
   /** The one way out: channel messages and requests, through the socket's queue. */
-  private transmit(text: string, options?: SendOptions): boolean {
-    if (this.disposed) return false;
+  private _transmit(text: string, options?: SendOptions): boolean {
+    if (this._disposed) return false;
     return this.socket.send(text, options);
   }
 
-  private report(reason: InvalidReason, channel: string | undefined, data: unknown, message: string): void {
-    this.invalid(reason, channel, data, [{ message }]);
+  private _report(reason: InvalidReason, channel: string | undefined, data: unknown, message: string): void {
+    this._invalid(reason, channel, data, [{ message }]);
   }
 
-  private invalid(reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]): void {
+  private _invalid(reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]): void {
     // A flood of bad messages builds no event object for nobody.
-    if (this.disposed || this.listenerCount('invalid') === 0) return;
+    if (this._disposed || this.listenerCount('invalid') === 0) return;
     const error = new SteadySocketError('INVALID_MESSAGE', `Invalid message (${reason}): ${issues[0]?.message ?? ''}`);
     const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error };
     try {

@@ -69,7 +69,7 @@ export interface RequestHooks {
  */
 export class Requests {
   // Created on first use: most clients never make a request (a Map is ~190 B).
-  private pending: Map<number, Pending> | undefined;
+  private _pending: Map<number, Pending> | undefined;
 
   constructor(
     private readonly ids: IdSource,
@@ -81,7 +81,7 @@ export class Requests {
 
   /** Requests not settled yet. */
   get size(): number {
-    return this.pending?.size ?? 0;
+    return this._pending?.size ?? 0;
   }
 
   request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
@@ -99,7 +99,7 @@ export class Requests {
       return Promise.reject(cause);
     }
     return new Promise((resolve, reject) => {
-      const onAbort = () => signal && this.settle(id, aborted(signal));
+      const onAbort = () => signal && this._settle(id, aborted(signal));
       const request: Pending = {
         id, text, idempotent, validator, resolve, reject, unsent: new AbortController(), written: false, timer: undefined,
         cleanup: () => {
@@ -109,15 +109,15 @@ export class Requests {
           if (!request.written) request.unsent.abort();
         },
       };
-      (this.pending ??= new Map()).set(id, request);
+      (this._pending ??= new Map()).set(id, request);
       if (timeout !== Infinity) {
         request.timer = this.clock.setTimeout(
-          () => this.settle(id, new SteadySocketError('REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`)),
+          () => this._settle(id, new SteadySocketError('REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`)),
           timeout,
         );
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.transmit(request, false);
+      this._transmit(request, false);
     });
   }
 
@@ -126,22 +126,22 @@ export class Requests {
    * has that id (another client's, or one that settled already).
    */
   reply(id: number, payload: unknown, failure: { error: unknown } | undefined): boolean {
-    const request = this.pending?.get(id);
+    const request = this._pending?.get(id);
     if (!request) return false;
     if (failure) {
-      this.settle(id, new SteadySocketError('REQUEST_FAILED', describeFailure(failure.error), { cause: failure.error }));
+      this._settle(id, new SteadySocketError('REQUEST_FAILED', describeFailure(failure.error), { cause: failure.error }));
       return true;
     }
     if (!request.validator) {
-      this.settle(id, undefined, payload);
+      this._settle(id, undefined, payload);
       return true;
     }
     const finish = (checked: Checked<unknown>) => {
-      if (this.pending?.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
-      if (checked.ok) this.settle(id, undefined, checked.value);
+      if (this._pending?.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
+      if (checked.ok) this._settle(id, undefined, checked.value);
       else {
         this.hooks.invalid('validation', undefined, payload, checked.issues);
-        this.settle(id, new SteadySocketError('INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues }));
+        this._settle(id, new SteadySocketError('INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues }));
       }
     };
     const checked = validate(request.validator, payload);
@@ -158,36 +158,36 @@ export class Requests {
   /** The connection ended and a reconnect follows: requests written to it are resent (idempotent) or rejected. */
   connectionLost(): void {
     const again: Pending[] = [];
-    for (const request of [...(this.pending?.values() ?? [])]) {
+    for (const request of [...(this._pending?.values() ?? [])]) {
       if (!request.written) continue; // still queued: it goes out on the next connection
       if (request.idempotent) again.push(request);
-      else this.settle(request.id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
+      else this._settle(request.id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
     }
     // Back to the front of the queue, in their original order: they were sent before anything still waiting.
     for (const request of again.reverse()) {
       request.written = false;
-      this.transmit(request, true);
+      this._transmit(request, true);
     }
   }
 
   /** Every pending request rejects with `CONNECTION_LOST` and `message` (the final close, a disposal). */
   rejectAll(message: string): void {
-    for (const id of [...(this.pending?.keys() ?? [])]) this.settle(id, new SteadySocketError('CONNECTION_LOST', message));
+    for (const id of [...(this._pending?.keys() ?? [])]) this._settle(id, new SteadySocketError('CONNECTION_LOST', message));
   }
 
-  private transmit(request: Pending, front: boolean): void {
+  private _transmit(request: Pending, front: boolean): void {
     const onOutcome = (outcome: Outcome) => {
-      if (this.pending?.get(request.id) !== request) return;
+      if (this._pending?.get(request.id) !== request) return;
       if (outcome === 'written') request.written = true;
-      else this.settle(request.id, new SteadySocketError(DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`));
+      else this._settle(request.id, new SteadySocketError(DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`));
     };
     this.hooks.send(request.text, { front, signal: request.unsent.signal, onOutcome });
   }
 
-  private settle(id: number, error: SteadySocketError | undefined, value?: unknown): void {
-    const request = this.pending?.get(id);
+  private _settle(id: number, error: SteadySocketError | undefined, value?: unknown): void {
+    const request = this._pending?.get(id);
     if (!request) return;
-    this.pending!.delete(id);
+    this._pending!.delete(id);
     request.cleanup();
     if (error) request.reject(error);
     else request.resolve(value);

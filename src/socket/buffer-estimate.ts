@@ -7,8 +7,8 @@ import type { Clock } from './clock';
  * (Android's OkHttp closes the socket once 16 MiB are waiting).
  */
 export class BufferEstimate {
-  private bytes = 0;
-  private at = 0;
+  private _bytes = 0;
+  private _at = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -17,18 +17,18 @@ export class BufferEstimate {
 
   /** Estimated bytes still waiting now. */
   current(): number {
-    if (this.bytes === 0) return 0;
-    return Math.max(0, this.bytes - ((this.clock.now() - this.at) * this.bytesPerSecond) / 1000);
+    if (this._bytes === 0) return 0;
+    return Math.max(0, this._bytes - ((this.clock.now() - this._at) * this.bytesPerSecond) / 1000);
   }
 
   /** `n` more bytes were written. */
   add(n: number): void {
-    this.bytes = this.current() + n;
-    this.at = this.clock.now();
+    this._bytes = this.current() + n;
+    this._at = this.clock.now();
   }
 
   /** A new connection starts empty. */
   reset(): void {
-    this.bytes = 0;
+    this._bytes = 0;
   }
 }

@@ -39,28 +39,28 @@ export const systemClock: Clock = {
  * with a deadline uses (lifecycle, drain polling, expiry, heartbeat), written once.
  */
 export class Timer {
-  private handle: TimerHandle | undefined;
+  private _handle: TimerHandle | undefined;
 
   constructor(private readonly clock: Clock) {}
 
   /** Whether it will still fire; for leak checks. */
   get pending(): boolean {
-    return this.handle !== undefined;
+    return this._handle !== undefined;
   }
 
   /** Fires `callback` in `ms` (never, for `Infinity`), replacing a pending one. */
   start(ms: number, callback: () => void): void {
     this.stop();
     if (ms === Infinity) return;
-    this.handle = this.clock.setTimeout(() => {
-      this.handle = undefined;
+    this._handle = this.clock.setTimeout(() => {
+      this._handle = undefined;
       callback();
     }, ms);
   }
 
   stop(): void {
-    if (this.handle === undefined) return;
-    this.clock.clearTimeout(this.handle);
-    this.handle = undefined;
+    if (this._handle === undefined) return;
+    this.clock.clearTimeout(this._handle);
+    this._handle = undefined;
   }
 }

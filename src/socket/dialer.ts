@@ -6,13 +6,13 @@ import type { ProtocolsProvider, UrlProvider } from './options';
 /** What one native socket did, reported to the socket that dialed it. */
 export interface DialerEvents {
   /** A native socket was just constructed: configure it (binaryType). */
-  nativeCreated(ws: NativeSocket): void;
-  nativeOpen(ws: NativeSocket): void;
-  nativeMessage(data: unknown): void;
-  nativeError(event: unknown): void;
-  nativeClose(info: SteadyCloseInfo): void;
+  _nativeCreated(ws: NativeSocket): void;
+  _nativeOpen(ws: NativeSocket): void;
+  _nativeMessage(data: unknown): void;
+  _nativeError(event: unknown): void;
+  _nativeClose(info: SteadyCloseInfo): void;
   /** The attempt failed before a native socket could report anything. */
-  attemptFailed(error: SteadySocketError): void;
+  _attemptFailed(error: SteadySocketError): void;
 }
 
 /**
@@ -26,22 +26,22 @@ type Owned = NativeSocket & { [OWNER]?: Dialer | undefined };
 const ownerOf = (ws: Owned) => ws[OWNER]?.events;
 
 function onOpen(this: Owned): void {
-  ownerOf(this)?.nativeOpen(this);
+  ownerOf(this)?._nativeOpen(this);
 }
 function onMessage(this: Owned, event: { data: unknown }): void {
-  ownerOf(this)?.nativeMessage(event.data);
+  ownerOf(this)?._nativeMessage(event.data);
 }
 /** The `ws` package's own 'message' event: no MessageEvent built per message; text arrives as a Buffer. */
 function onNodeMessage(this: Owned, data: unknown, isBinary: boolean): void {
-  ownerOf(this)?.nativeMessage(isBinary ? data : String(data));
+  ownerOf(this)?._nativeMessage(isBinary ? data : String(data));
 }
 function onError(this: Owned, event: unknown): void {
-  ownerOf(this)?.nativeError(event);
+  ownerOf(this)?._nativeError(event);
 }
 function onClose(this: Owned, event: { code?: number; reason?: string; wasClean?: boolean }): void {
   // React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then.
   const code = event.code ?? 1006;
-  ownerOf(this)?.nativeClose({ code, reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 });
+  ownerOf(this)?._nativeClose({ code, reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 });
 }
 const noop = () => {};
 
@@ -56,7 +56,7 @@ export class Dialer {
   ws: NativeSocket | null = null;
   /** The URL of the current or last attempt. */
   url = '';
-  private generation = 0;
+  private _generation = 0;
 
   constructor(
     private readonly Native: WebSocketConstructor,
@@ -72,26 +72,26 @@ export class Dialer {
   /** Starts an attempt. With static URL and protocols the native socket is created at once. */
   dial(): void {
     this.hangUp(true);
-    const generation = this.generation;
+    const generation = this._generation;
     const { endpoint: url, protocols } = this;
     if (typeof url !== 'function' && typeof protocols !== 'function') {
-      this.create(protocols);
+      this._create(protocols);
       return;
     }
     resolveEndpoint(url, protocols).then(
       ([resolvedUrl, resolvedProtocols]) => {
-        if (generation !== this.generation) return;
+        if (generation !== this._generation) return;
         try {
           this.url = resolveUrl(resolvedUrl);
         } catch (cause) {
-          this.events.attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
+          this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
           return;
         }
-        this.create(resolvedProtocols);
+        this._create(resolvedProtocols);
       },
       (cause: unknown) => {
-        if (generation !== this.generation) return;
-        this.events.attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describe(cause)}`, { cause }));
+        if (generation !== this._generation) return;
+        this.events._attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describe(cause)}`, { cause }));
       },
     );
   }
@@ -104,7 +104,7 @@ export class Dialer {
    * Returns the socket it let go of.
    */
   hangUp(abort: boolean | 'dead', code?: number, reason?: string): NativeSocket | null {
-    this.generation++;
+    this._generation++;
     const ws = this.ws;
     if (!ws) return null;
     this.ws = null;
@@ -126,12 +126,12 @@ export class Dialer {
     return ws;
   }
 
-  private create(protocols: string | string[] | undefined): void {
+  private _create(protocols: string | string[] | undefined): void {
     let ws: NativeSocket;
     try {
       ws = createNative(this.Native, this.url, protocols, this.connectOptions);
     } catch (cause) {
-      this.events.attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
+      this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
       return;
     }
     (ws as Owned)[OWNER] = this;
@@ -142,7 +142,7 @@ export class Dialer {
     ws.onerror = onError;
     ws.onclose = onClose;
     this.ws = ws;
-    this.events.nativeCreated(ws);
+    this.events._nativeCreated(ws);
   }
 }
 

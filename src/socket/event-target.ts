@@ -90,35 +90,35 @@ interface UntypedEmitter {
  * `addEventListener`/`removeEventListener`/`dispatchEvent` and `on*` handler properties.
  *
  * Delivery is deferred to the end of the operation that produced the events (see
- * {@link operation}), so a listener always sees a finished state and whatever it calls —
+ * {@link _operation}), so a listener always sees a finished state and whatever it calls —
  * `close()` inside a `state` listener, say — starts from a consistent one. DOM-style
  * listeners run isolated, as in a browser: one that throws does not stop the others.
  */
 export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /** Bumped by the subclass on every change that makes earlier announcements stale. */
-  protected epoch = 0;
+  protected _epoch = 0;
   // Created on first use: an idle socket should cost little.
-  private records: ListenerRecord[] | undefined;
-  private posted: Posted[] | undefined;
-  private depth = 0;
-  private delivering = false;
+  private _records: ListenerRecord[] | undefined;
+  private _posted: Posted[] | undefined;
+  private _depth = 0;
+  private _delivering = false;
 
   /** Called on every `open`, as the native handler. */
-  get onopen(): ReadHandler<'open'> { return this.getHandler('open') as ReadHandler<'open'>; }
+  get onopen(): ReadHandler<'open'> { return this._getHandler('open') as ReadHandler<'open'>; }
   /** Replaces the handler; `null` removes it. */
-  set onopen(handler: Handler<'open'>) { this.setHandler('open', handler); }
+  set onopen(handler: Handler<'open'>) { this._setHandler('open', handler); }
   /** Called on every `message`, as the native handler. */
-  get onmessage(): ReadHandler<'message'> { return this.getHandler('message') as ReadHandler<'message'>; }
+  get onmessage(): ReadHandler<'message'> { return this._getHandler('message') as ReadHandler<'message'>; }
   /** Replaces the handler; `null` removes it. */
-  set onmessage(handler: Handler<'message'>) { this.setHandler('message', handler); }
+  set onmessage(handler: Handler<'message'>) { this._setHandler('message', handler); }
   /** Called on every `close` (check `willReconnect`), as the native handler. */
-  get onclose(): ReadHandler<'close'> { return this.getHandler('close') as ReadHandler<'close'>; }
+  get onclose(): ReadHandler<'close'> { return this._getHandler('close') as ReadHandler<'close'>; }
   /** Replaces the handler; `null` removes it. */
-  set onclose(handler: Handler<'close'>) { this.setHandler('close', handler); }
+  set onclose(handler: Handler<'close'>) { this._setHandler('close', handler); }
   /** Called on every `error`, as the native handler. */
-  get onerror(): ReadHandler<'error'> { return this.getHandler('error') as ReadHandler<'error'>; }
+  get onerror(): ReadHandler<'error'> { return this._getHandler('error') as ReadHandler<'error'>; }
   /** Replaces the handler; `null` removes it. */
-  set onerror(handler: Handler<'error'>) { this.setHandler('error', handler); }
+  set onerror(handler: Handler<'error'>) { this._setHandler('error', handler); }
 
   /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void;
@@ -126,13 +126,13 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     // The DOM adds the same listener once; so do we.
-    if (listener == null || this.find(type, listener, false)) return;
+    if (listener == null || this._find(type, listener, false)) return;
     const { once = false, signal } = typeof options === 'object' ? options : {};
     if (signal?.aborted) return;
     const record: ListenerRecord = { owner: this, type, listener, once, slot: false, removed: false, release: undefined };
-    this.addRecord(record);
+    this._addRecord(record);
     if (signal) {
-      const onAbort = () => this.removeRecord(record);
+      const onAbort = () => this._removeRecord(record);
       signal.addEventListener('abort', onAbort, { once: true });
       // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
       record.release = () => signal.removeEventListener('abort', onAbort);
@@ -144,8 +144,8 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /** Any other event name, as the DOM's. */
   removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   removeEventListener(type: string, listener: AnyListener | null): void {
-    const record = this.find(type, listener, false);
-    if (record) this.removeRecord(record);
+    const record = this._find(type, listener, false);
+    if (record) this._removeRecord(record);
   }
 
   /**
@@ -153,19 +153,19 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * (nothing is cancelable).
    */
   dispatchEvent(event: { readonly type: string }): boolean {
-    this.dispatch(event.type as EventName, event as never);
+    this._dispatch(event.type as EventName, event as never);
     return true;
   }
 
   /** eventemitter3's, also forgetting the DOM listeners and `on*` handlers it takes away. */
   override removeAllListeners(type?: EventName): this {
     super.removeAllListeners(type);
-    for (const record of this.records ?? []) {
+    for (const record of this._records ?? []) {
       if (type !== undefined && record.type !== type) continue;
       record.removed = true;
       record.release?.();
     }
-    this.records = this.records?.filter((record) => !record.removed);
+    this._records = this._records?.filter((record) => !record.removed);
     return this;
   }
 
@@ -173,13 +173,13 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * Runs a state change; events it posts are delivered when the outermost operation ends.
    * Every entry point (public method, native handler, timer) goes through here.
    */
-  protected operation<T>(change: () => T): T {
-    this.depth++;
+  protected _operation<T>(change: () => T): T {
+    this._depth++;
     try {
       return change();
     } finally {
-      this.depth--;
-      if (this.depth === 0 && this.posted?.length) this.deliver();
+      this._depth--;
+      if (this._depth === 0 && this._posted?.length) this._deliver();
     }
   }
 
@@ -187,62 +187,62 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * Queues an event. An announcement (`epoch` given) is skipped if the state moved on
    * before its turn came: no `reconnecting` after a `close()` made by an earlier listener.
    */
-  protected post<K extends EventName>(type: K, event: SteadySocketEventMap[K], epoch?: number): void {
+  protected _post<K extends EventName>(type: K, event: SteadySocketEventMap[K], epoch?: number): void {
     // The hot path (a message outside any operation) skips the queue.
-    if (this.depth === 0 && !this.delivering && !this.posted?.length) {
+    if (this._depth === 0 && !this._delivering && !this._posted?.length) {
       // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
-      this.delivering = true;
+      this._delivering = true;
       try {
-        this.dispatch(type, event);
+        this._dispatch(type, event);
       } finally {
-        this.delivering = false;
+        this._delivering = false;
       }
-      if (this.posted?.length) this.deliver();
+      if (this._posted?.length) this._deliver();
       return;
     }
-    (this.posted ??= []).push({ type, event, epoch });
-    if (this.depth === 0) this.deliver();
+    (this._posted ??= []).push({ type, event, epoch });
+    if (this._depth === 0) this._deliver();
   }
 
-  private deliver(): void {
-    if (this.delivering) return; // the loop below is already running further up the stack
-    this.delivering = true;
-    const posted = this.posted!;
+  private _deliver(): void {
+    if (this._delivering) return; // the loop below is already running further up the stack
+    this._delivering = true;
+    const posted = this._posted!;
     try {
       // Listeners may post more; the loop picks those up in order.
       for (let i = 0; i < posted.length; i++) {
         const { type, event, epoch } = posted[i]!;
-        if (epoch === undefined || epoch === this.epoch) this.dispatch(type!, event as never);
+        if (epoch === undefined || epoch === this._epoch) this._dispatch(type!, event as never);
       }
     } finally {
       posted.length = 0;
-      this.delivering = false;
+      this._delivering = false;
     }
   }
 
   /** Emits, shielding the caller from whatever an eventemitter3 listener throws. */
-  private dispatch<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
+  private _dispatch<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
     try {
-      this.untyped.emit(type, event);
+      this._untyped.emit(type, event);
     } catch (error) {
       reportListenerError(error);
     }
   }
 
   /** The DOM-style record of `listener` (or, with `slot`, the `on*` handler slot) for `type`. */
-  private find(type: string, listener: unknown, slot: boolean): ListenerRecord | undefined {
-    return this.records?.find((r) => r.type === type && r.slot === slot && (slot || r.listener === listener));
+  private _find(type: string, listener: unknown, slot: boolean): ListenerRecord | undefined {
+    return this._records?.find((r) => r.type === type && r.slot === slot && (slot || r.listener === listener));
   }
 
-  private removeRecord(record: ListenerRecord): void {
+  private _removeRecord(record: ListenerRecord): void {
     record.removed = true;
     record.release?.();
-    this.records = this.records!.filter((r) => r !== record);
-    this.untyped.off(record.type, callRecord, record);
+    this._records = this._records!.filter((r) => r !== record);
+    this._untyped.off(record.type, callRecord, record);
   }
 
-  private getHandler<K extends EventName>(type: K): Handler<K> {
-    return (this.find(type, null, true)?.listener as Handler<K> | undefined) ?? null;
+  private _getHandler<K extends EventName>(type: K): Handler<K> {
+    return (this._find(type, null, true)?.listener as Handler<K> | undefined) ?? null;
   }
 
   /**
@@ -250,20 +250,20 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * first set, among listeners added with `addEventListener`; `null` (or a non-function)
    * removes it.
    */
-  private setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
-    const slot = this.find(type, null, true);
+  private _setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
+    const slot = this._find(type, null, true);
     if (typeof handler !== 'function') {
-      if (slot) this.removeRecord(slot);
+      if (slot) this._removeRecord(slot);
     } else if (slot) slot.listener = handler;
-    else this.addRecord({ owner: this, type, listener: handler, once: false, slot: true, removed: false, release: undefined });
+    else this._addRecord({ owner: this, type, listener: handler, once: false, slot: true, removed: false, release: undefined });
   }
 
-  private addRecord(record: ListenerRecord): void {
-    (this.records ??= []).push(record);
-    this.untyped.on(record.type, callRecord, record);
+  private _addRecord(record: ListenerRecord): void {
+    (this._records ??= []).push(record);
+    this._untyped.on(record.type, callRecord, record);
   }
 
-  private get untyped(): UntypedEmitter {
+  private get _untyped(): UntypedEmitter {
     return this as unknown as UntypedEmitter;
   }
 }
@@ -272,7 +272,7 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
 function callRecord(this: ListenerRecord, event: Partial<SteadyEventObject>): void {
   const { listener, owner } = this;
   // Removed by an earlier listener of this very event; or stopImmediatePropagation(), as in the DOM.
-  if (this.removed || !listener || event.stopped) return;
+  if (this.removed || !listener || event._stopped) return;
   if (this.once) owner.removeEventListener(this.type, listener);
   try {
     if (typeof listener === 'function') listener.call(owner, event);

@@ -182,7 +182,7 @@ export type BinaryType = 'blob' | 'arraybuffer';
  */
 export class SteadyEventObject {
   /** @internal Set by `stopImmediatePropagation()`. */
-  declare stopped?: boolean;
+  declare _stopped?: boolean;
   /** `clock.now()` when the event was made. */
   readonly timeStamp: number;
 
@@ -213,7 +213,7 @@ export class SteadyEventObject {
 
   /** Stops the DOM-style listeners and `on*` handlers after this one, as in the DOM. */
   stopImmediatePropagation(): void {
-    this.stopped = true;
+    this._stopped = true;
   }
 
   /** No effect: nothing bubbles. */

@@ -31,13 +31,13 @@ export type ResolvedHeartbeat = Readonly<Required<HeartbeatOptions>>;
 /** What the heartbeat needs from the socket that owns it. */
 export interface HeartbeatHooks {
   /** Writes a ping now, bypassing the queue. `false` when it could not be written. */
-  heartbeatPing(data: OutboundData): boolean;
+  _heartbeatPing(data: OutboundData): boolean;
   /** Bytes written but not yet sent by the native socket: shrinking means the link is alive. */
-  heartbeatPending(): number;
+  _heartbeatPending(): number;
   /** No sign of life within the timeout after a ping. */
-  heartbeatDead(): void;
+  _heartbeatDead(): void;
   /** A pong arrived `ms` after its ping. */
-  heartbeatRtt(ms: number): void;
+  _heartbeatRtt(ms: number): void;
 }
 
 /**
@@ -61,45 +61,45 @@ interface Waiter {
  * One timer at a time, and none after `stop()`.
  */
 export class Heartbeat {
-  private lastInbound = 0;
+  private _lastInbound = 0;
   /** When the ping under judgement was written; undefined when none is. */
-  private pingAt: number | undefined;
+  private _pingAt: number | undefined;
   /** When the last ping was written, until a pong measures from it (it may come late). */
-  private rttFrom: number | undefined;
-  private pendingAtPing = 0;
+  private _rttFrom: number | undefined;
+  private _pendingAtPing = 0;
   /** Inbound messages so far, and at the last ping: a count, so one in the ping's own ms counts too. */
-  private received = 0;
-  private receivedAtPing = 0;
-  private readonly timer: Timer;
-  private due = 0;
-  private waiters: Waiter[] = [];
+  private _received = 0;
+  private _receivedAtPing = 0;
+  private readonly _timer: Timer;
+  private _due = 0;
+  private _waiters: Waiter[] = [];
 
   constructor(
     private readonly options: ResolvedHeartbeat,
     private readonly clock: Clock,
     private readonly hooks: HeartbeatHooks,
   ) {
-    this.timer = new Timer(clock);
+    this._timer = new Timer(clock);
   }
 
   /** Whether a timer is pending; for leak checks. */
   get running(): boolean {
-    return this.timer.pending;
+    return this._timer.pending;
   }
 
   /** The connection opened: silence is measured from now. */
   start(): void {
-    this.lastInbound = this.clock.now();
-    this.pingAt = this.rttFrom = undefined;
-    this.arm(this.lastInbound + this.options.interval);
+    this._lastInbound = this.clock.now();
+    this._pingAt = this._rttFrom = undefined;
+    this._arm(this._lastInbound + this.options.interval);
   }
 
   /** The connection is gone: clears the timer and rejects pending probes with `reason`. */
   stop(reason: unknown): void {
-    this.timer.stop();
-    this.pingAt = this.rttFrom = undefined;
-    const waiters = this.waiters;
-    this.waiters = [];
+    this._timer.stop();
+    this._pingAt = this._rttFrom = undefined;
+    const waiters = this._waiters;
+    this._waiters = [];
     for (const waiter of waiters) waiter.reject(reason);
   }
 
@@ -109,19 +109,19 @@ export class Heartbeat {
    */
   inbound(data: MessageData): boolean {
     const now = this.clock.now();
-    this.lastInbound = now;
-    this.received++;
-    if (!this.matchesPong(data)) return false;
-    if (this.pingAt !== undefined) {
-      this.pingAt = undefined;
-      this.arm(now + this.options.interval);
+    this._lastInbound = now;
+    this._received++;
+    if (!this._matchesPong(data)) return false;
+    if (this._pingAt !== undefined) {
+      this._pingAt = undefined;
+      this._arm(now + this.options.interval);
     }
-    if (this.rttFrom !== undefined) {
-      const rtt = now - this.rttFrom;
-      this.rttFrom = undefined;
-      this.hooks.heartbeatRtt(rtt);
-      const waiters = this.waiters;
-      this.waiters = [];
+    if (this._rttFrom !== undefined) {
+      const rtt = now - this._rttFrom;
+      this._rttFrom = undefined;
+      this.hooks._heartbeatRtt(rtt);
+      const waiters = this._waiters;
+      this._waiters = [];
       for (const waiter of waiters) waiter.resolve(rtt);
     }
     return true;
@@ -129,42 +129,42 @@ export class Heartbeat {
 
   /** Pings now (unless a ping is already out) and resolves with the round-trip time. */
   probe(): Promise<number> {
-    const result = new Promise<number>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (this.pingAt === undefined) this.ping(this.clock.now());
+    const result = new Promise<number>((resolve, reject) => this._waiters.push({ resolve, reject }));
+    if (this._pingAt === undefined) this._ping(this.clock.now());
     return result;
   }
 
-  private check(): void {
+  private _check(): void {
     const now = this.clock.now();
-    if (this.pingAt === undefined) {
-      const quietSince = this.lastInbound;
-      if (now - quietSince < this.options.interval) this.arm(quietSince + this.options.interval);
-      else this.ping(now);
+    if (this._pingAt === undefined) {
+      const quietSince = this._lastInbound;
+      if (now - quietSince < this.options.interval) this._arm(quietSince + this.options.interval);
+      else this._ping(now);
       return;
     }
-    if (this.received !== this.receivedAtPing) {
+    if (this._received !== this._receivedAtPing) {
       // Other traffic proved life. A probe still waits for a pong: ask again.
-      if (this.waiters.length > 0) this.ping(now);
+      if (this._waiters.length > 0) this._ping(now);
       else {
-        this.pingAt = undefined;
-        this.arm(this.lastInbound + this.options.interval);
+        this._pingAt = undefined;
+        this._arm(this._lastInbound + this.options.interval);
       }
       return;
     }
-    const late = now - this.due > LATE_SLACK;
-    const pending = this.hooks.heartbeatPending();
-    if (late || pending < this.pendingAtPing) {
+    const late = now - this._due > LATE_SLACK;
+    const pending = this.hooks._heartbeatPending();
+    if (late || pending < this._pendingAtPing) {
       // Late: judge a fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
-      this.ping(now);
+      this._ping(now);
       return;
     }
-    this.timer.stop();
-    this.pingAt = undefined;
-    this.hooks.heartbeatDead();
+    this._timer.stop();
+    this._pingAt = undefined;
+    this.hooks._heartbeatDead();
   }
 
   // A user's isPong or message function that throws must not unwind into the socket.
-  private matchesPong(data: MessageData): boolean {
+  private _matchesPong(data: MessageData): boolean {
     try {
       return this.options.isPong(data) === true;
     } catch {
@@ -172,28 +172,28 @@ export class Heartbeat {
     }
   }
 
-  private ping(now: number): void {
+  private _ping(now: number): void {
     const { message } = this.options;
     let sent = false;
     try {
-      sent = this.hooks.heartbeatPing(typeof message === 'function' ? message() : message);
+      sent = this.hooks._heartbeatPing(typeof message === 'function' ? message() : message);
     } catch {
       sent = false;
     }
     if (!sent) {
       // A ping that was never written cannot time out: look again after another interval.
-      this.arm(now + this.options.interval);
+      this._arm(now + this.options.interval);
       return;
     }
-    this.pingAt = now;
-    this.rttFrom = now;
-    this.receivedAtPing = this.received;
-    this.pendingAtPing = this.hooks.heartbeatPending();
-    this.arm(now + this.options.timeout);
+    this._pingAt = now;
+    this._rttFrom = now;
+    this._receivedAtPing = this._received;
+    this._pendingAtPing = this.hooks._heartbeatPending();
+    this._arm(now + this.options.timeout);
   }
 
-  private arm(at: number): void {
-    this.due = at;
-    this.timer.start(Math.max(0, at - this.clock.now()), () => this.check());
+  private _arm(at: number): void {
+    this._due = at;
+    this._timer.start(Math.max(0, at - this.clock.now()), () => this._check());
   }
 }

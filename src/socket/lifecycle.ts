@@ -17,7 +17,7 @@ export interface LifecycleHandlers {
    * The connection may have died unnoticed: the device came back `online`, the tab became
    * visible again, the page was restored (`pageshow`) or unfrozen (`resume`).
    */
-  wake(): void;
+  _wake(): void;
 }
 
 /**
@@ -38,9 +38,9 @@ const noop = () => {};
 export function watchLifecycle(target: LifecycleTarget | null, handlers: LifecycleHandlers): () => void {
   if (!target) return noop;
   const doc = target.document;
-  const wake = () => handlers.wake();
+  const wake = () => handlers._wake();
   const onVisibility = () => {
-    if (doc?.visibilityState !== 'hidden') handlers.wake();
+    if (doc?.visibilityState !== 'hidden') handlers._wake();
   };
   const subscriptions: [Partial<LifecycleTarget>, string, () => void][] = [
     [target, 'online', wake],

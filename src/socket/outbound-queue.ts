@@ -30,7 +30,7 @@ export interface QueueLimits {
 /** Where the queue reports each message it drops: the socket, which emits `drop`. */
 export interface DropSink {
   /** `data` will never be sent, for `reason`. */
-  dropped(data: OutboundData, reason: DropReason): void;
+  _dropped(data: OutboundData, reason: DropReason): void;
 }
 
 /** What became of a message: written to a native socket, or dropped (and why). */
@@ -76,33 +76,33 @@ export interface SendOptions {
  * Expiry (`maxAge`) runs on one timer that exists only while the queue holds something.
  */
 export class OutboundQueue {
-  private items: Entry[] = [];
-  private head = 0;
-  private totalBytes = 0;
+  private _items: Entry[] = [];
+  private _head = 0;
+  private _totalBytes = 0;
   /**
    * Entries put at the front since the queue was last empty. Deadlines grow from front to
    * back except for these (a request resent after a reconnect is younger than what waits
    * behind it); while there are any, expiry looks at every entry, not just the front.
    */
-  private fronted = 0;
-  private readonly expiryTimer: Timer;
+  private _fronted = 0;
+  private readonly _expiryTimer: Timer;
 
   constructor(
     private readonly limits: QueueLimits,
     private readonly clock: Clock,
     private readonly sink: DropSink,
   ) {
-    this.expiryTimer = new Timer(clock);
+    this._expiryTimer = new Timer(clock);
   }
 
   /** Messages waiting. */
   get length(): number {
-    return this.items.length - this.head;
+    return this._items.length - this._head;
   }
 
   /** Bytes waiting. */
   get bytes(): number {
-    return this.totalBytes;
+    return this._totalBytes;
   }
 
   /**
@@ -111,11 +111,11 @@ export class OutboundQueue {
    */
   push(data: OutboundData, bytes: number, options: SendOptions = {}): boolean {
     const { maxMessages, maxBytes, overflow } = this.limits;
-    const fits = () => this.length < maxMessages && this.totalBytes + bytes <= maxBytes;
+    const fits = () => this.length < maxMessages && this._totalBytes + bytes <= maxBytes;
     if (!fits()) {
       // Evicting cannot help a message that is larger than the whole queue.
       if (overflow === 'reject' || bytes > maxBytes || maxMessages === 0) {
-        this.sink.dropped(data, 'overflow');
+        this.sink._dropped(data, 'overflow');
         options.onOutcome?.('overflow');
         return false;
       }
@@ -123,97 +123,97 @@ export class OutboundQueue {
     }
     const entry: Entry = { data, bytes, expires: this.clock.now() + this.limits.maxAge, options };
     if (options.front) {
-      this.items.splice(this.head, 0, entry);
-      this.fronted++;
-    } else this.items.push(entry);
-    this.totalBytes += bytes;
-    if (this.length === 1) this.armExpiry();
+      this._items.splice(this._head, 0, entry);
+      this._fronted++;
+    } else this._items.push(entry);
+    this._totalBytes += bytes;
+    if (this.length === 1) this._armExpiry();
     return true;
   }
 
   /** Whether the oldest message's sender gave up on it (it is then discarded as `'cancelled'`). */
   headCancelled(): boolean {
-    return this.items[this.head]?.options.signal?.aborted === true;
+    return this._items[this._head]?.options.signal?.aborted === true;
   }
 
   /** The oldest message, without removing it. */
   peek(): OutboundData | undefined {
-    return this.head < this.items.length ? this.items[this.head]!.data : undefined;
+    return this._head < this._items.length ? this._items[this._head]!.data : undefined;
   }
 
   /** Removes the oldest message because it was written to the socket. */
   shift(): OutboundData | undefined {
-    const entry = this.take();
-    if (this.length === 0) this.expiryTimer.stop();
+    const entry = this._take();
+    if (this.length === 0) this._expiryTimer.stop();
     entry?.options.onOutcome?.('written');
     return entry?.data;
   }
 
   /** Drops the oldest message, reported with `reason`. */
   discard(reason: DropReason): void {
-    const entry = this.take();
+    const entry = this._take();
     if (!entry) return;
-    if (this.length === 0) this.expiryTimer.stop();
-    this.report(entry, reason);
+    if (this.length === 0) this._expiryTimer.stop();
+    this._report(entry, reason);
   }
 
   /** Drops every message waiting, each reported with `reason`. */
   clear(reason: DropReason): void {
-    this.expiryTimer.stop();
-    while (this.length > 0) this.report(this.take()!, reason);
+    this._expiryTimer.stop();
+    while (this.length > 0) this._report(this._take()!, reason);
   }
 
   /** Drops the messages marked `connectionOnly` (reason `'disconnected'`), keeping the others in order. */
   dropConnectionOnly(): void {
-    this.removeWhere((entry) => entry.options.connectionOnly === true, 'disconnected');
+    this._removeWhere((entry) => entry.options.connectionOnly === true, 'disconnected');
   }
 
   /** Drops the messages whose `maxAge` has passed. Runs by itself on a timer, too. */
   expire(): void {
     const now = this.clock.now();
-    while (this.head < this.items.length && this.items[this.head]!.expires <= now) this.report(this.take()!, 'expired');
-    if (this.fronted > 0) this.removeWhere((entry) => entry.expires <= now, 'expired');
-    this.expiryTimer.stop();
-    this.armExpiry();
+    while (this._head < this._items.length && this._items[this._head]!.expires <= now) this._report(this._take()!, 'expired');
+    if (this._fronted > 0) this._removeWhere((entry) => entry.expires <= now, 'expired');
+    this._expiryTimer.stop();
+    this._armExpiry();
   }
 
   /** Drops the entries `drop` picks, wherever they are, keeping the others in order. */
-  private removeWhere(drop: (entry: Entry) => boolean, reason: DropReason): void {
-    if (!this.items.some((entry, i) => i >= this.head && drop(entry))) return;
+  private _removeWhere(drop: (entry: Entry) => boolean, reason: DropReason): void {
+    if (!this._items.some((entry, i) => i >= this._head && drop(entry))) return;
     const kept: Entry[] = [];
     const dropped: Entry[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const entry = this.items[i]!;
+    for (let i = this._head; i < this._items.length; i++) {
+      const entry = this._items[i]!;
       (drop(entry) ? dropped : kept).push(entry);
     }
-    this.items = kept;
-    this.head = 0;
-    for (const entry of dropped) this.totalBytes -= entry.bytes;
+    this._items = kept;
+    this._head = 0;
+    for (const entry of dropped) this._totalBytes -= entry.bytes;
     if (kept.length === 0) {
-      this.fronted = 0;
-      this.expiryTimer.stop();
+      this._fronted = 0;
+      this._expiryTimer.stop();
     }
-    for (const entry of dropped) this.report(entry, reason);
+    for (const entry of dropped) this._report(entry, reason);
   }
 
-  private report(entry: Entry, reason: DropReason): void {
-    this.sink.dropped(entry.data, reason);
+  private _report(entry: Entry, reason: DropReason): void {
+    this.sink._dropped(entry.data, reason);
     entry.options.onOutcome?.(reason);
   }
 
-  private take(): Entry | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const entry = this.items[this.head]!;
-    this.head++;
-    this.totalBytes -= entry.bytes;
+  private _take(): Entry | undefined {
+    if (this._head >= this._items.length) return undefined;
+    const entry = this._items[this._head]!;
+    this._head++;
+    this._totalBytes -= entry.bytes;
     // Compact occasionally so shifting stays O(1) amortised without unbounded growth.
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-      this.fronted = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+    if (this._head === this._items.length) {
+      this._items = [];
+      this._head = 0;
+      this._fronted = 0;
+    } else if (this._head > 1024 && this._head * 2 > this._items.length) {
+      this._items = this._items.slice(this._head);
+      this._head = 0;
     }
     return entry;
   }
@@ -221,10 +221,10 @@ export class OutboundQueue {
   // The timer is set for the earliest deadline (the head's, unless entries were put at the
   // front) and not moved on every shift: when it fires early for a newer head, `expire`
   // drops nothing and re-arms. That keeps shift() cheap.
-  private armExpiry(): void {
-    if (this.expiryTimer.pending || this.length === 0) return;
-    let next = this.items[this.head]!.expires;
-    if (this.fronted > 0) for (let i = this.head + 1; i < this.items.length; i++) next = Math.min(next, this.items[i]!.expires);
-    this.expiryTimer.start(Math.max(0, next - this.clock.now()), () => this.expire());
+  private _armExpiry(): void {
+    if (this._expiryTimer.pending || this.length === 0) return;
+    let next = this._items[this._head]!.expires;
+    if (this._fronted > 0) for (let i = this._head + 1; i < this._items.length; i++) next = Math.min(next, this._items[i]!.expires);
+    this._expiryTimer.start(Math.max(0, next - this.clock.now()), () => this.expire());
   }
 }

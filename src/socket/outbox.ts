@@ -26,9 +26,9 @@ export class Outbox {
   /** Messages written to a native socket (pings excluded). */
   sent = 0;
   /** The native socket, only while it is open. */
-  private ws: NativeSocket | null = null;
-  private readonly estimate: BufferEstimate;
-  private readonly drainTimer: Timer;
+  private _ws: NativeSocket | null = null;
+  private readonly _estimate: BufferEstimate;
+  private readonly _drainTimer: Timer;
 
   constructor(
     private readonly limits: Readonly<Required<QueueOptions>>,
@@ -36,34 +36,34 @@ export class Outbox {
     private readonly sink: DropSink,
   ) {
     this.queue = new OutboundQueue(limits, clock, sink);
-    this.drainTimer = new Timer(clock);
+    this._drainTimer = new Timer(clock);
     // Where the runtime reports no bufferedAmount, assume the link drains one
     // high-water mark per second: bounded, if pessimistic on fast links.
-    this.estimate = new BufferEstimate(clock, Math.max(limits.highWaterMark, 1));
+    this._estimate = new BufferEstimate(clock, Math.max(limits.highWaterMark, 1));
   }
 
   /** Bytes the open native socket holds (or, where it does not say, our estimate). */
   get nativeBuffered(): number {
-    return this.ws ? this.bufferedOf(this.ws) : 0;
+    return this._ws ? this.bufferedOf(this._ws) : 0;
   }
 
   /** Bytes `ws` holds, also while it is closing. */
   bufferedOf(ws: NativeSocket): number {
     const reported = ws.bufferedAmount;
-    return typeof reported === 'number' ? reported : this.estimate.current();
+    return typeof reported === 'number' ? reported : this._estimate.current();
   }
 
   /** A connection opened: what waits goes first, then sends write through. */
   open(ws: NativeSocket): void {
-    this.ws = ws;
-    this.estimate.reset();
-    this.flush();
+    this._ws = ws;
+    this._estimate.reset();
+    this._flush();
   }
 
   /** The connection is gone: messages meant only for it are dropped, the rest wait. */
   lost(): void {
-    this.ws = null;
-    this.drainTimer.stop();
+    this._ws = null;
+    this._drainTimer.stop();
     this.queue.dropConnectionOnly();
   }
 
@@ -72,9 +72,9 @@ export class Outbox {
    * socket first (as the native `send(); close()` would deliver them); the rest are dropped.
    */
   close(flush: boolean): void {
-    if (flush) this.drain(true);
-    this.ws = null;
-    this.drainTimer.stop();
+    if (flush) this._drain(true);
+    this._ws = null;
+    this._drainTimer.stop();
     this.queue.clear('closed');
   }
 
@@ -82,61 +82,61 @@ export class Outbox {
   send(data: OutboundData, options: SendOptions = {}): boolean {
     const track = options.onOutcome;
     if (this.queue.length === 0) {
-      const result = this.write(data, false);
+      const result = this._write(data, false);
       if (result === WRITTEN) {
         track?.('written');
         return true;
       }
       if (result === REJECTED) {
-        this.sink.dropped(data, 'rejected');
+        this.sink._dropped(data, 'rejected');
         track?.('rejected');
         return false;
       }
     }
     if (!this.queue.push(data, byteLength(data), options)) return false;
-    if (this.ws) this.flush();
+    if (this._ws) this._flush();
     return true;
   }
 
   /** Writes a heartbeat ping at once: it must not wait behind queued data. */
   ping(data: OutboundData): boolean {
-    return this.write(data, true, false) === WRITTEN;
+    return this._write(data, true, false) === WRITTEN;
   }
 
-  private write(data: OutboundData, force: boolean, count = true): WriteResult {
-    const ws = this.ws;
+  private _write(data: OutboundData, force: boolean, count = true): WriteResult {
+    const ws = this._ws;
     if (!ws || ws.readyState !== 1) return WAIT;
     const reported = ws.bufferedAmount;
     const known = typeof reported === 'number';
-    if (!force && (known ? reported : this.estimate.current()) > this.limits.highWaterMark) return WAIT;
+    if (!force && (known ? reported : this._estimate.current()) > this.limits.highWaterMark) return WAIT;
     try {
       ws.send(data);
     } catch {
       // The socket is open and took no exception to its state: it refuses this message.
       return REJECTED;
     }
-    if (!known) this.estimate.add(byteLength(data));
+    if (!known) this._estimate.add(byteLength(data));
     if (count) this.sent++;
     return WRITTEN;
   }
 
   /** Writes queued messages in order while they may be written; a refused one is dropped. */
-  private drain(force: boolean): void {
+  private _drain(force: boolean): void {
     for (let next = this.queue.peek(); next !== undefined; next = this.queue.peek()) {
       if (this.queue.headCancelled()) {
         this.queue.discard('cancelled');
         continue;
       }
-      const result = this.write(next, force);
+      const result = this._write(next, force);
       if (result === WAIT) return;
       if (result === WRITTEN) this.queue.shift();
       else this.queue.discard('rejected');
     }
   }
 
-  private flush(): void {
-    this.drain(false);
-    if (this.queue.length === 0 || !this.ws) this.drainTimer.stop();
-    else if (!this.drainTimer.pending) this.drainTimer.start(DRAIN_POLL_MS, () => this.flush());
+  private _flush(): void {
+    this._drain(false);
+    if (this.queue.length === 0 || !this._ws) this._drainTimer.stop();
+    else if (!this._drainTimer.pending) this._drainTimer.start(DRAIN_POLL_MS, () => this._flush());
   }
 }

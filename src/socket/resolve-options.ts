@@ -3,14 +3,10 @@
  * arguments, fills in the defaults and checks every value (a bad one is a `TypeError` or
  * `RangeError` naming it). The shapes and the defaults themselves are in options.ts.
  */
-import type { Jitter } from './backoff';
 import { systemClock } from './clock';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import { defaultLifecycleTarget } from './lifecycle';
-import { DEFAULTS, type OverflowPolicy, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';
-
-const JITTERS: readonly Jitter[] = ['full', 'equal', 'decorrelated', 'none'];
-const OVERFLOWS: readonly OverflowPolicy[] = ['reject', 'drop-oldest'];
+import { DEFAULTS, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';
 
 /**
  * Sorts the constructor's second and third arguments: a string or array in second place
@@ -26,88 +22,72 @@ export function splitArguments(
   return { protocols: (protocolsOrOptions as ProtocolsProvider | undefined) ?? given.protocols, options: given };
 }
 
+/** How a number is checked: ms that may be 0 but not Infinity; ms above 0 (Infinity allowed); a count. */
+type Rule = 'ms' | 'positive ms' | 'count';
+
 /** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
 export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
   const q = options.queue ?? {};
-  const maxDelay = duration('maxDelay', options.maxDelay, DEFAULTS.maxDelay);
+  const dq = DEFAULTS.queue;
+  const maxDelay = num('maxDelay', options.maxDelay, DEFAULTS.maxDelay, 'ms');
   const resolved: ResolvedOptions = {
     // A `maxDelay` below the default `minDelay` lowers it too: only a given `minDelay` can conflict.
-    minDelay: duration('minDelay', options.minDelay, Math.min(DEFAULTS.minDelay, maxDelay)),
+    minDelay: num('minDelay', options.minDelay, Math.min(DEFAULTS.minDelay, maxDelay), 'ms'),
     maxDelay,
-    factor: duration('factor', options.factor, DEFAULTS.factor),
-    jitter: oneOf('jitter', options.jitter, JITTERS, DEFAULTS.jitter),
-    maxRetries: count('maxRetries', options.maxRetries, DEFAULTS.maxRetries),
-    connectTimeout: duration('connectTimeout', options.connectTimeout, DEFAULTS.connectTimeout, true),
-    minUptime: duration('minUptime', options.minUptime, DEFAULTS.minUptime),
-    closeTimeout: duration('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, true),
-    shouldReconnect: options.shouldReconnect,
+    factor: num('factor', options.factor, DEFAULTS.factor, 'ms'),
+    jitter: oneOf('jitter', options.jitter, ['full', 'equal', 'decorrelated', 'none']),
+    maxRetries: num('maxRetries', options.maxRetries, DEFAULTS.maxRetries, 'count'),
+    connectTimeout: num('connectTimeout', options.connectTimeout, DEFAULTS.connectTimeout, 'positive ms'),
+    minUptime: num('minUptime', options.minUptime, DEFAULTS.minUptime, 'ms'),
+    closeTimeout: num('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, 'positive ms'),
+    shouldReconnect: fn('shouldReconnect', options.shouldReconnect),
     heartbeat: resolveHeartbeat(options.heartbeat),
-    queue: Object.freeze({
-      maxMessages: count('queue.maxMessages', q.maxMessages, DEFAULTS.queue.maxMessages),
-      maxBytes: count('queue.maxBytes', q.maxBytes, DEFAULTS.queue.maxBytes),
-      overflow: oneOf('queue.overflow', q.overflow, OVERFLOWS, DEFAULTS.queue.overflow),
-      maxAge: duration('queue.maxAge', q.maxAge, DEFAULTS.queue.maxAge, true),
-      highWaterMark: count('queue.highWaterMark', q.highWaterMark, DEFAULTS.queue.highWaterMark),
-    }),
+    queue: {
+      maxMessages: num('queue.maxMessages', q.maxMessages, dq.maxMessages, 'count'),
+      maxBytes: num('queue.maxBytes', q.maxBytes, dq.maxBytes, 'count'),
+      overflow: oneOf('queue.overflow', q.overflow, ['reject', 'drop-oldest']),
+      maxAge: num('queue.maxAge', q.maxAge, dq.maxAge, 'positive ms'),
+      highWaterMark: num('queue.highWaterMark', q.highWaterMark, dq.highWaterMark, 'count'),
+    },
     lifecycleEvents: options.lifecycleEvents === undefined ? defaultLifecycleTarget() : options.lifecycleEvents,
     clock: options.clock ?? systemClock,
-    random: options.random ?? Math.random,
+    random: fn('random', options.random) ?? Math.random,
   };
-  if (resolved.factor < 1) throw new RangeError(`SteadySocket: factor must be at least 1, got ${resolved.factor}`);
-  if (resolved.minDelay > resolved.maxDelay) {
-    throw new RangeError(
-      `SteadySocket: minDelay (${resolved.minDelay}) must not exceed maxDelay (${resolved.maxDelay})`,
-    );
-  }
-  for (const name of ['shouldReconnect', 'random'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new TypeError(`SteadySocket: ${name} must be a function`);
-    }
-  }
-  return Object.freeze(resolved);
+  if (resolved.factor < 1) fail('factor', resolved.factor, 'at least 1');
+  if (resolved.minDelay > maxDelay) fail('minDelay', resolved.minDelay, `at most maxDelay (${maxDelay})`);
+  return resolved;
 }
 
 function resolveHeartbeat(option: HeartbeatOptions | boolean | undefined): ResolvedHeartbeat | null {
-  if (option === undefined || option === false) return null;
+  if (!option) return null;
   const h = option === true ? {} : option;
   const d = DEFAULTS.heartbeat;
-  if (h.isPong !== undefined && typeof h.isPong !== 'function') throw new TypeError('SteadySocket: heartbeat.isPong must be a function');
-  const interval = duration('heartbeat.interval', h.interval, d.interval, true);
-  const timeout = duration('heartbeat.timeout', h.timeout, d.timeout, true);
-  if (!Number.isFinite(interval + timeout)) throw new RangeError('SteadySocket: heartbeat.interval and timeout must be finite');
-  return Object.freeze({
-    interval,
-    timeout,
-    message: h.message ?? d.message,
-    isPong: h.isPong ?? d.isPong,
-  });
+  const interval = num('heartbeat.interval', h.interval, d.interval, 'positive ms');
+  const timeout = num('heartbeat.timeout', h.timeout, d.timeout, 'positive ms');
+  if (!Number.isFinite(interval + timeout)) fail('heartbeat.interval + timeout', interval + timeout, 'finite');
+  return { interval, timeout, message: h.message ?? d.message, isPong: fn('heartbeat.isPong', h.isPong) ?? d.isPong };
 }
 
-/** A non-negative number of ms; `positive` also refuses 0 (a timeout of 0 would never connect). */
-function duration(name: string, value: unknown, fallback: number, positive = false): number {
+/** A number by `rule`, or `fallback` when not given. */
+function num(name: string, value: unknown, fallback: number, rule: Rule): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`SteadySocket: ${name} must be a number, got ${String(value)}`);
-  }
-  if (value < 0 || (positive && value === 0) || (value === Infinity && !positive)) {
-    throw new RangeError(`SteadySocket: ${name} is out of range: ${value}`);
-  }
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`SteadySocket: ${name} must be a number, got ${String(value)}`);
+  const ok = rule === 'count' ? value >= 0 && (Number.isInteger(value) || value === Infinity) : rule === 'ms' ? value >= 0 && value < Infinity : value > 0;
+  if (!ok) fail(name, value, `a valid ${rule} (${rule === 'count' ? 'a whole number or Infinity' : rule === 'ms' ? 'finite, 0 or more' : 'above 0'})`);
   return value;
 }
 
-/** A non-negative integer, or Infinity. */
-function count(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity) || value < 0) {
-    throw new RangeError(`SteadySocket: ${name} must be a non-negative integer or Infinity, got ${String(value)}`);
-  }
+/** One of `allowed`; the first is the default. */
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[]): T {
+  if (value !== undefined && !allowed.includes(value)) fail(name, value, `one of ${allowed.join(', ')}`);
+  return value ?? allowed[0]!;
+}
+
+function fn<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new TypeError(`SteadySocket: ${name} must be a function`);
   return value;
 }
 
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    throw new RangeError(`SteadySocket: ${name} must be one of ${allowed.join(', ')}; got ${String(value)}`);
-  }
-  return value as T;
+function fail(name: string, value: unknown, expected: string): never {
+  throw new RangeError(`SteadySocket: ${name} must be ${expected}, got ${String(value)}`);
 }

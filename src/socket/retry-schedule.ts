@@ -17,20 +17,20 @@ export interface RetrySettings extends BackoffPolicy {
 export class RetrySchedule {
   /** Retries made so far in this outage. */
   retries = 0;
-  private previousDelay: number | undefined;
-  private openedAt: number | undefined;
+  private _previousDelay: number | undefined;
+  private _openedAt: number | undefined;
 
   constructor(private readonly settings: RetrySettings) {}
 
   /** A connection opened at `now`. */
   opened(now: number): void {
-    this.openedAt = now;
+    this._openedAt = now;
   }
 
   /** Starts over (`reconnect()`). */
   reset(): void {
     this.retries = 0;
-    this.previousDelay = this.openedAt = undefined;
+    this._previousDelay = this._openedAt = undefined;
   }
 
   /**
@@ -39,14 +39,14 @@ export class RetrySchedule {
    */
   next(info: SteadyCloseInfo, now: number, ask: (attempt: number) => boolean | number | undefined): RetryPlan {
     const { random, maxRetries, minUptime } = this.settings;
-    if (this.openedAt !== undefined && now - this.openedAt >= minUptime) this.reset();
-    this.openedAt = undefined;
+    if (this._openedAt !== undefined && now - this._openedAt >= minUptime) this.reset();
+    this._openedAt = undefined;
     const attempt = this.retries;
-    const backoff = backoffDelay(attempt, this.settings, random, this.previousDelay);
+    const backoff = backoffDelay(attempt, this.settings, random, this._previousDelay);
     const plan = planRetry({ code: info.code, attempt, maxRetries, backoff, random: random(), override: ask(attempt) });
     if (plan.retry) {
       this.retries++;
-      this.previousDelay = plan.delay;
+      this._previousDelay = plan.delay;
     }
     return plan;
   }

@@ -63,56 +63,56 @@ export class SteadySocket extends SocketCore {
 
   /** 0 CONNECTING (also while waiting to reconnect), 1 OPEN, 2 CLOSING, 3 CLOSED (final). */
   get readyState(): ReadyState {
-    return READY_STATE[this.state];
+    return READY_STATE[this._state];
   }
 
   /** The richer lifecycle state behind `readyState`. */
   get connectionState(): ConnectionState {
-    return this.state;
+    return this._state;
   }
 
   /** The URL of the current or last attempt. */
   get url(): string {
-    return this.dialer.url;
+    return this._dialer.url;
   }
 
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
-    return this.dialer.ws?.protocol ?? '';
+    return this._dialer.ws?.protocol ?? '';
   }
 
   /** The extensions the server chose on the current connection, or `''`. */
   get extensions(): string {
-    return this.dialer.ws?.extensions ?? '';
+    return this._dialer.ws?.extensions ?? '';
   }
 
   /** Kept across reconnects. Until set, the runtime's default (`'blob'` in browsers). */
   get binaryType(): BinaryType {
-    return this.binaryTypeSet ?? ((this.dialer.ws?.binaryType as BinaryType | undefined) ?? 'blob');
+    return this._binaryTypeSet ?? ((this._dialer.ws?.binaryType as BinaryType | undefined) ?? 'blob');
   }
 
   /** Sets it on the current native socket and on every one after. */
   set binaryType(value: BinaryType) {
-    this.binaryTypeSet = value;
-    if (this.dialer.ws) this.dialer.ws.binaryType = value;
+    this._binaryTypeSet = value;
+    if (this._dialer.ws) this._dialer.ws.binaryType = value;
   }
 
   /** Bytes the native socket has not sent yet, plus bytes waiting in the queue. */
   get bufferedAmount(): number {
-    const ws = this.dialer.ws;
-    return (ws ? this.outbox.bufferedOf(ws) : 0) + this.outbox.queue.bytes;
+    const ws = this._dialer.ws;
+    return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes;
   }
 
   /** Counters since construction: a fresh snapshot on every read. */
   get stats(): SteadySocketStats {
     return {
-      reconnects: Math.max(0, this.opens - 1),
-      messagesSent: this.outbox.sent,
-      messagesReceived: this.receivedCount,
-      queued: this.outbox.queue.length,
-      queuedBytes: this.outbox.queue.bytes,
-      dropped: this.dropCount,
-      rtt: this.rtt,
+      reconnects: Math.max(0, this._opens - 1),
+      messagesSent: this._outbox.sent,
+      messagesReceived: this._receivedCount,
+      queued: this._outbox.queue.length,
+      queuedBytes: this._outbox.queue.bytes,
+      dropped: this._dropCount,
+      rtt: this._rtt,
     };
   }
 
@@ -123,7 +123,7 @@ export class SteadySocket extends SocketCore {
    */
   send(data: OutboundData, options?: SendOptions): boolean {
     const payload = toOutbound(data);
-    return this.operation(() => this.enqueue(payload, options ?? NO_OPTIONS));
+    return this._operation(() => this._enqueue(payload, options ?? NO_OPTIONS));
   }
 
   /**
@@ -132,9 +132,9 @@ export class SteadySocket extends SocketCore {
    * `CONNECTION_LOST`) when it cannot tell. Runs by itself when the page wakes up.
    */
   probe(): Promise<number> {
-    if (!this.heartbeat) return Promise.reject(new SteadySocketError('HEARTBEAT_DISABLED', 'probe() needs the heartbeat option'));
-    if (this.state !== 'open') return Promise.reject(new SteadySocketError('NOT_OPEN', `probe() while ${this.state}`));
-    return this.heartbeat.probe();
+    if (!this._heartbeat) return Promise.reject(new SteadySocketError('HEARTBEAT_DISABLED', 'probe() needs the heartbeat option'));
+    if (this._state !== 'open') return Promise.reject(new SteadySocketError('NOT_OPEN', `probe() while ${this._state}`));
+    return this._heartbeat.probe();
   }
 
   /**
@@ -144,28 +144,28 @@ export class SteadySocket extends SocketCore {
    */
   close(code?: number, reason?: string): void {
     const checked = validateClose(code, reason);
-    this.operation(() => {
-      this.closeRequested = true;
-      const ws = this.dialer.ws;
-      if (this.state === 'open' && ws) {
+    this._operation(() => {
+      this._closeRequested = true;
+      const ws = this._dialer.ws;
+      if (this._state === 'open' && ws) {
         // As the native `send(); close()` would: what waits goes out before the close frame.
-        this.outbox.close(true);
-        this.heartbeat?.stop(new SteadySocketError('CONNECTION_LOST', 'close() was called'));
-        this.transition('closing');
-        this.arm(this.options.closeTimeout, () => {
-          this.post('error', this.errorEvent(new SteadySocketError('CLOSE_TIMEOUT', 'No closing handshake')));
-          this.finish({ code: 1006, reason: '', wasClean: false });
+        this._outbox.close(true);
+        this._heartbeat?.stop(new SteadySocketError('CONNECTION_LOST', 'close() was called'));
+        this._transition('closing');
+        this._arm(this._options.closeTimeout, () => {
+          this._post('error', this._errorEvent(new SteadySocketError('CLOSE_TIMEOUT', 'No closing handshake')));
+          this._finish({ code: 1006, reason: '', wasClean: false });
         });
         try {
           ws.close(checked.code, checked.reason);
         } catch {
-          this.finish({ code: 1006, reason: '', wasClean: false });
+          this._finish({ code: 1006, reason: '', wasClean: false });
         }
-      } else if (this.state === 'connecting' || this.state === 'reconnecting') {
+      } else if (this._state === 'connecting' || this._state === 'reconnecting') {
         // Nothing to hand-shake with: CLOSED at once. An attempt cut short (under way, or the
         // first one not yet started) reads as the native 1006; a backoff wait as a clean close.
-        const aborted = this.state === 'connecting';
-        this.finish(aborted ? { code: 1006, reason: '', wasClean: false } : { code: checked.code ?? 1005, reason: checked.reason ?? '', wasClean: true });
+        const aborted = this._state === 'connecting';
+        this._finish(aborted ? { code: 1006, reason: '', wasClean: false } : { code: checked.code ?? 1005, reason: checked.reason ?? '', wasClean: true });
       }
     });
   }
@@ -175,15 +175,15 @@ export class SteadySocket extends SocketCore {
    * now, with the backoff reset. Revives a socket that gave up; does nothing after `close()`.
    */
   reconnect(): void {
-    this.operation(() => {
-      if (this.closeRequested) return;
-      if (this.state === 'closed') this.watch();
-      if (this.state === 'open') {
-        this.release(this.dialer.hangUp(true, 1000, 'reconnect'));
-        this.post('close', this.closeEvent({ code: 1000, reason: 'reconnect', wasClean: false }, true));
+    this._operation(() => {
+      if (this._closeRequested) return;
+      if (this._state === 'closed') this._watch();
+      if (this._state === 'open') {
+        this._release(this._dialer.hangUp(true, 1000, 'reconnect'));
+        this._post('close', this._closeEvent({ code: 1000, reason: 'reconnect', wasClean: false }, true));
       }
-      this.retry.reset();
-      this.connect();
+      this._retry.reset();
+      this._connect();
     });
   }
 }

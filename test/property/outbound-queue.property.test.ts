@@ -65,7 +65,7 @@ describe('OutboundQueue (generated)', () => {
         const clock = new ManualClock();
         const reported: [string, DropReason][] = [];
         const tracked = new Map<string, Outcome[]>();
-        const queue = new OutboundQueue(lim, clock, { dropped: (data, why) => void reported.push([data as string, why]) });
+        const queue = new OutboundQueue(lim, clock, { _dropped: (data, why) => void reported.push([data as string, why]) });
         let ref: Ref[] = [];
         const expected: [string, DropReason][] = [];
         const gone = (entry: Ref, why: DropReason) => expected.push([entry.id, why]);

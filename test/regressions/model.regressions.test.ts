@@ -41,7 +41,7 @@ describe('found by the model-based test', () => {
   it('OutboundQueue: an entry pushed at the front does not shield older ones behind it from expiry', () => {
     const clock = new ManualClock();
     const drops: [OutboundData, DropReason][] = [];
-    const queue = new OutboundQueue({ maxMessages: 10, maxBytes: 100, overflow: 'reject', maxAge: 1000 }, clock, { dropped: (data, reason) => void drops.push([data, reason]) });
+    const queue = new OutboundQueue({ maxMessages: 10, maxBytes: 100, overflow: 'reject', maxAge: 1000 }, clock, { _dropped: (data, reason) => void drops.push([data, reason]) });
     queue.push('old', 3);
     clock.advance(600);
     queue.push('resent', 6, { front: true });

@@ -8,13 +8,13 @@ function make(over: Partial<HeartbeatHooks> = {}) {
   let pending = 0;
   let writable = true;
   const hooks: HeartbeatHooks = {
-    heartbeatPing: (data) => {
+    _heartbeatPing: (data) => {
       log.push(writable ? `ping:${String(data)}` : 'ping-refused');
       return writable;
     },
-    heartbeatPending: () => pending,
-    heartbeatDead: () => log.push('dead'),
-    heartbeatRtt: (ms) => log.push(`rtt:${ms}`),
+    _heartbeatPending: () => pending,
+    _heartbeatDead: () => log.push('dead'),
+    _heartbeatRtt: (ms) => log.push(`rtt:${ms}`),
     ...over,
   };
   const hb = new Heartbeat({ interval: 1000, timeout: 500, message: 'ping', isPong: (d) => d === 'pong' }, clock, hooks);
@@ -167,7 +167,7 @@ describe('Heartbeat', () => {
         },
       },
       clock,
-      { heartbeatPing: () => true, heartbeatPending: () => 0, heartbeatDead: () => {}, heartbeatRtt: () => {} },
+      { _heartbeatPing: () => true, _heartbeatPending: () => 0, _heartbeatDead: () => {}, _heartbeatRtt: () => {} },
     );
     hb.start();
     expect(hb.inbound('x')).toBe(false);

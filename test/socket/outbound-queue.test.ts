@@ -9,7 +9,7 @@ function make(limits: Partial<QueueLimits> = {}) {
   const queue = new OutboundQueue(
     { maxMessages: 3, maxBytes: 100, overflow: 'reject', maxAge: Infinity, ...limits },
     clock,
-    { dropped: (data, reason) => void drops.push([data, reason]) },
+    { _dropped: (data, reason) => void drops.push([data, reason]) },
   );
   const push = (data: OutboundData) => queue.push(data, byteLength(data));
   const drain = () => {
