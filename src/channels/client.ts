@@ -70,6 +70,8 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   /** The socket closed for good: channels created now start ended. */
   private _ended: boolean;
   private _disposed = false;
+  /** Warned once on the console about an invalid message nobody listens for. */
+  private _warned = false;
 
   /** @internal Use {@link channels}. */
   constructor(socket: SteadySocket, options?: ChannelsOptions) {
@@ -153,7 +155,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
 
   private readonly _onMessage = (event: SteadyMessageEvent): void => {
     // Nothing to route to: nothing is parsed or reported.
-    if (this._disposed || ((this._channels?.size ?? 0) === 0 && this._requests.size === 0)) return;
+    if (this._disposed || ((this._channels?.size ?? 0) === 0 && !this._requests.listening)) return;
     this._route(event.data);
   };
 
@@ -226,9 +228,18 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   }
 
   private _invalid(reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]): void {
+    if (this._disposed) return;
+    // The text says what was wrong, never the message itself (it may be large, or hostile).
+    const text = `Invalid message (${reason}${channel === undefined ? '' : ` on "${channel}"`}): ${issues[0]?.message ?? ''}`;
+    const { logger } = this._options;
+    if (logger) logger.warn?.(`steadysocket/channels: ${text}`);
+    else if (this.listenerCount('invalid') === 0 && !this._warned) {
+      this._warned = true;
+      globalThis.console?.warn(`steadysocket/channels: ${text}. Nothing listens to 'invalid' events (said once per client).`);
+    }
     // A flood of bad messages builds no event object for nobody.
-    if (this._disposed || this.listenerCount('invalid') === 0) return;
-    const error = new SteadySocketError('INVALID_MESSAGE', `Invalid message (${reason}): ${issues[0]?.message ?? ''}`);
+    if (this.listenerCount('invalid') === 0) return;
+    const error = new SteadySocketError('INVALID_MESSAGE', text);
     const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error };
     try {
       this.emit('invalid', event);

@@ -2,7 +2,7 @@
  * The options of `channels(socket, options)`: their shape, their defaults (in one frozen
  * object) and the check that turns what the caller passed into the resolved values.
  */
-import type { Clock, TimerHandle } from '../socket/index';
+import type { Clock, Logger, TimerHandle } from '../socket/index';
 import { jsonCodec, type Codec } from './codec';
 
 /** Options of `channels(socket, options)`. Every one is optional. */
@@ -30,6 +30,13 @@ export interface ChannelsOptions {
    * @default the system clock (`Date.now` and the global timers)
    */
   clock?: Clock;
+  /**
+   * Told (`warn`) of every message turned away as `invalid`; usually the socket's logger.
+   * Without one, an invalid message with nothing listening to `invalid` is warned about
+   * once per client on the console.
+   * @default none
+   */
+  logger?: Logger;
 }
 
 /** The options after {@link resolveChannelsOptions}: every value present and checked. */
@@ -38,6 +45,7 @@ export interface ResolvedChannelsOptions {
   readonly maxMessageSize: number;
   readonly requestTimeout: number;
   readonly clock: Clock;
+  readonly logger: Logger | undefined;
 }
 
 /** The defaults, in one place. */
@@ -84,6 +92,7 @@ export function resolveChannelsOptions(options: ChannelsOptions = {}): ResolvedC
     maxMessageSize: count('maxMessageSize', options.maxMessageSize, CHANNELS_DEFAULTS.maxMessageSize),
     requestTimeout: duration('requestTimeout', options.requestTimeout, CHANNELS_DEFAULTS.requestTimeout),
     clock: options.clock ?? defaultClock,
+    logger: options.logger,
   });
 }
 

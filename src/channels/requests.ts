@@ -70,6 +70,12 @@ export interface RequestHooks {
 export class Requests {
   // Created on first use: most clients never make a request (a Map is ~190 B).
   private _pending: Map<number, Pending> | undefined;
+  /**
+   * Ids answered by a reply, newest last, at most {@link ANSWERED_KEPT}: a second reply to
+   * one of them is the server's mistake and is reported, while a late reply to a request
+   * that timed out or was aborted is normal and is not.
+   */
+  private _answered: Set<number> | undefined;
 
   constructor(
     private readonly ids: IdSource,
@@ -82,6 +88,11 @@ export class Requests {
   /** Requests not settled yet. */
   get size(): number {
     return this._pending?.size ?? 0;
+  }
+
+  /** Whether inbound replies need reading: requests are pending, or answered ones may be answered again. */
+  get listening(): boolean {
+    return this.size > 0 || (this._answered?.size ?? 0) > 0;
   }
 
   request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
@@ -127,7 +138,14 @@ export class Requests {
    */
   reply(id: number, payload: unknown, failure: { error: unknown } | undefined): boolean {
     const request = this._pending?.get(id);
-    if (!request) return false;
+    if (!request) {
+      if (!this._answered?.has(id)) return false;
+      this.hooks.invalid('unknown-reply', undefined, payload, [{ message: `request ${id} was answered already` }]);
+      return true;
+    }
+    const answered = (this._answered ??= new Set());
+    answered.add(id);
+    if (answered.size > ANSWERED_KEPT) answered.delete(answered.values().next().value!);
     if (failure) {
       this._settle(id, new SteadySocketError('REQUEST_FAILED', describeFailure(failure.error), { cause: failure.error }));
       return true;
@@ -193,6 +211,9 @@ export class Requests {
     else request.resolve(value);
   }
 }
+
+/** How many answered ids are remembered to recognise a second reply (a few KB at most). */
+const ANSWERED_KEPT = 256;
 
 function aborted(signal: AbortSignal): SteadySocketError {
   return new SteadySocketError('REQUEST_ABORTED', 'The request was aborted', { cause: signal.reason });

@@ -7,9 +7,10 @@ import { SteadyEventObject, type BinaryType, type SteadyCloseInfo, type SteadyEv
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
 import { watchLifecycle } from './lifecycle';
 import { findWebSocket, type NativeSocket } from './native';
-import type { ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
+import type { Logger, ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
 import type { DropReason, DropSink, SendOptions } from './outbound-queue';
 import { Outbox } from './outbox';
+import { redactUrls, safeCause } from './redact';
 import { resolveOptions } from './resolve-options';
 import { RetrySchedule } from './retry-schedule';
 import { canTransition, type ConnectionState } from './state';
@@ -42,6 +43,8 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   protected _dropCount = 0;
   protected _rtt: number | null = null;
   private _stopWatching: () => void = noop;
+  /** Events already warned about on the console, made on the first warning. */
+  private _warned: Set<string> | undefined;
 
   constructor(url: UrlProvider, protocols: ProtocolsProvider | undefined, given: SteadySocketOptions) {
     super();
@@ -88,9 +91,11 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
 
   /** @internal */
   _nativeError(event: unknown): void {
-    const message = (event as { message?: unknown } | null)?.message;
-    const text = typeof message === 'string' && message ? message : 'WebSocket error';
-    this._operation(() => this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: event }))));
+    // Never the event itself as the cause: its socket holds the URL (and its token). The
+    // `ws` package puts the underlying Error on it: that, redacted, is the cause.
+    const { message, error } = (event ?? {}) as { message?: unknown; error?: unknown };
+    const text = typeof message === 'string' && message ? redactUrls(message) : 'WebSocket error';
+    this._operation(() => this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) }))));
   }
 
   /** @internal */
@@ -106,6 +111,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   /** @internal */
   _dropped(data: OutboundData, reason: DropReason): void {
     this._dropCount++;
+    this._log('warn', 'drop', `a message was dropped (${reason})`);
     // A refused burst drops thousands at once: build no event object for nobody.
     if (this.listenerCount('drop') > 0) this._post('drop', this._event('drop', { data, reason }));
   }
@@ -164,6 +170,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
       return;
     }
     this._transition('reconnecting');
+    this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
     this._arm(plan.delay, () => this._connect());
     const lastClose = this._closeEvent(info, true);
     this._post('close', lastClose);
@@ -239,11 +246,26 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._timer.stop();
     this._state = next;
     this._epoch++;
-    if (previous !== next) this._post('state', this._event('state', { state: next, previous }));
+    if (previous === next) return;
+    this._log('debug', undefined, `${previous} → ${next}`);
+    this._post('state', this._event('state', { state: next, previous }));
   }
 
   protected _arm(ms: number, callback: () => void): void {
     this._timer.start(ms, () => this._operation(callback));
+  }
+
+  /**
+   * Tells the logger; with none, warns once per socket on the console about `event` when
+   * nothing listens to it (a drop or an error must not pass unseen).
+   */
+  private _log(level: keyof Logger, event: 'drop' | 'error' | undefined, message: string): void {
+    const { logger } = this._options;
+    if (logger) logger[level]?.(`steadysocket: ${message}`);
+    else if (event && this.listenerCount(event) === 0 && !(this._warned ??= new Set()).has(event)) {
+      this._warned.add(event);
+      globalThis.console?.warn(`steadysocket: ${message}. Nothing listens to '${event}' events (said once per socket).`);
+    }
   }
 
   /** An event object of `type`, with `fields`, targeted at this socket. */
@@ -257,6 +279,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   }
 
   protected _errorEvent(error: SteadySocketError): SteadySocketEventMap['error'] {
+    this._log('error', 'error', `${error.code}: ${error.message}`);
     return this._event('error', { error, message: error.message });
   }
 }

@@ -56,6 +56,18 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/**
+ * The bytes of `data` as they are now, for a message that must wait in the queue: the native
+ * `send()` takes its bytes at the call, so a buffer the caller changes afterwards must not
+ * change what goes out. A view becomes a `Uint8Array` of its bytes (the wire carries bytes
+ * only); text and Blobs, which cannot change, are kept as they are.
+ */
+export function snapshot(data: OutboundData): OutboundData {
+  if (typeof data === 'string' || isBlob(data)) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  return data.slice(0);
+}
+
 // Not SharedArrayBuffer, nor views on one: the native send() takes a BufferSource without
 // [AllowShared] and throws on them.
 function isBinary(data: object): boolean {

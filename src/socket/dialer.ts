@@ -1,4 +1,5 @@
 import { SteadySocketError } from './errors';
+import { describeSafely, safeCause } from './redact';
 import type { SteadyCloseInfo } from './events';
 import { createNative, resolveEndpoint, resolveUrl, urlText, type NativeSocket, type WebSocketConstructor } from './native';
 import type { ProtocolsProvider, UrlProvider } from './options';
@@ -84,14 +85,14 @@ export class Dialer {
         try {
           this.url = resolveUrl(resolvedUrl);
         } catch (cause) {
-          this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
+          this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
           return;
         }
         this._create(resolvedProtocols);
       },
       (cause: unknown) => {
         if (generation !== this._generation) return;
-        this.events._attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describe(cause)}`, { cause }));
+        this.events._attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describeSafely(cause)}`, { cause: safeCause(cause) }));
       },
     );
   }
@@ -131,7 +132,7 @@ export class Dialer {
     try {
       ws = createNative(this.Native, this.url, protocols, this.connectOptions);
     } catch (cause) {
-      this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describe(cause), { cause }));
+      this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
       return;
     }
     (ws as Owned)[OWNER] = this;
@@ -154,8 +155,4 @@ function nodeEmitter(ws: NativeSocket): { on: Listen; removeListener: Listen } |
   return typeof candidate.on === 'function' && typeof candidate.removeListener === 'function' && candidate.binaryType === 'nodebuffer'
     ? (candidate as { on: Listen; removeListener: Listen })
     : undefined;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,60 +1,19 @@
 import { EventEmitter } from 'eventemitter3';
-import type { NativeEventOf, SteadyEventObject, SteadySocketEventMap, SteadySocketEvents } from './events';
+import type { SteadyEventObject, SteadySocketEventMap, SteadySocketEvents } from './events';
+import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
 
-type EventName = keyof SteadySocketEventMap;
-/**
- * An `on*` handler. Declared in method form, so its parameter is compared both ways: a
- * handler typed with the DOM's `MessageEvent` (or `CloseEvent`, `Event`) is accepted, and
- * a SteadySocket passes where a `WebSocket` is expected.
- */
-type Handler<K extends EventName> = { bivarianceHack(event: SteadySocketEventMap[K]): unknown }['bivarianceHack'] | null;
+/** A listener as eventemitter3 types it. */
+type Listener<T extends EventName> = EventEmitter.EventListener<SteadySocketEvents, T>;
 
-/**
- * What an `on*` getter returns: a handler of the DOM's event type where your compilation
- * has it (so a SteadySocket passes where a `WebSocket` is expected), else of ours.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's handlers return any
-type ReadHandler<K extends EventName> = ((event: NativeEventOf<K>) => any) | null;
-
-/** A listener for any event name, as the DOM's `addEventListener(type: string, …)` takes. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DOM's EventListener takes any Event
-export type AnyListener =
-  | {
-      /** Called with the event. */
-      bivarianceHack(event: any): unknown;
-    }['bivarianceHack']
-  | {
-      /** Called with the event, `this` being the object. */
-      handleEvent(event: any): unknown;
-    };
-
-/** A DOM-style listener: a function, or an object with `handleEvent`. */
-export type SteadyListener<K extends EventName> =
-  | {
-      /** Called with the event (method form: compared both ways, so DOM-typed listeners fit). */
-      bivarianceHack(event: SteadySocketEventMap[K]): unknown;
-    }['bivarianceHack']
-  | {
-      /** Called with the event, `this` being the object. */
-      handleEvent(event: SteadySocketEventMap[K]): unknown;
-    };
-
-/** Options of `addEventListener`, as in the DOM (capture has no meaning here). */
-export type ListenerOptions =
-  | boolean
-  | {
-      /** Remove the listener after its first call. */
-      once?: boolean;
-      /** Remove the listener when this signal aborts. */
-      signal?: AbortSignal;
-      /** Accepted for DOM compatibility; there is no capture phase. */
-      capture?: boolean;
-    };
+/** What a record holds: a DOM-style listener, an `on*` handler's slot, or an `on()`/`once()` listener. */
+const DOM = 0;
+const SLOT = 1;
+const EMITTER = 2;
 
 /**
- * One DOM-style listener or `on*` handler, registered in eventemitter3 as the context of
- * the shared {@link callRecord}: no closure per listener, so it keeps its place among the
- * `on()` listeners and costs one small object.
+ * One listener of any of the three kinds, registered in eventemitter3 as the context of
+ * the shared {@link callRecord}: no closure per listener, every kind keeps its place in
+ * one order, and each runs isolated — one that throws does not stop the others.
  */
 interface ListenerRecord {
   readonly owner: SocketEventTarget;
@@ -62,8 +21,9 @@ interface ListenerRecord {
   /** The listener; for an `on*` slot, the current handler (`null`: none). */
   listener: AnyListener | null;
   readonly once: boolean;
-  /** An `on*` handler's slot, not a DOM listener: `find` tells them apart. */
-  readonly slot: boolean;
+  readonly kind: typeof DOM | typeof SLOT | typeof EMITTER;
+  /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
+  readonly context?: unknown;
   /** Set when removed: eventemitter3 calls a snapshot, and a removed listener must not run. */
   removed: boolean;
   /** Lets go of the `signal` it was added with. */
@@ -129,7 +89,7 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     if (listener == null || this._find(type, listener, false)) return;
     const { once = false, signal } = typeof options === 'object' ? options : {};
     if (signal?.aborted) return;
-    const record: ListenerRecord = { owner: this, type, listener, once, slot: false, removed: false, release: undefined };
+    const record: ListenerRecord = { owner: this, type, listener, once, kind: DOM, removed: false, release: undefined };
     this._addRecord(record);
     if (signal) {
       const onAbort = () => this._removeRecord(record);
@@ -155,6 +115,44 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   dispatchEvent(event: { readonly type: string }): boolean {
     this._dispatch(event.type as EventName, event as never);
     return true;
+  }
+
+  /** eventemitter3's `on`, run isolated: a listener that throws does not stop the others. */
+  override on<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
+    this._addRecord({ owner: this, type, listener: fn as AnyListener, once: false, kind: EMITTER, context, removed: false, release: undefined });
+    return this;
+  }
+
+  /** The same as {@link on}. */
+  override addListener<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
+    return this.on(type, fn, context);
+  }
+
+  /** eventemitter3's `once`, run isolated. */
+  override once<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
+    this._addRecord({ owner: this, type, listener: fn as AnyListener, once: true, kind: EMITTER, context, removed: false, release: undefined });
+    return this;
+  }
+
+  /** eventemitter3's `off`: every `on()` listener `fn` (with that `context`, and `once` if given); all of `type` without `fn`. */
+  override off<T extends EventName>(type: T, fn?: Listener<T>, context?: unknown, once?: boolean): this {
+    if (!fn) return this.removeAllListeners(type);
+    for (const record of this._records?.slice() ?? []) {
+      if (record.kind === EMITTER && record.type === type && record.listener === fn && (!once || record.once) && (!context || record.context === context)) {
+        this._removeRecord(record);
+      }
+    }
+    return this;
+  }
+
+  /** The same as {@link off}. */
+  override removeListener<T extends EventName>(type: T, fn?: Listener<T>, context?: unknown, once?: boolean): this {
+    return this.off(type, fn, context, once);
+  }
+
+  /** The listeners of `type`, of every kind, in the order they run. */
+  override listeners<T extends EventName>(type: T): Listener<T>[] {
+    return (this._records ?? []).filter((r) => r.type === type && r.listener).map((r) => r.listener as unknown as Listener<T>);
   }
 
   /** eventemitter3's, also forgetting the DOM listeners and `on*` handlers it takes away. */
@@ -231,14 +229,14 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
 
   /** The DOM-style record of `listener` (or, with `slot`, the `on*` handler slot) for `type`. */
   private _find(type: string, listener: unknown, slot: boolean): ListenerRecord | undefined {
-    return this._records?.find((r) => r.type === type && r.slot === slot && (slot || r.listener === listener));
+    return this._records?.find((r) => r.type === type && r.kind === (slot ? SLOT : DOM) && (slot || r.listener === listener));
   }
 
   private _removeRecord(record: ListenerRecord): void {
     record.removed = true;
     record.release?.();
     this._records = this._records!.filter((r) => r !== record);
-    this._untyped.off(record.type, callRecord, record);
+    baseOff.call(this, record.type, callRecord, record);
   }
 
   private _getHandler<K extends EventName>(type: K): Handler<K> {
@@ -255,12 +253,12 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     if (typeof handler !== 'function') {
       if (slot) this._removeRecord(slot);
     } else if (slot) slot.listener = handler;
-    else this._addRecord({ owner: this, type, listener: handler, once: false, slot: true, removed: false, release: undefined });
+    else this._addRecord({ owner: this, type, listener: handler, once: false, kind: SLOT, removed: false, release: undefined });
   }
 
   private _addRecord(record: ListenerRecord): void {
     (this._records ??= []).push(record);
-    this._untyped.on(record.type, callRecord, record);
+    baseOn.call(this, record.type, callRecord, record);
   }
 
   private get _untyped(): UntypedEmitter {
@@ -268,14 +266,19 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   }
 }
 
-/** Calls one DOM-style listener or `on*` handler (`this` is its record), isolated from the others. */
+// eventemitter3's own registration, under the overrides above.
+const baseOn = EventEmitter.prototype.on as unknown as (this: unknown, type: string, fn: typeof callRecord, context: ListenerRecord) => unknown;
+const baseOff = EventEmitter.prototype.off as unknown as (this: unknown, type: string, fn: typeof callRecord, context: ListenerRecord) => unknown;
+
+/** Calls one listener (`this` is its record), isolated from the others. */
 function callRecord(this: ListenerRecord, event: Partial<SteadyEventObject>): void {
   const { listener, owner } = this;
   // Removed by an earlier listener of this very event; or stopImmediatePropagation(), as in the DOM.
   if (this.removed || !listener || event._stopped) return;
-  if (this.once) owner.removeEventListener(this.type, listener);
+  if (this.once) owner['_removeRecord'](this);
   try {
-    if (typeof listener === 'function') listener.call(owner, event);
+    if (this.kind === EMITTER) (listener as (event: unknown) => void).call(this.context ?? owner, event);
+    else if (typeof listener === 'function') listener.call(owner, event);
     else listener.handleEvent(event);
   } catch (error) {
     reportListenerError(error);

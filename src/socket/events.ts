@@ -91,7 +91,7 @@ export interface SteadyCloseEvent extends SteadyEvent<'close'>, SteadyCloseInfo 
 
 /** Something failed; `error.code` says what. */
 export interface SteadyErrorEvent extends SteadyEvent<'error'> {
-  /** The typed error, with a stable `code` and the native error as `cause` where there was one. */
+  /** The typed error, with a stable `code`; its `cause` is the underlying Error where there was one, with URLs redacted (never the native event, whose socket holds the URL). */
   readonly error: SteadySocketError;
   /** The error's message. */
   readonly message: string;

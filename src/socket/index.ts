@@ -14,10 +14,11 @@ export type { OutboundData } from './data';
 export type { DropReason, Outcome, SendOptions } from './outbound-queue';
 export type { ConnectionState, ReadyState } from './state';
 export type { WebSocketConstructor, WebSocketLike } from './native';
-export type { AnyListener, ListenerOptions, SteadyListener } from './event-target';
+export type { AnyListener, ListenerOptions, SteadyListener } from './listener-types';
 export { SteadyEventObject } from './events';
 export type { LifecycleTarget } from './lifecycle';
 export type {
+  Logger,
   OverflowPolicy,
   ProtocolsProvider,
   QueueOptions,

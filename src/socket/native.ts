@@ -1,3 +1,4 @@
+import { redactUrls } from './redact';
 import { domException } from './validation';
 
 /** A URL, or a function called before every attempt that returns one (e.g. with a fresh token). */
@@ -87,7 +88,7 @@ export function resolveUrl(text: string): string {
     // Relative with no base, or no working URL class: judged below as it is.
   }
   url = url.replace(/^http(s?):/i, 'ws$1:');
-  if (!/^wss?:\/\/[^#]+$/i.test(url)) throw domException(`SteadySocket: invalid WebSocket URL '${text}'`, 'SyntaxError');
+  if (!/^wss?:\/\/[^#]+$/i.test(url)) throw domException(`SteadySocket: invalid WebSocket URL '${redactUrls(text)}'`, 'SyntaxError');
   return url;
 }
 

@@ -124,6 +124,26 @@ export interface SteadySocketOptions {
    * @default Math.random
    */
   random?: () => number;
+  /**
+   * Where state changes (`debug`), retries (`info`), drops (`warn`) and errors (`error`) are
+   * told, console-shaped (`logger: console` logs everything). Without one, a message dropped
+   * or an error with nobody listening to the event that reports it is warned about once per
+   * socket on the console, naming that event.
+   * @default none
+   */
+  logger?: Logger;
+}
+
+/** A console-shaped sink for what a socket does; each method is optional. */
+export interface Logger {
+  /** State changes. */
+  debug?(message: string): void;
+  /** Retries. */
+  info?(message: string): void;
+  /** Dropped messages. */
+  warn?(message: string): void;
+  /** Errors (their messages carry no URL query or credentials). */
+  error?(message: string): void;
 }
 
 /** The options with every default filled in. */
@@ -143,6 +163,7 @@ export interface ResolvedOptions {
   readonly lifecycleEvents: LifecycleTarget | null;
   readonly clock: Clock;
   readonly random: () => number;
+  readonly logger: Logger | undefined;
 }
 
 /** The defaults, in one place; the README explains each against other clients. */

@@ -85,15 +85,14 @@ export class OutboundQueue {
    * behind it); while there are any, expiry looks at every entry, not just the front.
    */
   private _fronted = 0;
-  private readonly _expiryTimer: Timer;
+  /** Made when a message first waits with a finite `maxAge`. */
+  private _expiryTimer: Timer | undefined;
 
   constructor(
     private readonly limits: QueueLimits,
     private readonly clock: Clock,
     private readonly sink: DropSink,
-  ) {
-    this._expiryTimer = new Timer(clock);
-  }
+  ) {}
 
   /** Messages waiting. */
   get length(): number {
@@ -144,7 +143,7 @@ export class OutboundQueue {
   /** Removes the oldest message because it was written to the socket. */
   shift(): OutboundData | undefined {
     const entry = this._take();
-    if (this.length === 0) this._expiryTimer.stop();
+    if (this.length === 0) this._expiryTimer?.stop();
     entry?.options.onOutcome?.('written');
     return entry?.data;
   }
@@ -153,13 +152,13 @@ export class OutboundQueue {
   discard(reason: DropReason): void {
     const entry = this._take();
     if (!entry) return;
-    if (this.length === 0) this._expiryTimer.stop();
+    if (this.length === 0) this._expiryTimer?.stop();
     this._report(entry, reason);
   }
 
   /** Drops every message waiting, each reported with `reason`. */
   clear(reason: DropReason): void {
-    this._expiryTimer.stop();
+    this._expiryTimer?.stop();
     while (this.length > 0) this._report(this._take()!, reason);
   }
 
@@ -173,7 +172,7 @@ export class OutboundQueue {
     const now = this.clock.now();
     while (this._head < this._items.length && this._items[this._head]!.expires <= now) this._report(this._take()!, 'expired');
     if (this._fronted > 0) this._removeWhere((entry) => entry.expires <= now, 'expired');
-    this._expiryTimer.stop();
+    this._expiryTimer?.stop();
     this._armExpiry();
   }
 
@@ -191,7 +190,7 @@ export class OutboundQueue {
     for (const entry of dropped) this._totalBytes -= entry.bytes;
     if (kept.length === 0) {
       this._fronted = 0;
-      this._expiryTimer.stop();
+      this._expiryTimer?.stop();
     }
     for (const entry of dropped) this._report(entry, reason);
   }
@@ -222,9 +221,9 @@ export class OutboundQueue {
   // front) and not moved on every shift: when it fires early for a newer head, `expire`
   // drops nothing and re-arms. That keeps shift() cheap.
   private _armExpiry(): void {
-    if (this._expiryTimer.pending || this.length === 0) return;
+    if (this._expiryTimer?.pending || this.length === 0 || this.limits.maxAge === Infinity) return;
     let next = this._items[this._head]!.expires;
     if (this._fronted > 0) for (let i = this._head + 1; i < this._items.length; i++) next = Math.min(next, this._items[i]!.expires);
-    this._expiryTimer.start(Math.max(0, next - this.clock.now()), () => this.expire());
+    (this._expiryTimer ??= new Timer(this.clock)).start(Math.max(0, next - this.clock.now()), () => this.expire());
   }
 }

@@ -1,6 +1,6 @@
 import { BufferEstimate } from './buffer-estimate';
 import { Timer, type Clock } from './clock';
-import { byteLength, type OutboundData } from './data';
+import { byteLength, snapshot, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
 import { OutboundQueue, type DropSink, type SendOptions } from './outbound-queue';
@@ -27,19 +27,24 @@ export class Outbox {
   sent = 0;
   /** The native socket, only while it is open. */
   private _ws: NativeSocket | null = null;
-  private readonly _estimate: BufferEstimate;
-  private readonly _drainTimer: Timer;
+  // Both made on first use: an idle socket on a runtime that reports bufferedAmount needs neither.
+  private _estimateMade: BufferEstimate | undefined;
+  private _drainTimer: Timer | undefined;
 
   constructor(
     private readonly limits: Readonly<Required<QueueOptions>>,
-    clock: Clock,
+    private readonly clock: Clock,
     private readonly sink: DropSink,
   ) {
     this.queue = new OutboundQueue(limits, clock, sink);
-    this._drainTimer = new Timer(clock);
-    // Where the runtime reports no bufferedAmount, assume the link drains one
-    // high-water mark per second: bounded, if pessimistic on fast links.
-    this._estimate = new BufferEstimate(clock, Math.max(limits.highWaterMark, 1));
+  }
+
+  /**
+   * Where the runtime reports no bufferedAmount (React Native), our estimate: the link is
+   * assumed to drain one high-water mark per second, bounded if pessimistic on fast links.
+   */
+  private get _estimate(): BufferEstimate {
+    return (this._estimateMade ??= new BufferEstimate(this.clock, Math.max(this.limits.highWaterMark, 1)));
   }
 
   /** Bytes the open native socket holds (or, where it does not say, our estimate). */
@@ -56,14 +61,14 @@ export class Outbox {
   /** A connection opened: what waits goes first, then sends write through. */
   open(ws: NativeSocket): void {
     this._ws = ws;
-    this._estimate.reset();
+    this._estimateMade?.reset();
     this._flush();
   }
 
   /** The connection is gone: messages meant only for it are dropped, the rest wait. */
   lost(): void {
     this._ws = null;
-    this._drainTimer.stop();
+    this._drainTimer?.stop();
     this.queue.dropConnectionOnly();
   }
 
@@ -74,7 +79,7 @@ export class Outbox {
   close(flush: boolean): void {
     if (flush) this._drain(true);
     this._ws = null;
-    this._drainTimer.stop();
+    this._drainTimer?.stop();
     this.queue.clear('closed');
   }
 
@@ -93,7 +98,8 @@ export class Outbox {
         return false;
       }
     }
-    if (!this.queue.push(data, byteLength(data), options)) return false;
+    // It waits: keep its bytes as they are now, as the native send() would.
+    if (!this.queue.push(snapshot(data), byteLength(data), options)) return false;
     if (this._ws) this._flush();
     return true;
   }
@@ -136,7 +142,7 @@ export class Outbox {
 
   private _flush(): void {
     this._drain(false);
-    if (this.queue.length === 0 || !this._ws) this._drainTimer.stop();
-    else if (!this._drainTimer.pending) this._drainTimer.start(DRAIN_POLL_MS, () => this._flush());
+    if (this.queue.length === 0 || !this._ws) this._drainTimer?.stop();
+    else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this.clock)).start(DRAIN_POLL_MS, () => this._flush());
   }
 }

@@ -25,8 +25,20 @@ export function splitArguments(
 /** How a number is checked: ms that may be 0 but not Infinity; ms above 0 (Infinity allowed); a count. */
 type Rule = 'ms' | 'positive ms' | 'count';
 
+/** Options the socket hands on as they are; they leave the resolved options as the defaults. */
+const HANDED_ON: readonly string[] = ['WebSocket', 'connectOptions', 'protocols'];
+let defaults: ResolvedOptions | undefined;
+
 /** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
 export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
+  // Most sockets set nothing the parts read: they share one resolved object (made on first
+  // use, never at import), rather than ~300 B each.
+  const given = options as Record<string, unknown>;
+  if (Object.keys(given).every((key) => given[key] === undefined || HANDED_ON.includes(key))) return (defaults ??= resolve({}));
+  return resolve(options);
+}
+
+function resolve(options: SteadySocketOptions): ResolvedOptions {
   const q = options.queue ?? {};
   const dq = DEFAULTS.queue;
   const maxDelay = num('maxDelay', options.maxDelay, DEFAULTS.maxDelay, 'ms');
@@ -42,7 +54,7 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     closeTimeout: num('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, 'positive ms'),
     shouldReconnect: fn('shouldReconnect', options.shouldReconnect),
     heartbeat: resolveHeartbeat(options.heartbeat),
-    queue: {
+    queue: options.queue === undefined ? dq : {
       maxMessages: num('queue.maxMessages', q.maxMessages, dq.maxMessages, 'count'),
       maxBytes: num('queue.maxBytes', q.maxBytes, dq.maxBytes, 'count'),
       overflow: oneOf('queue.overflow', q.overflow, ['reject', 'drop-oldest']),
@@ -52,6 +64,7 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
     lifecycleEvents: options.lifecycleEvents === undefined ? defaultLifecycleTarget() : options.lifecycleEvents,
     clock: options.clock ?? systemClock,
     random: fn('random', options.random) ?? Math.random,
+    logger: options.logger,
   };
   if (resolved.factor < 1) fail('factor', resolved.factor, 'at least 1');
   if (resolved.minDelay > maxDelay) fail('minDelay', resolved.minDelay, `at most maxDelay (${maxDelay})`);

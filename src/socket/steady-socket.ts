@@ -44,10 +44,11 @@ export class SteadySocket extends SocketCore {
   /** `readyState` while open. */ static readonly OPEN = 1;
   /** `readyState` after `close()`, before the close completes. */ static readonly CLOSING = 2;
   /** `readyState` when final. */ static readonly CLOSED = 3;
-  /** `readyState` while connecting or waiting to reconnect. */ readonly CONNECTING = 0;
-  /** `readyState` while open. */ readonly OPEN = 1;
-  /** `readyState` after `close()`, before the close completes. */ readonly CLOSING = 2;
-  /** `readyState` when final. */ readonly CLOSED = 3;
+  // On the prototype, as the DOM has them: no slot on every socket.
+  /** `readyState` while connecting or waiting to reconnect. */ get CONNECTING(): 0 { return 0; }
+  /** `readyState` while open. */ get OPEN(): 1 { return 1; }
+  /** `readyState` after `close()`, before the close completes. */ get CLOSING(): 2 { return 2; }
+  /** `readyState` when final. */ get CLOSED(): 3 { return 3; }
 
   /**
    * @param url A URL, or a function (sync or async) called before every attempt.

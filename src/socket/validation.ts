@@ -7,9 +7,12 @@ import { utf8Length } from './data';
 export function validateClose(code: unknown, reason: unknown): { code?: number; reason?: string } {
   let n: number | undefined;
   if (code !== undefined) {
-    // WebIDL `[Clamp] unsigned short`: NaN becomes 0, the rest is clamped and rounded.
+    // WebIDL `[Clamp] unsigned short`: NaN becomes 0, the rest is clamped, then rounded to
+    // the nearest integer, halves to the even one (3000.5 → 3000, 3001.5 → 3002), as natively.
     const raw = Number(code);
-    n = Number.isNaN(raw) ? 0 : Math.round(Math.min(65535, Math.max(0, raw)));
+    const clamped = Number.isNaN(raw) ? 0 : Math.min(65535, Math.max(0, raw));
+    n = Math.round(clamped);
+    if (n - clamped === 0.5 && n % 2 === 1) n--;
     if (n !== 1000 && (n < 3000 || n > 4999)) {
       throw domException(
         `Failed to execute 'close' on 'SteadySocket': The close code must be either 1000, or between 3000 and 4999. ${String(code)} is neither.`,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { channels, type InvalidEvent } from '../../src/channels/index';
 import type { SteadySocketOptions } from '../../src/socket/index';
 import { FakeSocket } from '../helpers/fake-socket';
@@ -237,5 +237,38 @@ describe('several clients on one socket', () => {
     native().serverMessage(chat('still here'));
     expect(await fromB).toBe('B');
     expect(seen).toEqual(['still here']);
+  });
+});
+
+describe('logging invalid messages (API.md §11)', () => {
+  it('tells the logger of every invalid message, naming the reason and the channel', () => {
+    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    const lines: string[] = [];
+    channels(socket, { clock, logger: { warn: (m) => lines.push(m) } }).channel('chat');
+    native().serverOpen();
+    native().serverMessage('not json');
+    native().serverMessage('{"channel":"nope","data":1}');
+    expect(lines).toEqual([
+      expect.stringMatching(/^steadysocket\/channels: Invalid message \(undecodable\)/),
+      'steadysocket/channels: Invalid message (unknown-channel on "nope"): no channel "nope"',
+    ]);
+    socket.close();
+  });
+
+  it('without a logger or an invalid listener, warns once per client on the console', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+      const api = channels(socket, { clock });
+      api.channel('chat');
+      native().serverOpen();
+      native().serverMessage('not json');
+      native().serverMessage('still not json');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain("Nothing listens to 'invalid' events");
+      socket.close();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

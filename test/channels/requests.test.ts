@@ -74,6 +74,18 @@ describe('#request', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('a second and third reply to an answered request are reported as unknown-reply (issue 14)', async () => {
+    const { api, native, reply, invalid } = make();
+    native().serverOpen();
+    const result = api.request('echo', 'x');
+    reply({ id: 1, data: 'first' });
+    expect(await result).toBe('first');
+    reply({ id: 1, data: 'second' });
+    reply({ id: 1, error: 'third' });
+    expect(invalid).toHaveLength(2);
+    expect(JSON.stringify(invalid)).toContain('unknown-reply');
+  });
+
   it('uses requestTimeout by default', async () => {
     const { api, native, clock } = make({ requestTimeout: 2000 });
     native().serverOpen();

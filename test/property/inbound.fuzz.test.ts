@@ -88,6 +88,8 @@ type Expect =
 interface Oracle {
   readonly codec: 'json' | 'type-payload';
   readonly pending: Set<number>;
+  /** Requests a reply settled: another reply to one of them is the server's mistake. */
+  readonly answered: Set<number>;
   readonly nextId: number;
   readonly isPong: (data: unknown) => boolean;
 }
@@ -118,6 +120,7 @@ function classify(data: unknown, o: Oracle): Expect {
       if (replyId === 3 && !isNumber(value)) return { kind: 'reply', id: replyId, outcome: 'rejected', invalid: true };
       return { kind: 'reply', id: replyId, outcome: 'resolved', value };
     }
+    if (o.answered.has(replyId)) return { kind: 'invalid', reason: 'unknown-reply' };
     return replyId >= 1 && replyId < o.nextId ? { kind: 'late-reply' } : { kind: 'invalid', reason: 'unknown-reply' };
   }
   if (typeof channel !== 'string') return { kind: 'invalid', reason: 'shape' };
@@ -169,7 +172,7 @@ describe('inbound path (fuzzed)', () => {
               .request('echo', n, { timeout: Infinity, ...(n === 3 ? { validate: isNumber } : {}) })
               .then((value) => outcomes.set(n, { outcome: 'resolved', value }), () => outcomes.set(n, { outcome: 'rejected' }));
           }
-          const oracle: Oracle = { codec: cfg.codec, pending: new Set([1, 2, 3]), nextId: 4, isPong: cfg.heartbeat === 'off' ? () => false : isPong };
+          const oracle: Oracle = { codec: cfg.codec, pending: new Set([1, 2, 3]), answered: new Set(), nextId: 4, isPong: cfg.heartbeat === 'off' ? () => false : isPong };
 
           for (const data of batch) {
             const want = classify(data, oracle);
@@ -193,6 +196,7 @@ describe('inbound path (fuzzed)', () => {
             } else expect(typed).toEqual([]);
             if (want.kind === 'reply') {
               oracle.pending.delete(want.id);
+              oracle.answered.add(want.id);
               await Promise.resolve();
               await Promise.resolve();
               expect(outcomes.get(want.id)).toEqual(want.outcome === 'resolved' ? { outcome: 'resolved', value: want.value } : { outcome: 'rejected' });

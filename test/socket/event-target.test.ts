@@ -194,4 +194,48 @@ describe('listener errors', () => {
     expect(trap.reported).toHaveLength(1);
     expect(socket.stats.messagesReceived).toBe(1);
   });
+
+  it('a throwing on() listener does not stop the listeners of any kind after it (issue 14)', async () => {
+    const { socket, native } = setup();
+    const trap = catchReported();
+    const seen: string[] = [];
+    socket.on('message', () => seen.push('on 1'));
+    socket.on('message', () => {
+      throw new Error('bug in on()');
+    });
+    socket.addEventListener('message', () => seen.push('addEventListener'));
+    socket.onmessage = () => seen.push('onmessage');
+    socket.once('message', () => seen.push('once'));
+    socket.on('message', function (this: { tag: string }) {
+      seen.push(`on with context ${this.tag}`);
+    }, { tag: 'ctx' });
+    native().serverOpen();
+    native().serverMessage('a');
+    native().serverMessage('b');
+    await trap.done();
+    expect(seen).toEqual([
+      'on 1', 'addEventListener', 'onmessage', 'once', 'on with context ctx',
+      'on 1', 'addEventListener', 'onmessage', 'on with context ctx',
+    ]);
+    expect(trap.reported).toHaveLength(2);
+  });
+
+  it('off() removes on() listeners by function, context and once, as eventemitter3 does', () => {
+    const { socket, native } = setup();
+    const seen: string[] = [];
+    const a = () => seen.push('a');
+    const ctx = {};
+    const base = socket.listenerCount('message'); // setup()'s own recorder
+    socket.on('message', a).on('message', a, ctx).once('message', a);
+    expect(socket.listenerCount('message')).toBe(base + 3);
+    socket.off('message', a, undefined, true); // only the once
+    expect(socket.listenerCount('message')).toBe(base + 2);
+    socket.off('message', a, ctx); // only the one with that context
+    expect(socket.listeners('message').filter((l) => l === a)).toEqual([a]);
+    native().serverOpen();
+    native().serverMessage('x');
+    expect(seen).toEqual(['a']);
+    socket.removeListener('message', a);
+    expect(socket.listenerCount('message')).toBe(base);
+  });
 });

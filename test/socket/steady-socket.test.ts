@@ -212,6 +212,23 @@ describe('native surface', () => {
     const { socket } = setup();
     expect(() => socket.send({ not: 'binary' } as never)).toThrow(TypeError);
   });
+
+  it('a queued binary message goes out with the bytes it had at send(), as the native send() takes them (issue 14)', () => {
+    const { socket, native } = setup();
+    const view = new Uint8Array([1, 2, 3]);
+    const buffer = new Uint8Array([4, 5]).buffer;
+    const offset = new Uint16Array([6, 7, 8]).subarray(1); // a view into the middle of its buffer
+    socket.send(view);
+    socket.send(buffer);
+    socket.send(offset);
+    view[0] = 9;
+    new Uint8Array(buffer)[0] = 9;
+    offset[0] = 9;
+    native().serverOpen();
+    const bytes = (data: unknown) => [...new Uint8Array(ArrayBuffer.isView(data) ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) : (data as ArrayBuffer))];
+    expect(native().sent.map(bytes)).toEqual([[1, 2, 3], [4, 5], [...new Uint8Array(new Uint16Array([7, 8]).buffer)]]);
+    expect(socket.bufferedAmount).toBe(0);
+  });
 });
 
 describe('#close', () => {

@@ -9,12 +9,18 @@ describe('#validateClose', () => {
     [4999, '', { code: 4999, reason: '' }],
     ['1000', undefined, { code: 1000 }],
     [1000.2, undefined, { code: 1000 }],
+    // [Clamp] rounds halves to the even integer, as the native close() does (issue 14, item 9).
+    [3000.5, undefined, { code: 3000 }],
+    [3001.5, undefined, { code: 3002 }],
+    [3000.51, undefined, { code: 3001 }],
+    [4998.5, undefined, { code: 4998 }],
+    [2999.5, undefined, { code: 3000 }],
     [1000, 'é'.repeat(61), { code: 1000, reason: 'é'.repeat(61) }], // 122 bytes
   ])('accepts code %s reason %j', (code, reason, expected) => {
     expect(validateClose(code, reason)).toEqual({ code: undefined, reason: undefined, ...expected });
   });
 
-  it.each([999, 1001, 1005, 1006, 1015, 2999, 5000, 0, -1, NaN, 65536 + 1000])(
+  it.each([999, 1001, 1005, 1006, 1015, 2999, 5000, 0, -1, NaN, 65536 + 1000, 4999.5 /* rounds to 5000 */])(
     'refuses code %s with InvalidAccessError',
     (code) => {
       expect(() => validateClose(code, undefined)).toThrowError(expect.objectContaining({ name: 'InvalidAccessError' }));
