@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
-import { reportListenerError } from './report-error';
 import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
+import { reportListenerError } from '../socket/index';
 
 /** The message types of one channel; each is optional. */
 export interface ChannelSpec {

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'eventemitter3';
 import {
   SteadySocketError,
+  reportListenerError,
   type SendOptions,
   type StateEvent,
   type SteadyCloseEvent,
@@ -15,7 +16,6 @@ import { Channel, type ChannelMap, type ChannelSpec, type Received, type Replied
 import type { Envelope } from './codec';
 import type { InvalidReason } from './invalid';
 import { resolveChannelsOptions, type ChannelsOptions, type ResolvedChannelsOptions } from './options';
-import { reportListenerError } from './report-error';
 import { idsOf, Requests, type RequestOptions } from './requests';
 import type { ValidationIssue, Validator } from './schema';
 

@@ -2,7 +2,7 @@
  * The options of `channels(socket, options)`: their shape, their defaults (in one frozen
  * object) and the check that turns what the caller passed into the resolved values.
  */
-import type { Clock, Logger, TimerHandle } from '../socket/index';
+import { systemClock, type Clock, type Logger } from '../socket/index';
 import { jsonCodec, type Codec } from './codec';
 
 /** Options of `channels(socket, options)`. Every one is optional. */
@@ -54,28 +54,6 @@ export const CHANNELS_DEFAULTS = Object.freeze({
   /** Ms. */ requestTimeout: 10_000,
 } as const);
 
-/** The longest delay the global setTimeout takes; longer ones fire at once. */
-const MAX_DELAY = 2_147_483_647;
-
-/**
- * The injected default clock: `Date.now` and the global timers, looked up at call time —
- * the one place the channels layer touches them. (The socket has its own; it is not part
- * of the socket's public surface.) A delay longer than setTimeout can take (about 24.8
- * days) is waited out in several steps.
- */
-export const defaultClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(callback, ms) {
-    const handle: { id?: ReturnType<typeof setTimeout> } = {};
-    const wait = (left: number) => {
-      handle.id = globalThis.setTimeout(left > MAX_DELAY ? () => wait(left - MAX_DELAY) : callback, Math.min(left, MAX_DELAY));
-    };
-    wait(ms);
-    return handle;
-  },
-  clearTimeout: (handle: TimerHandle) => globalThis.clearTimeout((handle as { id?: ReturnType<typeof setTimeout> }).id),
-};
-
 /** Fills in the defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
 export function resolveChannelsOptions(options: ChannelsOptions = {}): ResolvedChannelsOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(`channels: options must be an object, got ${String(options)}`);
@@ -91,7 +69,7 @@ export function resolveChannelsOptions(options: ChannelsOptions = {}): ResolvedC
     codec: options.codec ?? jsonCodec,
     maxMessageSize: count('maxMessageSize', options.maxMessageSize, CHANNELS_DEFAULTS.maxMessageSize),
     requestTimeout: duration('requestTimeout', options.requestTimeout, CHANNELS_DEFAULTS.requestTimeout),
-    clock: options.clock ?? defaultClock,
+    clock: options.clock ?? systemClock,
     logger: options.logger,
   });
 }

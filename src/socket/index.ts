@@ -16,6 +16,8 @@ export type { ConnectionState, ReadyState } from './state';
 export type { WebSocketConstructor, WebSocketLike } from './native';
 export type { AnyListener, ListenerOptions, SteadyListener } from './listener-types';
 export { SteadyEventObject } from './events';
+export { systemClock } from './clock';
+export { reportListenerError } from './event-target';
 export type { LifecycleTarget } from './lifecycle';
 export type {
   Logger,

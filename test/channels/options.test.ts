@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { channels, jsonCodec, type ChannelsOptions } from '../../src/channels/index';
-import { CHANNELS_DEFAULTS, defaultClock, resolveChannelsOptions } from '../../src/channels/options';
+import { CHANNELS_DEFAULTS, resolveChannelsOptions } from '../../src/channels/options';
+import { systemClock } from '../../src/socket/index';
 import type { SteadySocket } from '../../src/socket/index';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket, settle } from '../helpers/setup';
@@ -9,7 +10,7 @@ afterEach(() => FakeSocket.reset());
 
 describe('resolveChannelsOptions', () => {
   it('fills in the defaults', () => {
-    expect(resolveChannelsOptions()).toEqual({ codec: jsonCodec, maxMessageSize: 1_048_576, requestTimeout: 10_000, clock: defaultClock });
+    expect(resolveChannelsOptions()).toEqual({ codec: jsonCodec, maxMessageSize: 1_048_576, requestTimeout: 10_000, clock: systemClock, logger: undefined });
     expect(CHANNELS_DEFAULTS).toEqual({ maxMessageSize: 1_048_576, requestTimeout: 10_000 });
     expect(Object.isFrozen(CHANNELS_DEFAULTS)).toBe(true);
     expect(Object.isFrozen(resolveChannelsOptions({ requestTimeout: 5 }))).toBe(true);
@@ -90,17 +91,5 @@ describe('channels() arguments', () => {
     native().serverMessage(JSON.stringify({ channel: 'c', data: 'x'.repeat(40 - 24) }));
     expect(seen).toHaveLength(1);
     expect(reasons).toEqual(['too-large']);
-  });
-});
-
-describe('defaultClock', () => {
-  it('tells the time and runs and cancels timers with the global ones', async () => {
-    expect(Math.abs(defaultClock.now() - Date.now())).toBeLessThan(1000);
-    const fired: string[] = [];
-    defaultClock.setTimeout(() => fired.push('kept'), 0);
-    const cancelled = defaultClock.setTimeout(() => fired.push('cancelled'), 0);
-    defaultClock.clearTimeout(cancelled);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(fired).toEqual(['kept']);
   });
 });
