@@ -33,7 +33,7 @@ const chat = api.channel('chat', { validate: ChatMessage });
 // What fails validation (or is not JSON, or names no known channel) never reaches typed
 // listeners and never throws: it is reported here. The socket's raw `message` listeners
 // still see it.
-api.on('invalid', (e) => console.log(`invalid (${e.reason}) on ${e.channel}:`, e.data));
+api.on('invalid', (e) => console.log(e.error.message)); // why, never the message itself
 
 const { now } = await api.request('time', { zone: 'UTC' }, { timeout: 5_000 });
 console.log('server time:', new Date(now).toISOString());

@@ -309,7 +309,7 @@ describe('examples/typed-channels.ts', () => {
     expect(await example.exited(20_000)).toEqual({ code: 0, signal: null });
     expect(example.lines).toEqual([
       'server time: 2030-01-02T03:04:05.000Z',
-      "invalid (validation) on chat: { from: 'mallory', text: 42 }",
+      'Invalid message (validation on "chat"): Invalid input: expected string, received number',
       'ada: hi yourself',
       'ada: bye',
     ]);

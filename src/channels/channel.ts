@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import type { InvalidReason } from './invalid';
 import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
 import { reportListenerError } from '../socket/index';
 
@@ -48,7 +49,23 @@ export interface IterateOptions {
    * @default 1000
    */
   bufferSize?: number;
+  /**
+   * The same bound in characters of the messages' wire text: a consumer that never reads
+   * holds at most this much, however large the messages.
+   * @default the client's `limits.iteratorBytes` (4 Mi characters)
+   */
+  maxBytes?: number;
 }
+
+/** What a channel is bounded by (its client's `limits`). */
+export interface ChannelBounds {
+  readonly iteratorBytes: number;
+  readonly validating: number;
+  readonly validatingBytes: number;
+}
+
+/** Turns a message away, for the client's `invalid` event. */
+export type RejectMessage = (reason: InvalidReason, channel: string, data: unknown, issues: readonly ValidationIssue[]) => void;
 
 /**
  * One named channel: typed `send`, `on('message')` and async iteration. Get it with
@@ -58,19 +75,23 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
   /** Set by `client.channel(name, { validate })`; messages that fail go to the client's `invalid` event. */
   validator: Validator<Received<S>> | undefined;
   private _chain: Promise<void> | undefined;
+  /** Messages, and their characters, waiting on an async validation (the chain). */
+  private _validating = 0;
+  private _validatingBytes = 0;
   private _ended = false;
   /** Its client was disposed: nothing is sent or delivered any more, not even a validation under way. */
   private _detached = false;
   private readonly _enders = new Set<() => void>();
   /** Async iterators, fed apart from `on()` listeners so a throwing listener cannot starve them. */
-  private readonly _feeds = new Set<(value: Received<S>) => void>();
+  private readonly _feeds = new Set<(value: Received<S>, size: number) => void>();
 
   /** @internal Created by its client. */
   constructor(
     /** The channel's name on the wire. */
     readonly name: string,
     private readonly transmit: (channel: string, data: unknown) => boolean,
-    private readonly reject: (channel: string, data: unknown, issues: readonly ValidationIssue[]) => void,
+    private readonly reject: RejectMessage,
+    private readonly bounds: ChannelBounds,
   ) {
     super();
   }
@@ -96,18 +117,28 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
     type T = Received<S>;
     const wanted = options.bufferSize ?? 1000;
     const size = Number.isFinite(wanted) && wanted >= 1 ? Math.floor(wanted) : 1000;
+    const maxBytes = options.maxBytes !== undefined && options.maxBytes >= 1 ? options.maxBytes : this.bounds.iteratorBytes;
     const buffer: T[] = [];
+    const sizes: number[] = [];
+    let bytes = 0;
     // Every next() not yet answered, oldest first: callers may ask several times without awaiting.
     const waiting: ((result: IteratorResult<T>) => void)[] = [];
     let done = this._ended;
-    const feed = (value: T) => {
+    const take = (): T => {
+      bytes -= sizes.shift()!;
+      return buffer.shift() as T;
+    };
+    const feed = (value: T, chars: number) => {
       const wake = waiting.shift();
       if (wake) {
         wake({ value, done: false });
         return;
       }
       buffer.push(value);
-      if (buffer.length > size) this._emitIsolated('overflow', buffer.shift() as T);
+      sizes.push(chars);
+      bytes += chars;
+      // Bounded in messages and in characters: the oldest go first, each reported.
+      while (buffer.length > size || (bytes > maxBytes && buffer.length > 0)) this._emitIsolated('overflow', take());
     };
     const finish = () => {
       done = true;
@@ -121,12 +152,12 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
     }
     const iterator: AsyncIterableIterator<T> = {
       next: () => {
-        if (buffer.length > 0) return Promise.resolve({ value: buffer.shift() as T, done: false });
+        if (buffer.length > 0) return Promise.resolve({ value: take(), done: false });
         if (done) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => waiting.push(resolve));
       },
       return: () => {
-        buffer.length = 0;
+        buffer.length = sizes.length = bytes = 0;
         finish();
         return Promise.resolve({ value: undefined, done: true });
       },
@@ -139,20 +170,32 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
    * @internal A decoded message for this channel: validated (in arrival order, even with
    * an async validator), then delivered.
    */
-  _accept(data: unknown): void {
+  _accept(data: unknown, size = 0): void {
     const validator = this.validator;
     if (!validator && !this._chain) {
-      this._deliver(data as Received<S>);
+      this._deliver(data as Received<S>, size);
+      return;
+    }
+    // Messages wait behind an async validation: bounded, checked before validating this one.
+    const { validating, validatingBytes } = this.bounds;
+    if (this._chain && (this._validating >= validating || this._validatingBytes + size > validatingBytes)) {
+      this.reject('overflow', this.name, data, [{ message: `${this._validating} messages already waiting on validation` }]);
       return;
     }
     const checked = validator ? validate(validator, data) : { ok: true as const, value: data as Received<S> };
     if (!this._chain && !(checked instanceof Promise)) {
-      this._settle(data, checked);
+      this._settle(data, checked, size);
       return;
     }
+    this._validating++;
+    this._validatingBytes += size;
     const next: Promise<void> = (this._chain ?? Promise.resolve())
       .then(() => checked)
-      .then((result) => this._settle(data, result));
+      .then((result) => {
+        this._validating--;
+        this._validatingBytes -= size;
+        this._settle(data, result, size);
+      });
     this._chain = next;
     void next.then(() => {
       if (this._chain === next) this._chain = undefined;
@@ -176,14 +219,14 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
     this._end();
   }
 
-  private _settle(raw: unknown, checked: Checked<Received<S>>): void {
+  private _settle(raw: unknown, checked: Checked<Received<S>>, size: number): void {
     if (this._detached) return;
-    if (checked.ok) this._deliver(checked.value);
-    else this.reject(this.name, raw, checked.issues);
+    if (checked.ok) this._deliver(checked.value, size);
+    else this.reject('validation', this.name, raw, checked.issues);
   }
 
-  private _deliver(value: Received<S>): void {
-    if (this._feeds.size > 0) for (const feed of this._feeds) feed(value);
+  private _deliver(value: Received<S>, size: number): void {
+    if (this._feeds.size > 0) for (const feed of this._feeds) feed(value, size);
     this._emitIsolated('message', value);
   }
 

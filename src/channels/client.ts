@@ -82,7 +82,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     this.socket = socket;
     this._options = resolveChannelsOptions(options);
     const { codec, requestTimeout, clock } = this._options;
-    this._requests = new Requests(idsOf(socket), codec, requestTimeout, clock, {
+    this._requests = new Requests(idsOf(socket), codec, requestTimeout, clock, this._options.limits, {
       send: (text, sendOptions) => this._transmit(text, sendOptions),
       invalid: (reason, channel, data, issues) => this._invalid(reason, channel, data, issues),
     });
@@ -109,7 +109,8 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       channel = new Channel(
         name,
         (channelName, data) => this._transmit(this._options.codec.encode({ channel: channelName, data })),
-        (channelName, data, issues) => this._invalid('validation', channelName, data, issues),
+        (reason, channelName, data, issues) => this._invalid(reason, channelName, data, issues),
+        this._options.limits,
       );
       channels.set(name, channel);
       if (this._disposed) channel._detach();
@@ -210,7 +211,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     } else if (typeof name !== 'string') this._report('shape', undefined, payload, 'neither a channel message nor a reply');
     else {
       const channel = this._channels?.get(name);
-      if (channel) channel._accept(payload);
+      if (channel) channel._accept(payload, data.length);
       else this._report('unknown-channel', name, payload, `no channel "${name}"`);
     }
   }

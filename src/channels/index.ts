@@ -17,7 +17,7 @@ export { Channel } from './channel';
 export { jsonCodec, typePayloadCodec } from './codec';
 
 export type { ChannelClient, ChannelClientEvents, ChannelClientTarget, InvalidEvent } from './client';
-export type { ChannelsOptions } from './options';
+export type { ChannelLimits, ChannelsOptions } from './options';
 export type { ChannelEvents, ChannelMap, ChannelSpec, IterateOptions, Received, Replied, RequestName, SpecPart } from './channel';
 export type { Codec, Envelope } from './codec';
 export type { InvalidReason } from './invalid';

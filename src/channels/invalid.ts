@@ -13,7 +13,9 @@ export type InvalidReason =
   /** A reply to a request id that no client on this socket issued. */
   | 'unknown-reply'
   /** The channel's (or request's) validator refused it. */
-  | 'validation';
+  | 'validation'
+  /** Its channel already had `limits.validating` messages (or bytes) waiting on an async validator. */
+  | 'overflow';
 
 /** Reports a message that was turned away; the client turns it into an `invalid` event. */
 export type ReportInvalid = (reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]) => void;

@@ -37,6 +37,42 @@ export interface ChannelsOptions {
    * @default none
    */
   logger?: Logger;
+  /**
+   * Bounds of what the client holds, in messages and in characters of wire text, so that
+   * neither a slow consumer nor a hostile server can grow memory without end.
+   */
+  limits?: ChannelLimits;
+}
+
+/** Bounds of what a channel client holds; see {@link ChannelsOptions.limits}. */
+export interface ChannelLimits {
+  /**
+   * Characters of messages one async iterator holds for its consumer (with its
+   * `bufferSize` in messages); past it the oldest go, each in an `overflow` event.
+   * @default 4_194_304 (4 Mi characters)
+   */
+  iteratorBytes?: number;
+  /**
+   * Messages per channel waiting on an async validator; past it a message is turned away
+   * (`invalid`, reason `'overflow'`), the others keep their order.
+   * @default 1000
+   */
+  validating?: number;
+  /**
+   * The same in characters.
+   * @default 4_194_304
+   */
+  validatingBytes?: number;
+  /**
+   * Requests awaiting their replies; past it `request()` rejects with `QUEUE_OVERFLOW`.
+   * @default 10_000
+   */
+  pendingRequests?: number;
+  /**
+   * The same in characters of the requests' wire text (kept to send again after a reconnect).
+   * @default 4_194_304
+   */
+  pendingRequestBytes?: number;
 }
 
 /** The options after {@link resolveChannelsOptions}: every value present and checked. */
@@ -46,6 +82,7 @@ export interface ResolvedChannelsOptions {
   readonly requestTimeout: number;
   readonly clock: Clock;
   readonly logger: Logger | undefined;
+  readonly limits: Readonly<Required<ChannelLimits>>;
 }
 
 /** The defaults, in one place. */
@@ -71,6 +108,7 @@ export function resolveChannelsOptions(options: ChannelsOptions = {}): ResolvedC
     requestTimeout: duration('requestTimeout', options.requestTimeout, CHANNELS_DEFAULTS.requestTimeout),
     clock: options.clock ?? systemClock,
     logger: options.logger,
+    limits: resolveLimits(options.limits),
   });
 }
 
@@ -90,4 +128,14 @@ function count(name: string, value: unknown, fallback: number): number {
     throw new RangeError(`channels: ${name} must be a non-negative integer or Infinity, got ${String(value)}`);
   }
   return value;
+}
+
+const MI = 4 * 1024 * 1024;
+
+function resolveLimits(given: ChannelLimits = {}): Readonly<Required<ChannelLimits>> {
+  const limits = { iteratorBytes: MI, validating: 1000, validatingBytes: MI, pendingRequests: 10_000, pendingRequestBytes: MI, ...given };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !(value >= 1)) throw new RangeError(`channels: limits.${name} must be a number, 1 or more, got ${String(value)}`);
+  }
+  return Object.freeze(limits);
 }

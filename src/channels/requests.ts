@@ -76,12 +76,15 @@ export class Requests {
    * that timed out or was aborted is normal and is not.
    */
   private _answered: Set<number> | undefined;
+  /** Characters of the pending requests' texts. */
+  private _pendingBytes = 0;
 
   constructor(
     private readonly ids: IdSource,
     private readonly codec: Codec,
     private readonly defaultTimeout: number,
     private readonly clock: Clock,
+    private readonly bounds: { readonly pendingRequests: number; readonly pendingRequestBytes: number },
     private readonly hooks: RequestHooks,
   ) {}
 
@@ -109,6 +112,12 @@ export class Requests {
     } catch (cause) {
       return Promise.reject(cause);
     }
+    // Each waiting request keeps its text (to send again after a reconnect): bounded.
+    const { pendingRequests, pendingRequestBytes } = this.bounds;
+    if (this.size >= pendingRequests || this._pendingBytes + text.length > pendingRequestBytes) {
+      return Promise.reject(new SteadySocketError('QUEUE_OVERFLOW', `${this.size} requests already await their replies (limits.pendingRequests)`));
+    }
+    this._pendingBytes += text.length;
     return new Promise((resolve, reject) => {
       const onAbort = () => signal && this._settle(id, aborted(signal));
       const request: Pending = {
@@ -206,6 +215,7 @@ export class Requests {
     const request = this._pending?.get(id);
     if (!request) return;
     this._pending!.delete(id);
+    this._pendingBytes -= request.text.length;
     request.cleanup();
     if (error) request.reject(error);
     else request.resolve(value);

@@ -6,7 +6,7 @@ import { SocketEventTarget } from './event-target';
 import { SteadyEventObject, type BinaryType, type SteadyCloseInfo, type SteadyEventTarget, type SteadySocketEventMap } from './events';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
 import { watchLifecycle } from './lifecycle';
-import { findWebSocket, type NativeSocket } from './native';
+import { connectOptionsFor, findWebSocket, type NativeSocket } from './native';
 import type { Logger, ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
 import type { DropReason, DropSink, SendOptions } from './outbound-queue';
 import { Outbox } from './outbox';
@@ -52,7 +52,8 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     const { clock } = this._options;
     this._retry = new RetrySchedule(this._options);
     this._timer = new Timer(clock);
-    this._dialer = new Dialer(findWebSocket(given.WebSocket), url, protocols, given.connectOptions, this);
+    const Native = findWebSocket(given.WebSocket);
+    this._dialer = new Dialer(Native, url, protocols, connectOptionsFor(Native, given.connectOptions), this);
     this._outbox = new Outbox(this._options.queue, clock, this);
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
     // The first attempt starts after the current task, as natively: a socket closed in the

@@ -50,6 +50,24 @@ export function findWebSocket(option: WebSocketConstructor | undefined): WebSock
   return found;
 }
 
+/**
+ * The most bytes one inbound message may have on the `ws` package where the caller set no
+ * `maxPayload`: `ws`'s own default is 100 MiB, which a hostile server could make every
+ * client hold (and twice that once decoded). A larger message closes the connection (`ws`
+ * reports "Max payload size exceeded" as an error; the socket reconnects with backoff).
+ * Browsers and React Native have no such knob.
+ */
+export const WS_MAX_PAYLOAD = 16 * 1024 * 1024;
+const WS_DEFAULTS = Object.freeze({ maxPayload: WS_MAX_PAYLOAD });
+
+/** `connectOptions` with our `maxPayload` default where the constructor is the `ws` package's. */
+export function connectOptionsFor(Ctor: WebSocketConstructor, given: object | undefined): object | undefined {
+  // `ws` is the runtime whose sockets have terminate(); nothing else takes maxPayload.
+  const isWs = typeof (Ctor as { prototype?: { terminate?: unknown } }).prototype?.terminate === 'function';
+  if (!isWs || (given !== undefined && 'maxPayload' in given)) return given;
+  return given === undefined ? WS_DEFAULTS : { ...given, maxPayload: WS_MAX_PAYLOAD };
+}
+
 /** Creates the native socket, passing `connectOptions` only where it was given. */
 export function createNative(
   Ctor: WebSocketConstructor,

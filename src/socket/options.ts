@@ -51,7 +51,10 @@ export interface SteadySocketOptions {
   WebSocket?: WebSocketConstructor;
   /**
    * Third argument of the native constructor where the runtime takes one:
-   * `ws` and React Native accept `{ headers }`. Ignored by browsers.
+   * `ws` and React Native accept `{ headers }`. Ignored by browsers. With the `ws` package,
+   * `maxPayload` (the most bytes one inbound message may have) defaults to 16 MiB instead of
+   * `ws`'s 100 MiB; a larger message closes the connection (an `error` event, then a retry).
+   * @default `{ maxPayload: 16 MiB }` with `ws`, else nothing
    */
   connectOptions?: object;
   /**

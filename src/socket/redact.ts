@@ -6,7 +6,9 @@
  */
 
 // scheme://  [user:pass@]  host/path  [?query][#fragment]
-const URL_IN_TEXT = /\b([a-z][a-z\d+.-]*:\/\/)([^\s/?#@'"]*@)?([^\s?#'"]*)([?#][^\s'"]*)?/gi;
+// (A quote may be part of a path, so only whitespace ends a URL: a closing quote after a
+// query is redacted with it.)
+const URL_IN_TEXT = /\b([a-z][a-z\d+.-]*:\/\/)([^\s/?#@]*@)?([^\s?#]*)([?#]\S*)?/gi;
 
 /** `text` with every URL in it stripped of its credentials, query and fragment. */
 export function redactUrls(text: string): string {

@@ -199,6 +199,52 @@ describe('async iteration', () => {
     await iterator.return!();
   });
 
+  it('an iterator nobody consumes is bounded in characters too: the oldest go, each in an overflow event (issue 14)', async () => {
+    const { api, native } = make({ limits: { iteratorBytes: 250 } });
+    const chat = api.channel('chat');
+    const overflowed: string[] = [];
+    chat.on('overflow', (m) => overflowed.push(m.text));
+    const iterator = chat.iterate(); // bufferSize 1000: the characters bind first
+    native().serverOpen();
+    const message = (text: string) => JSON.stringify({ channel: 'chat', data: { from: 'a', text } }); // ~100 characters
+    for (const text of ['1', '2', '3', '4'].map((n) => n.padEnd(60, '.'))) native().serverMessage(message(text));
+    expect(overflowed.map((t) => t[0])).toEqual(['1', '2']);
+    expect((await iterator.next()).value).toMatchObject({ text: expect.stringMatching(/^3/) });
+    const own = chat.iterate({ maxBytes: 10_000 }); // its own bound
+    for (const text of ['5', '6', '7']) native().serverMessage(message(text.padEnd(60, '.')));
+    expect((await own.next()).value).toMatchObject({ text: expect.stringMatching(/^5/) });
+    await iterator.return!();
+    await own.return!();
+  });
+
+  it('messages waiting on an async validator are bounded; past it one is turned away as overflow, the rest keep their order (issue 14)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: StandardSchemaV1<unknown, { from: string; text: string }> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: async (value) => {
+          await gate;
+          return isChat(value) ? { value } : { issues: [{ message: 'not a chat message' }] };
+        },
+      },
+    };
+    const { api, native, invalid } = make({ limits: { validating: 3 } });
+    const chat = api.channel('chat', { validate: slow });
+    const got: string[] = [];
+    chat.on('message', (m) => got.push(m.text));
+    native().serverOpen();
+    for (const text of ['1', '2', '3', '4', '5']) native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
+    expect(invalid.map((e) => e.reason)).toEqual(['overflow', 'overflow']);
+    release();
+    await settle();
+    expect(got).toEqual(['1', '2', '3']);
+    native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text: '6' } }));
+    await settle();
+    expect(got).toEqual(['1', '2', '3', '6']);
+  });
+
   it('iterating after the final close ends at once', async () => {
     const { socket, api } = make();
     socket.close();

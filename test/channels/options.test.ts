@@ -10,7 +10,11 @@ afterEach(() => FakeSocket.reset());
 
 describe('resolveChannelsOptions', () => {
   it('fills in the defaults', () => {
-    expect(resolveChannelsOptions()).toEqual({ codec: jsonCodec, maxMessageSize: 1_048_576, requestTimeout: 10_000, clock: systemClock, logger: undefined });
+    expect(resolveChannelsOptions()).toEqual({ codec: jsonCodec, maxMessageSize: 1_048_576, requestTimeout: 10_000, clock: systemClock, logger: undefined,
+      limits: { iteratorBytes: 4_194_304, validating: 1000, validatingBytes: 4_194_304, pendingRequests: 10_000, pendingRequestBytes: 4_194_304 },
+    });
+    expect(() => resolveChannelsOptions({ limits: { validating: 0 } })).toThrow(RangeError);
+    expect(() => resolveChannelsOptions({ limits: { iteratorBytes: 'x' as never } })).toThrow(/limits\.iteratorBytes/);
     expect(CHANNELS_DEFAULTS).toEqual({ maxMessageSize: 1_048_576, requestTimeout: 10_000 });
     expect(Object.isFrozen(CHANNELS_DEFAULTS)).toBe(true);
     expect(Object.isFrozen(resolveChannelsOptions({ requestTimeout: 5 }))).toBe(true);

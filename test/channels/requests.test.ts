@@ -86,6 +86,20 @@ describe('#request', () => {
     expect(JSON.stringify(invalid)).toContain('unknown-reply');
   });
 
+  it('requests awaiting replies are bounded in count and characters: past it QUEUE_OVERFLOW (issue 14)', async () => {
+    const { api, native, reply } = make({ limits: { pendingRequests: 2, pendingRequestBytes: 1000 } });
+    native().serverOpen();
+    const first = api.request('echo', 'a');
+    const second = api.request('echo', 'b');
+    expect((await outcome(api.request('echo', 'c'))).code).toBe('QUEUE_OVERFLOW');
+    reply({ id: 1, data: 'A' });
+    expect(await first).toBe('A');
+    const big = await outcome(api.request('echo', 'x'.repeat(2000)));
+    expect(big.code).toBe('QUEUE_OVERFLOW');
+    reply({ id: 2, data: 'B' });
+    expect(await second).toBe('B');
+  });
+
   it('uses requestTimeout by default', async () => {
     const { api, native, clock } = make({ requestTimeout: 2000 });
     native().serverOpen();

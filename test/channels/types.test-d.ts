@@ -277,7 +277,7 @@ describe('events', () => {
       expectTypeOf(e).toEqualTypeOf<InvalidEvent>();
       expectTypeOf(e.type).toEqualTypeOf<'invalid'>();
       expectTypeOf(e.target).toEqualTypeOf<ChannelClientTarget>();
-      expectTypeOf(e.reason).toEqualTypeOf<'too-large' | 'undecodable' | 'shape' | 'unknown-channel' | 'unknown-reply' | 'validation'>();
+      expectTypeOf(e.reason).toEqualTypeOf<'too-large' | 'undecodable' | 'shape' | 'unknown-channel' | 'unknown-reply' | 'validation' | 'overflow'>();
       expectTypeOf(e.reason).toEqualTypeOf<InvalidReason>();
       expectTypeOf(e.channel).toEqualTypeOf<string | undefined>();
       expectTypeOf(e.data).toBeUnknown();

@@ -118,6 +118,33 @@ describe('against a real ws server', { timeout: 20_000 }, () => {
     expect(srv.requests[0]!.headers['x-token']).toBe('secret');
   });
 
+  it("bounds an inbound message at 16 MiB with ws by default (ws's own is 100 MiB): an error, a close, a retry", async () => {
+    const big = 'x'.repeat(17 * 1024 * 1024);
+    const srv = await server((ws) => ws.send(big));
+    const { socket, log } = client(srv.url);
+    const errors: string[] = [];
+    socket.addEventListener('error', (e) => errors.push(e.message));
+    let received = 0;
+    socket.addEventListener('message', () => received++);
+    await until(() => log.includes('close:1006:r'), 10_000, 'the connection closed on the message');
+    expect(log.slice(0, 3)).toEqual(['open', 'error:CONNECTION_ERROR', 'close:1006:r']);
+    expect(errors[0]).toMatch(/max payload/i);
+    expect(received).toBe(0);
+  });
+
+  it('a maxPayload of the caller wins, and headers are kept beside the default', async () => {
+    const big = 'x'.repeat(17 * 1024 * 1024);
+    const srv = await server((ws) => ws.send(big));
+    const { socket } = client(srv.url, { connectOptions: { maxPayload: 32 * 1024 * 1024 } });
+    let received = 0;
+    socket.addEventListener('message', (e) => (received = (e.data as string).length));
+    await until(() => received === big.length, 10_000, 'the 17 MiB message');
+    const withHeaders = await server();
+    const other = client(withHeaders.url, { connectOptions: { headers: { 'x-token': 't' } } });
+    await until(() => other.socket.readyState === 1);
+    expect(withHeaders.requests[0]!.headers['x-token']).toBe('t');
+  });
+
   it('a connection refused (nothing listening) is retried until the server appears', async () => {
     const srv = await server();
     const port = srv.port;
