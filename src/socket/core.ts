@@ -31,7 +31,11 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   protected readonly _dialer: Dialer;
   protected readonly _outbox: Outbox;
   protected readonly _heartbeat: Heartbeat | null;
-  protected _state: ConnectionState = 'connecting';
+  protected _state: ConnectionState;
+  /** `startClosed`: CLOSED, yet `send()` queues, until the first `reconnect()`. */
+  protected _dormant: boolean;
+  /** Retries since the last open, for `retryCount`. */
+  protected _sinceOpen = 0;
   /** The one lifecycle timer: first attempt, connect timeout, backoff wait or close timeout, by state. */
   protected readonly _timer: Timer;
   protected readonly _retry: RetrySchedule;
@@ -56,6 +60,9 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._dialer = new Dialer(Native, url, protocols, connectOptionsFor(Native, given.connectOptions), this);
     this._outbox = new Outbox(this._options.queue, clock, this);
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
+    this._dormant = given.startClosed === true;
+    this._state = this._dormant ? 'closed' : 'connecting';
+    if (this._dormant) return;
     // The first attempt starts after the current task, as natively: a socket closed in the
     // task that made it (React StrictMode's mount, unmount, mount) never hand-shakes.
     this._arm(0, () => this._connect());
@@ -74,6 +81,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._operation(() => {
       if (this._state !== 'connecting') return;
       this._opens++;
+      this._sinceOpen = 0;
       this._retry.opened(this._options.clock.now());
       this._transition('open');
       this._heartbeat?.start();
@@ -170,6 +178,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
       this._giveUp(plan.reason, info);
       return;
     }
+    this._sinceOpen++;
     this._transition('reconnecting');
     this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
     this._arm(plan.delay, () => this._connect());
@@ -233,7 +242,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   /** The one way out for every message. */
   protected _enqueue(data: OutboundData, options: SendOptions): boolean {
     const refused: DropReason | undefined =
-      this._state === 'closing' || this._state === 'closed' ? 'closed' : options.connectionOnly && this._state !== 'open' ? 'disconnected' : undefined;
+      this._state === 'closing' || (this._state === 'closed' && !this._dormant) ? 'closed' : options.connectionOnly && this._state !== 'open' ? 'disconnected' : undefined;
     if (refused === undefined) return this._outbox.send(data, options);
     this._dropped(data, refused);
     options.onOutcome?.(refused);

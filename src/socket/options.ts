@@ -135,6 +135,12 @@ export interface SteadySocketOptions {
    * @default none
    */
   logger?: Logger;
+  /**
+   * Makes no connection until `reconnect()` is called; meanwhile `readyState` is 3 (CLOSED)
+   * and `send()` queues as while connecting (reconnecting-websocket's and partysocket's name).
+   * @default false
+   */
+  startClosed?: boolean;
 }
 
 /** A console-shaped sink for what a socket does; each method is optional. */

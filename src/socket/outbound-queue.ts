@@ -156,6 +156,20 @@ export class OutboundQueue {
     this._report(entry, reason);
   }
 
+  /**
+   * Removes every message waiting and returns them in order, reporting no drop: the caller
+   * took them. A sender that waits on the outcome (a request) learns `'cancelled'`.
+   */
+  takeAll(): OutboundData[] {
+    this._expiryTimer?.stop();
+    const taken: OutboundData[] = [];
+    for (let entry = this._take(); entry; entry = this._take()) {
+      taken.push(entry.data);
+      entry.options.onOutcome?.('cancelled');
+    }
+    return taken;
+  }
+
   /** Drops every message waiting, each reported with `reason`. */
   clear(reason: DropReason): void {
     this._expiryTimer?.stop();

@@ -26,7 +26,7 @@ export function splitArguments(
 type Rule = 'ms' | 'positive ms' | 'count';
 
 /** Options the socket hands on as they are; they leave the resolved options as the defaults. */
-const HANDED_ON: readonly string[] = ['WebSocket', 'connectOptions', 'protocols'];
+const HANDED_ON: readonly string[] = ['WebSocket', 'connectOptions', 'protocols', 'startClosed'];
 let defaults: ResolvedOptions | undefined;
 
 /** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */

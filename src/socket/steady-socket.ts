@@ -104,6 +104,19 @@ export class SteadySocket extends SocketCore {
     return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes;
   }
 
+  /** Retries since the last open: 0 while open (reconnecting-websocket's and partysocket's name). */
+  get retryCount(): number {
+    return this._state === 'open' ? 0 : this._sinceOpen;
+  }
+
+  /**
+   * Removes and returns what waits in the outbound queue, in order (a socket replacing
+   * this one takes them over). No `drop` event is reported for them: the caller took them.
+   */
+  drainQueuedMessages(): OutboundData[] {
+    return this._outbox.queue.takeAll();
+  }
+
   /** Counters since construction: a fresh snapshot on every read. */
   get stats(): SteadySocketStats {
     return {
@@ -162,6 +175,10 @@ export class SteadySocket extends SocketCore {
         } catch {
           this._finish({ code: 1006, reason: '', wasClean: false });
         }
+      } else if (this._dormant) {
+        // startClosed and never started: nothing to close, but what waits will never go.
+        this._dormant = false;
+        this._outbox.close(false);
       } else if (this._state === 'connecting' || this._state === 'reconnecting') {
         // Nothing to hand-shake with: CLOSED at once. An attempt cut short (under way, or the
         // first one not yet started) reads as the native 1006; a backoff wait as a clean close.
@@ -173,15 +190,22 @@ export class SteadySocket extends SocketCore {
 
   /**
    * Drops the current connection (or the wait for the next attempt) and connects again
-   * now, with the backoff reset. Revives a socket that gave up; does nothing after `close()`.
+   * now, with the backoff reset; an open connection is closed with `code` and `reason`
+   * first (checked as `close()` checks them). Revives a socket that gave up, and starts one
+   * made with `startClosed`; does nothing after `close()`.
+   * @param code The close code for the connection it drops. @default 1000
+   * @param reason The close reason for it. @default 'reconnect'
    */
-  reconnect(): void {
+  reconnect(code?: number, reason?: string): void {
+    const checked = validateClose(code, reason);
     this._operation(() => {
       if (this._closeRequested) return;
+      this._dormant = false;
       if (this._state === 'closed') this._watch();
       if (this._state === 'open') {
-        this._release(this._dialer.hangUp(true, 1000, 'reconnect'));
-        this._post('close', this._closeEvent({ code: 1000, reason: 'reconnect', wasClean: false }, true));
+        const info = { code: checked.code ?? 1000, reason: checked.reason ?? 'reconnect', wasClean: false };
+        this._release(this._dialer.hangUp(true, info.code, info.reason));
+        this._post('close', this._closeEvent(info, true));
       }
       this._retry.reset();
       this._connect();
