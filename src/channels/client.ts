@@ -86,7 +86,8 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       send: (text, sendOptions) => this._transmit(text, sendOptions),
       invalid: (reason, channel, data, issues) => this._invalid(reason, channel, data, issues),
     });
-    this._ended = socket.readyState === socket.CLOSED;
+    // Closed for good already (a startClosed socket, CLOSED until its reconnect(), is not).
+    this._ended = socket.ended;
     socket.on('message', this._onMessage);
     socket.on('close', this._onClose);
     socket.on('state', this._onState);

@@ -115,7 +115,8 @@ export class Requests {
     // Each waiting request keeps its text (to send again after a reconnect): bounded.
     const { pendingRequests, pendingRequestBytes } = this.bounds;
     if (this.size >= pendingRequests || this._pendingBytes + text.length > pendingRequestBytes) {
-      return Promise.reject(new SteadySocketError('QUEUE_OVERFLOW', `${this.size} requests already await their replies (limits.pendingRequests)`));
+      const which = this.size >= pendingRequests ? `${this.size} requests (limits.pendingRequests)` : `${this._pendingBytes} characters of requests (limits.pendingRequestBytes)`;
+      return Promise.reject(new SteadySocketError('QUEUE_OVERFLOW', `${which} already await their replies`));
     }
     this._pendingBytes += text.length;
     return new Promise((resolve, reject) => {
@@ -147,11 +148,12 @@ export class Requests {
    */
   reply(id: number, payload: unknown, failure: { error: unknown } | undefined): boolean {
     const request = this._pending?.get(id);
-    if (!request) {
-      if (!this._answered?.has(id)) return false;
+    // Answered already: settled, or its first reply still in an async validation.
+    if (this._answered?.has(id)) {
       this.hooks.invalid('unknown-reply', undefined, payload, [{ message: `request ${id} was answered already` }]);
       return true;
     }
+    if (!request) return false;
     const answered = (this._answered ??= new Set());
     answered.add(id);
     if (answered.size > ANSWERED_KEPT) answered.delete(answered.values().next().value!);

@@ -5,12 +5,12 @@ import { SteadySocketError, type SteadySocketErrorCode } from './errors';
 import { SocketEventTarget } from './event-target';
 import { SteadyEventObject, type BinaryType, type SteadyCloseInfo, type SteadyEventTarget, type SteadySocketEventMap } from './events';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
-import { watchLifecycle } from './lifecycle';
+import { defaultLifecycleTarget, watchLifecycle } from './lifecycle';
 import { connectOptionsFor, findWebSocket, type NativeSocket } from './native';
 import type { Logger, ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
 import type { DropReason, DropSink, SendOptions } from './outbound-queue';
 import { Outbox } from './outbox';
-import { redactUrls, safeCause } from './redact';
+import { describeSafely, redactUrls, safeCause } from './redact';
 import { resolveOptions } from './resolve-options';
 import { RetrySchedule } from './retry-schedule';
 import { canTransition, type ConnectionState } from './state';
@@ -193,8 +193,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     try {
       return shouldReconnect({ ...info }, attempt);
     } catch (cause) {
-      const message = cause instanceof Error ? cause.message : String(cause);
-      this._post('error', this._errorEvent(new SteadySocketError('RECONNECT_POLICY_FAILED', message, { cause })));
+      this._post('error', this._errorEvent(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) })));
       return undefined;
     }
   }
@@ -225,7 +224,8 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   // ---- page lifecycle ----------------------------------------------------------------
 
   protected _watch(): void {
-    this._stopWatching = watchLifecycle(this._options.lifecycleEvents, this);
+    const { lifecycleEvents } = this._options;
+    this._stopWatching = watchLifecycle(lifecycleEvents === undefined ? defaultLifecycleTarget() : lifecycleEvents, this);
   }
 
   /** @internal Online again, visible again, restored or unfrozen: the connection may be gone unnoticed. */

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { SteadyEventObject, SteadySocketEventMap, SteadySocketEvents } from './events';
 import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
+import { reportListenerError } from './report-error';
 
 /** A listener as eventemitter3 types it. */
 type Listener<T extends EventName> = EventEmitter.EventListener<SteadySocketEvents, T>;
@@ -31,8 +32,8 @@ interface ListenerRecord {
 }
 
 interface Posted {
-  /** An event to emit, or `null` for an internal step to run in turn. */
-  type: EventName | null;
+  /** The event to emit. */
+  type: EventName;
   event: unknown;
   /** For announcements: delivered only if `epoch` still has this value. */
   epoch: number | undefined;
@@ -138,7 +139,9 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   override off<T extends EventName>(type: T, fn?: Listener<T>, context?: unknown, once?: boolean): this {
     if (!fn) return this.removeAllListeners(type);
     for (const record of this._records?.slice() ?? []) {
-      if (record.kind === EMITTER && record.type === type && record.listener === fn && (!once || record.once) && (!context || record.context === context)) {
+      // As eventemitter3, which stores `context || emitter`: the emitter itself matches no context.
+      const own = record.context ?? this;
+      if (record.kind === EMITTER && record.type === type && record.listener === fn && (!once || record.once) && (!context || own === context)) {
         this._removeRecord(record);
       }
     }
@@ -210,7 +213,7 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
       // Listeners may post more; the loop picks those up in order.
       for (let i = 0; i < posted.length; i++) {
         const { type, event, epoch } = posted[i]!;
-        if (epoch === undefined || epoch === this._epoch) this._dispatch(type!, event as never);
+        if (epoch === undefined || epoch === this._epoch) this._dispatch(type, event as never);
       }
     } finally {
       posted.length = 0;
@@ -224,6 +227,9 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
       this._untyped.emit(type, event);
     } catch (error) {
       reportListenerError(error);
+    } finally {
+      // As the DOM: the stop holds for this dispatch only (an event may be dispatched again).
+      if ((event as { _stopped?: boolean } | null)?._stopped) (event as { _stopped?: boolean })._stopped = false;
     }
   }
 
@@ -274,7 +280,7 @@ const baseOff = EventEmitter.prototype.off as unknown as (this: unknown, type: s
 function callRecord(this: ListenerRecord, event: Partial<SteadyEventObject>): void {
   const { listener, owner } = this;
   // Removed by an earlier listener of this very event; or stopImmediatePropagation(), as in the DOM.
-  if (this.removed || !listener || event._stopped) return;
+  if (this.removed || !listener || (event._stopped && this.kind !== EMITTER)) return;
   if (this.once) owner['_removeRecord'](this);
   try {
     if (this.kind === EMITTER) (listener as (event: unknown) => void).call(this.context ?? owner, event);
@@ -283,17 +289,4 @@ function callRecord(this: ListenerRecord, event: Partial<SteadyEventObject>): vo
   } catch (error) {
     reportListenerError(error);
   }
-}
-
-/**
- * A listener's own bug must surface (as it would in a browser: `reportError`, else an
- * uncaught exception on a fresh stack) without breaking the socket's bookkeeping.
- */
-export function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') report(error);
-  else
-    queueMicrotask(() => {
-      throw error;
-    });
 }

@@ -17,7 +17,7 @@ export type { WebSocketConstructor, WebSocketLike } from './native';
 export type { AnyListener, ListenerOptions, SteadyListener } from './listener-types';
 export { SteadyEventObject } from './events';
 export { systemClock } from './clock';
-export { reportListenerError } from './event-target';
+export { reportListenerError } from './report-error';
 export type { LifecycleTarget } from './lifecycle';
 export type {
   Logger,

@@ -169,7 +169,8 @@ export interface ResolvedOptions {
   readonly queue: Readonly<Required<QueueOptions>>;
   /** `null` when the heartbeat is off. */
   readonly heartbeat: ResolvedHeartbeat | null;
-  readonly lifecycleEvents: LifecycleTarget | null;
+  /** As given: `undefined` means the default target, looked up at each `watch` (never shared). */
+  readonly lifecycleEvents: LifecycleTarget | null | undefined;
   readonly clock: Clock;
   readonly random: () => number;
   readonly logger: Logger | undefined;

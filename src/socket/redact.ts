@@ -10,11 +10,21 @@
 // query is redacted with it.)
 const URL_IN_TEXT = /\b([a-z][a-z\d+.-]*:\/\/)([^\s/?#@]*@)?([^\s?#]*)([?#]\S*)?/gi;
 
+// Then what is left of a URL written without its scheme (`/feed?token=…`,
+// `host:8080/a?t=…`, `user:pass@host`): a query or fragment glued to a word, and anything
+// glued before an `@`. (Both passes leave what the first one wrote as it is.)
+// (No lookbehind: Safari before 16.4 cannot parse one.)
+const QUERY_IN_TEXT = /(\S)[?#]\S+/g;
+const CREDENTIALS_IN_TEXT = /[^\s/?#@]+@(?=[^\s@])/g;
+
 /** `text` with every URL in it stripped of its credentials, query and fragment. */
 export function redactUrls(text: string): string {
-  return text.replace(URL_IN_TEXT, (_, scheme: string, credentials: string | undefined, rest: string, query: string | undefined) =>
-    `${scheme}${credentials ? '***@' : ''}${rest}${query ? '?***' : ''}`,
-  );
+  return text
+    .replace(URL_IN_TEXT, (_, scheme: string, credentials: string | undefined, rest: string, query: string | undefined) =>
+      `${scheme}${credentials ? '***@' : ''}${rest}${query ? '?***' : ''}`,
+    )
+    .replace(QUERY_IN_TEXT, '$1?***')
+    .replace(CREDENTIALS_IN_TEXT, '***@');
 }
 
 /**

@@ -5,7 +5,6 @@
  */
 import { systemClock } from './clock';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
-import { defaultLifecycleTarget } from './lifecycle';
 import { DEFAULTS, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';
 
 /**
@@ -24,6 +23,10 @@ export function splitArguments(
 
 /** How a number is checked: ms that may be 0 but not Infinity; ms above 0 (Infinity allowed); a count. */
 type Rule = 'ms' | 'positive ms' | 'count';
+
+// Looked up at each call, as the environment may change after the first socket (the
+// resolved defaults are shared by every socket that sets none).
+const random = () => Math.random();
 
 /** Options the socket hands on as they are; they leave the resolved options as the defaults. */
 const HANDED_ON: readonly string[] = ['WebSocket', 'connectOptions', 'protocols', 'startClosed'];
@@ -61,9 +64,9 @@ function resolve(options: SteadySocketOptions): ResolvedOptions {
       maxAge: num('queue.maxAge', q.maxAge, dq.maxAge, 'positive ms'),
       highWaterMark: num('queue.highWaterMark', q.highWaterMark, dq.highWaterMark, 'count'),
     },
-    lifecycleEvents: options.lifecycleEvents === undefined ? defaultLifecycleTarget() : options.lifecycleEvents,
+    lifecycleEvents: options.lifecycleEvents,
     clock: options.clock ?? systemClock,
-    random: fn('random', options.random) ?? Math.random,
+    random: fn('random', options.random) ?? random,
     logger: options.logger,
   };
   if (resolved.factor < 1) fail('factor', resolved.factor, 'at least 1');

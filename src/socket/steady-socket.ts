@@ -104,7 +104,16 @@ export class SteadySocket extends SocketCore {
     return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes;
   }
 
-  /** Retries since the last open: 0 while open (reconnecting-websocket's and partysocket's name). */
+  /**
+   * Whether the socket closed for good: after `close()` or giving up (`reconnect()` may
+   * revive the latter). `false` while a `startClosed` socket waits for its first
+   * `reconnect()`, though `readyState` is 3 then too.
+   */
+  get ended(): boolean {
+    return this._state === 'closed' && !this._dormant;
+  }
+
+  /** Retries since the last open: 0 while open and after `reconnect()` (reconnecting-websocket's and partysocket's name). */
   get retryCount(): number {
     return this._state === 'open' ? 0 : this._sinceOpen;
   }
@@ -201,6 +210,7 @@ export class SteadySocket extends SocketCore {
     this._operation(() => {
       if (this._closeRequested) return;
       this._dormant = false;
+      this._sinceOpen = 0;
       if (this._state === 'closed') this._watch();
       if (this._state === 'open') {
         const info = { code: checked.code ?? 1000, reason: checked.reason ?? 'reconnect', wasClean: false };

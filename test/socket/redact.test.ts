@@ -10,7 +10,10 @@ describe('#redactUrls', () => {
     ["a quote in the path: ws://h/it's?token=s3cret", "a quote in the path: ws://h/it's?***"],
     ['connect ECONNREFUSED 127.0.0.1:1', 'connect ECONNREFUSED 127.0.0.1:1'],
     ['two: ws://a/?x=1 wss://b/#y', 'two: ws://a/?*** wss://b/?***'],
-    ['no url at all', 'no url at all'],
+    ['no url at all, why? request #3', 'no url at all, why? request #3'],
+    ["invalid WebSocket URL '/feed?token=s3cret'", "invalid WebSocket URL '/feed?***"],
+    ['Invalid URL: localhost:8080/feed?token=s3cret', 'Invalid URL: localhost:8080/feed?***'],
+    ['user:s3cret@host.example/feed', '***@host.example/feed'],
   ])('%s → %s', (text, redacted) => {
     expect(redactUrls(text)).toBe(redacted);
     expect(redactUrls(text)).not.toMatch(/s3cret/);
