@@ -41,8 +41,6 @@ interface Posted {
 
 /** The emitter seen without its event map: generic methods below cannot narrow it. */
 interface UntypedEmitter {
-  on(type: string, fn: typeof callRecord, context: ListenerRecord): unknown;
-  off(type: string, fn: typeof callRecord, context: ListenerRecord): unknown;
   emit(type: string, event: unknown): boolean;
 }
 
