@@ -22,9 +22,10 @@ const banner = `/*! ${pkg.name} v${pkg.version} | ${pkg.license} */`;
 // ('../../src/x.ts'); from dist/ they are '../src/x.ts'.
 const sourcemapPathTransform = (source) => source.replace(/^\.\.\/\.\.\/src\//, '../src/');
 
-// Every runtime dependency (and its subpaths) stays external in the module builds.
-const dependencies = Object.keys(pkg.dependencies ?? {});
-const external = (id) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
+// Every runtime and peer dependency (and its subpaths) stays external in the module builds,
+// as do Node's own modules (the server entry's node:crypto).
+const dependencies = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+const external = (id) => id.startsWith('node:') || dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
 // tsconfig.json serves `tsc --noEmit` over src and test; the bundle compiles src only and
 // emits JavaScript only: declarations come from rollup-plugin-dts below.
@@ -36,7 +37,7 @@ const ts = () =>
     compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, outDir: 'dist' },
   });
 
-const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts' };
+const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts', server: 'src/server/index.ts' };
 
 // Internal members are named `_x` in src/ (every private, protected and @internal member of
 // a class). Their names are shortened here, in every output: a bundler's minifier cannot
@@ -83,12 +84,12 @@ export default [
       plugins: [terser({ keep_classnames: /^SteadySocket/, mangle: { properties: { regex: /^_/ } }, format: { comments: /^!/ } })],
     },
   },
-  // Declarations: the channels entry refers to the socket's types through the package name,
+  // Declarations: the channels and server entries refer to the socket's types through the package name,
   // as an app's code would, so each .d.ts declares its own names only.
   ...Object.entries(entries).flatMap(([name, input]) => [
     {
       input,
-      external: (id) => external(id) || (name === 'channels' && /[\\/]socket[\\/]index(\.ts)?$/.test(id)),
+      external: (id) => external(id) || (name !== 'steadysocket' && /[\\/]socket[\\/]index(\.ts)?$/.test(id)),
       plugins: [dts(), socketAsPackage(name)],
       output: [
         { file: `dist/${name}.d.ts`, format: 'es' },
@@ -99,10 +100,10 @@ export default [
   ]),
 ];
 
-/** In the channels declarations, `../socket/index` becomes `steadysocket`. */
+/** In the declarations of the other layers, `../socket/index` becomes `steadysocket`. */
 function socketAsPackage(name) {
   return {
     name: 'socket-as-package',
-    renderChunk: (code) => (name === 'channels' ? code.replace(/(['"])\.\.\/socket\/index(\.ts)?\1/g, "'steadysocket'") : null),
+    renderChunk: (code) => (name !== 'steadysocket' ? code.replace(/(['"])\.\.\/socket\/index(\.ts)?\1/g, "'steadysocket'") : null),
   };
 }

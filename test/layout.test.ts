@@ -9,17 +9,24 @@ const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f)
 
 describe('src/ layout', () => {
   it('has one folder per entry point, each with its index.ts', () => {
-    expect(files.filter((f) => f.endsWith('index.ts')).sort()).toEqual(['channels/index.ts', 'socket/index.ts']);
+    expect(files.filter((f) => f.endsWith('index.ts')).sort()).toEqual(['channels/index.ts', 'server/index.ts', 'socket/index.ts']);
   });
 
   it.each(files)('%s stays within ~300 lines', (file) => {
     expect(readFileSync(join(src, file), 'utf8').split('\n').length).toBeLessThanOrEqual(310);
   });
 
-  it('channels use the socket through its entry point only', () => {
-    for (const file of files.filter((f) => f.startsWith('channels/'))) {
+  it('channels and the server use the socket through its entry point only', () => {
+    for (const file of files.filter((f) => f.startsWith('channels/') || f.startsWith('server/'))) {
       const imports = [...readFileSync(join(src, file), 'utf8').matchAll(/from '(\.\.\/socket\/[^']+)'/g)].map((m) => m[1]);
       expect(imports.every((i) => i === '../socket/index'), `${file}: ${imports.join(', ')}`).toBe(true);
+    }
+  });
+
+  it('the session protocol (shared by client and server) depends on no other layer', () => {
+    for (const file of files.filter((f) => f.startsWith('session/'))) {
+      const imports = [...readFileSync(join(src, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+      expect(imports.every((i) => i.startsWith('./')), `${file}: ${imports.join(', ')}`).toBe(true);
     }
   });
 });

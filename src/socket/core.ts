@@ -2,17 +2,18 @@ import { Timer } from './clock';
 import type { OutboundData } from './data';
 import { Dialer, type DialerEvents } from './dialer';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
-import { SocketEventTarget } from './event-target';
-import { SteadyEventObject, type BinaryType, type SteadyCloseInfo, type SteadyEventTarget, type SteadySocketEventMap } from './events';
+import type { BinaryType, SteadyCloseInfo } from './events';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
 import { defaultLifecycleTarget, watchLifecycle } from './lifecycle';
 import { connectOptionsFor, findWebSocket, type NativeSocket } from './native';
-import type { Logger, ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
+import type { ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
 import type { DropReason, DropSink, SendOptions } from './outbound-queue';
 import { Outbox } from './outbox';
 import { describeSafely, redactUrls, safeCause } from './redact';
 import { resolveOptions } from './resolve-options';
+import { SocketReporter } from './reporter';
 import { RetrySchedule } from './retry-schedule';
+import { ClientSession, CONTROL, type SessionHooks } from './session-link';
 import { canTransition, type ConnectionState } from './state';
 
 const noop = () => {};
@@ -26,11 +27,13 @@ const noop = () => {};
  * Every entry point — public method, native handler, timer — runs as one `operation`:
  * it changes state completely, and the events it posts are delivered afterwards.
  */
-export abstract class SocketCore extends SocketEventTarget implements DialerEvents, DropSink, HeartbeatHooks {
+export abstract class SocketCore extends SocketReporter implements DialerEvents, DropSink, HeartbeatHooks, SessionHooks {
   protected readonly _options: ResolvedOptions;
   protected readonly _dialer: Dialer;
   protected readonly _outbox: Outbox;
   protected readonly _heartbeat: Heartbeat | null;
+  /** The resume protocol (`resume` option), across connections; `null` without it. */
+  protected readonly _session: ClientSession | null;
   protected _state: ConnectionState;
   /** `startClosed`: CLOSED, yet `send()` queues, until the first `reconnect()`. */
   protected _dormant: boolean;
@@ -47,8 +50,6 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   protected _dropCount = 0;
   protected _rtt: number | null = null;
   private _stopWatching: () => void = noop;
-  /** Events already warned about on the console, made on the first warning. */
-  private _warned: Set<string> | undefined;
 
   constructor(url: UrlProvider, protocols: ProtocolsProvider | undefined, given: SteadySocketOptions) {
     super();
@@ -58,8 +59,9 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._timer = new Timer(clock);
     const Native = findWebSocket(given.WebSocket);
     this._dialer = new Dialer(Native, url, protocols, connectOptionsFor(Native, given.connectOptions), this);
-    this._outbox = new Outbox(this._options.queue, clock, this);
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
+    this._session = this._options.resume && new ClientSession(this._options.resume, clock, this, this._heartbeat);
+    this._outbox = new Outbox(this._options.queue, clock, this, this._session);
     this._dormant = given.startClosed === true;
     this._state = this._dormant ? 'closed' : 'connecting';
     if (this._dormant) return;
@@ -79,20 +81,28 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   /** @internal */
   _nativeOpen(ws: NativeSocket): void {
     this._operation(() => {
-      if (this._state !== 'connecting') return;
-      this._opens++;
-      this._sinceOpen = 0;
-      this._retry.opened(this._options.clock.now());
-      this._transition('open');
-      this._heartbeat?.start();
-      this._outbox.open(ws);
-      this._post('open', this._event('open'), this._epoch);
+      // With a session, the connection is ready at the server's welcome (the connect timeout runs on).
+      if (this._state === 'connecting' && !this._session?.opened(ws)) this._ready(ws, false);
     });
+  }
+
+  private _ready(ws: NativeSocket, resumed: boolean): void {
+    this._opens++;
+    this._sinceOpen = 0;
+    this._retry.opened(this._options.clock.now());
+    this._transition('open');
+    this._heartbeat?.start();
+    this._outbox.open(ws);
+    this._post('open', this._event('open', { resumed }), this._epoch);
   }
 
   /** @internal */
   _nativeMessage(data: unknown): void {
-    if (this._heartbeat !== null && this._heartbeat.inbound(data as never)) return;
+    const session = this._session;
+    if (session?.attached) {
+      data = this._operation(() => session.inbound(data));
+      if (data === CONTROL) return;
+    } else if (this._heartbeat !== null && this._heartbeat.inbound(data as never)) return;
     this._receivedCount++;
     // No event object for nobody.
     if (this.listenerCount('message') > 0) this._post('message', this._event('message', { data }));
@@ -104,6 +114,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     // `ws` package puts the underlying Error on it: that, redacted, is the cause.
     const { message, error } = (event ?? {}) as { message?: unknown; error?: unknown };
     const text = typeof message === 'string' && message ? redactUrls(message) : 'WebSocket error';
+    if (this._state === 'connecting') this._session?.failed(text);
     this._operation(() => this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) }))));
   }
 
@@ -127,7 +138,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
 
   /** @internal */
   _heartbeatPing(data: OutboundData): boolean {
-    return this._outbox.ping(data);
+    return this._outbox.ping(this._session?.live ? this._session.ping() : data);
   }
 
   /** @internal */
@@ -144,6 +155,32 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   _heartbeatRtt(rtt: number): void {
     this._rtt = rtt;
     this._post('heartbeat', this._event('heartbeat', { rtt }));
+  }
+
+  /** @internal */
+  _sessionReady(resumed: boolean): void {
+    const ws = this._dialer.ws;
+    if (ws && this._state === 'connecting') this._ready(ws, resumed);
+  }
+
+  /** @internal */
+  _sessionRoom(): void {
+    this._outbox.flush();
+  }
+
+  /** @internal */
+  _sessionBroken(what: string): void {
+    this._abandon(new SteadySocketError('SESSION_PROTOCOL_ERROR', `The server broke the session protocol: ${what}`), 4010);
+  }
+
+  /** @internal */
+  _sessionUnsupported(): void {
+    this._post('error', this._errorEvent(new SteadySocketError('RESUME_UNSUPPORTED', 'The server does not speak the session protocol: messages are not resumed')));
+  }
+
+  /** @internal */
+  _offer(protocols: string | string[] | undefined): string | string[] | undefined {
+    return this._session ? this._session.offer(protocols) : protocols;
   }
 
   // ---- attempts ----------------------------------------------------------------------
@@ -170,7 +207,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   /** The connection or attempt ended without `close()`: retry, or give up. */
   private _lost(info: SteadyCloseInfo): void {
     if (this._state !== 'connecting' && this._state !== 'open') return;
-    this._release(this._dialer.hangUp(false));
+    this._release(this._dialer.hangUp(false), undefined, info.code);
     const epoch = this._epoch;
     const plan = this._retry.next(info, this._options.clock.now(), (attempt) => this._askPolicy(info, attempt));
     if (epoch !== this._epoch) return; // shouldReconnect itself called close() or reconnect()
@@ -181,7 +218,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._sinceOpen++;
     this._transition('reconnecting');
     this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
-    this._arm(plan.delay, () => this._connect());
+    this._arm(this._session?.takeRetryNow() ? 0 : plan.delay, () => this._connect());
     const lastClose = this._closeEvent(info, true);
     this._post('close', lastClose);
     this._post('reconnecting', this._event('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }), this._epoch);
@@ -210,13 +247,16 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._transition('closed');
     this._stopWatching();
     this._stopWatching = noop;
+    // What the server never confirmed goes before what was never written.
+    this._session?.end();
     this._outbox.close(false);
     this._post('close', this._closeEvent(info, false));
   }
 
   /** What belonged to a connection ends with it: its heartbeat, and `connectionOnly` messages. */
-  protected _release(ws: NativeSocket | null, reason?: SteadySocketError): void {
+  protected _release(ws: NativeSocket | null, reason?: SteadySocketError, code = 0): void {
     if (!ws) return;
+    this._session?.lost(code);
     this._outbox.lost();
     this._heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
   }
@@ -263,33 +303,5 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
 
   protected _arm(ms: number, callback: () => void): void {
     this._timer.start(ms, () => this._operation(callback));
-  }
-
-  /**
-   * Tells the logger; with none, warns once per socket on the console about `event` when
-   * nothing listens to it (a drop or an error must not pass unseen).
-   */
-  private _log(level: keyof Logger, event: 'drop' | 'error' | undefined, message: string): void {
-    const { logger } = this._options;
-    if (logger) logger[level]?.(`steadysocket: ${message}`);
-    else if (event && this.listenerCount(event) === 0 && !(this._warned ??= new Set()).has(event)) {
-      this._warned.add(event);
-      globalThis.console?.warn(`steadysocket: ${message}. Nothing listens to '${event}' events (said once per socket).`);
-    }
-  }
-
-  /** An event object of `type`, with `fields`, targeted at this socket. */
-  protected _event<K extends keyof SteadySocketEventMap>(type: K, fields?: object): SteadySocketEventMap[K] {
-    const event = new SteadyEventObject(type, this as unknown as SteadyEventTarget, this._options.clock.now());
-    return (fields ? Object.assign(event, fields) : event) as unknown as SteadySocketEventMap[K];
-  }
-
-  protected _closeEvent(info: SteadyCloseInfo, willReconnect: boolean): SteadySocketEventMap['close'] {
-    return this._event('close', { code: info.code, reason: info.reason, wasClean: info.wasClean, willReconnect });
-  }
-
-  protected _errorEvent(error: SteadySocketError): SteadySocketEventMap['error'] {
-    this._log('error', 'error', `${error.code}: ${error.message}`);
-    return this._event('error', { error, message: error.message });
   }
 }

@@ -14,6 +14,8 @@ export interface DialerEvents {
   _nativeClose(info: SteadyCloseInfo): void;
   /** The attempt failed before a native socket could report anything. */
   _attemptFailed(error: SteadySocketError): void;
+  /** The subprotocols to ask for, given the user's (the session protocol adds its own). */
+  _offer(protocols: string | string[] | undefined): string | string[] | undefined;
 }
 
 /**
@@ -130,7 +132,7 @@ export class Dialer {
   private _create(protocols: string | string[] | undefined): void {
     let ws: NativeSocket;
     try {
-      ws = createNative(this.Native, this.url, protocols, this.connectOptions);
+      ws = createNative(this.Native, this.url, this.events._offer(protocols), this.connectOptions);
     } catch (cause) {
       this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
       return;

@@ -47,7 +47,11 @@ export type SteadySocketErrorCode =
   /** Close 1010: the server lacks an extension the client requires. */
   | 'MANDATORY_EXTENSION'
   /** `close()` was answered by no closing handshake within `closeTimeout`. */
-  | 'CLOSE_TIMEOUT';
+  | 'CLOSE_TIMEOUT'
+  /** `resume` was asked for, but the server does not speak the session protocol: the socket works plain. */
+  | 'RESUME_UNSUPPORTED'
+  /** The server sent a frame the session protocol does not allow; the connection was dropped. */
+  | 'SESSION_PROTOCOL_ERROR';
 
 /**
  * The one error class of steadysocket: every error event and rejection carries one.

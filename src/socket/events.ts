@@ -60,7 +60,13 @@ export interface SteadyEvent<T extends string> {
 export type MessageData = string | ArrayBuffer | DomType<'Blob'> | ArrayBufferView;
 
 /** A connection opened; queued messages were flushed onto it first. */
-export type SteadyOpenEvent = SteadyEvent<'open'>;
+export interface SteadyOpenEvent extends SteadyEvent<'open'> {
+  /**
+   * With `resume`: `true` when this connection continued the session of the last one
+   * (nothing was lost or repeated). Always `false` without a session.
+   */
+  readonly resumed: boolean;
+}
 
 /** A message arrived. */
 export interface SteadyMessageEvent extends SteadyEvent<'message'> {

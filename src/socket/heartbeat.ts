@@ -108,10 +108,15 @@ export class Heartbeat {
    * must not deliver as a message.
    */
   inbound(data: MessageData): boolean {
+    return this.seen(this._matchesPong(data));
+  }
+
+  /** An inbound message that the caller already knows to be a pong or not. Returns `pong`. */
+  seen(pong: boolean): boolean {
     const now = this.clock.now();
     this._lastInbound = now;
     this._received++;
-    if (!this._matchesPong(data)) return false;
+    if (!pong) return false;
     if (this._pingAt !== undefined) {
       this._pingAt = undefined;
       this._arm(now + this.options.interval);

@@ -6,6 +6,7 @@ export { DEFAULTS } from './options';
 
 export type { SteadySocketStats } from './steady-socket';
 export type { HeartbeatOptions } from './heartbeat';
+export type { ResumeOptions } from './session-link';
 export type { SteadySocketErrorCode } from './errors';
 export type { BackoffPolicy, Jitter } from './backoff';
 export type { CloseVerdict } from './close-policy';

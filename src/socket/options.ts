@@ -5,6 +5,8 @@ import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import type { LifecycleTarget } from './lifecycle';
 import type { ProtocolsProvider, WebSocketConstructor } from './native';
 import type { OverflowPolicy } from './outbound-queue';
+import type { ResumeOptions } from './session-link';
+import type { SessionWindow } from '../session/protocol';
 
 export type { OverflowPolicy } from './outbound-queue';
 export type { ProtocolsProvider, UrlProvider } from './native';
@@ -141,6 +143,16 @@ export interface SteadySocketOptions {
    * @default false
    */
   startClosed?: boolean;
+  /**
+   * Sessions that survive reconnects (API.md §8): with a server that speaks the session
+   * protocol (docs/PROTOCOL.md, `steadysocket/server`), every message either side sends
+   * arrives exactly once and in order across reconnects. `true`, or the bounds of what is
+   * kept until acknowledged. Against a plain server the socket works plain and reports
+   * `RESUME_UNSUPPORTED` once.
+   * @default false
+   * @example resume: { maxMessages: 5000, maxBytes: 4 * 1024 * 1024 }
+   */
+  resume?: boolean | ResumeOptions;
 }
 
 /** A console-shaped sink for what a socket does; each method is optional. */
@@ -174,6 +186,8 @@ export interface ResolvedOptions {
   readonly clock: Clock;
   readonly random: () => number;
   readonly logger: Logger | undefined;
+  /** The session's window; `null` without `resume`. */
+  readonly resume: SessionWindow | null;
 }
 
 /** The defaults, in one place; the README explains each against other clients. */
@@ -198,5 +212,9 @@ export const DEFAULTS = Object.freeze({
     /** Ms. */ timeout: 10_000,
     /** The ping. */ message: 'ping',
     /** Recognises the pong. */ isPong: (data: unknown) => data === 'pong',
+  }),
+  /** What `resume: true` means. */ resume: Object.freeze({
+    /** Unacknowledged messages. */ maxMessages: 1_000,
+    /** Unacknowledged bytes. */ maxBytes: 1_048_576,
   }),
 } as const);

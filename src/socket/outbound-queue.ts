@@ -17,7 +17,12 @@ export type DropReason =
   /** The native `send()` threw on it (a type the runtime cannot send). */
   | 'rejected'
   /** A request that was aborted or timed out before it could be written. */
-  | 'cancelled';
+  | 'cancelled'
+  /**
+   * With `resume`: written, but the server lost the session (or it ended) before
+   * acknowledging it, so whether it arrived is unknown. It is not sent again.
+   */
+  | 'unconfirmed';
 
 /** The queue's bounds (a slice of the resolved options). */
 export interface QueueLimits {

@@ -4,6 +4,7 @@ import { byteLength, snapshot, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
 import { OutboundQueue, type DropSink, type SendOptions } from './outbound-queue';
+import type { ClientSession } from './session-link';
 
 /**
  * Browsers have no drain event, so while messages wait above the high-water mark the
@@ -35,6 +36,7 @@ export class Outbox {
     private readonly limits: Readonly<Required<QueueOptions>>,
     private readonly clock: Clock,
     private readonly sink: DropSink,
+    private readonly session: ClientSession | null,
   ) {
     this.queue = new OutboundQueue(limits, clock, sink);
   }
@@ -104,6 +106,11 @@ export class Outbox {
     return true;
   }
 
+  /** Writes what waits, as far as the buffer and the session's window allow. */
+  flush(): void {
+    if (this._ws) this._flush();
+  }
+
   /** Writes a heartbeat ping at once: it must not wait behind queued data. */
   ping(data: OutboundData): boolean {
     return this._write(data, true, false) === WRITTEN;
@@ -115,13 +122,19 @@ export class Outbox {
     const reported = ws.bufferedAmount;
     const known = typeof reported === 'number';
     if (!force && (known ? reported : this._estimate.current()) > this.limits.highWaterMark) return WAIT;
+    // In a session, a data message goes framed, and only while the window has room.
+    const session = count && this.session?.live ? this.session : undefined;
+    const bytes = session || !known ? byteLength(data) : 0;
+    if (session && !force && !session.hasRoom(bytes)) return WAIT;
+    const wire = session ? session.frame(data) : data;
     try {
-      ws.send(data);
+      ws.send(wire);
     } catch {
       // The socket is open and took no exception to its state: it refuses this message.
       return REJECTED;
     }
-    if (!known) this._estimate.add(byteLength(data));
+    session?.written(wire, bytes);
+    if (!known) this._estimate.add(bytes);
     if (count) this.sent++;
     return WRITTEN;
   }

@@ -6,6 +6,7 @@
 import { systemClock } from './clock';
 import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
 import { DEFAULTS, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';
+import type { SessionWindow } from '../session/protocol';
 
 /**
  * Sorts the constructor's second and third arguments: a string or array in second place
@@ -68,6 +69,7 @@ function resolve(options: SteadySocketOptions): ResolvedOptions {
     clock: options.clock ?? systemClock,
     random: fn('random', options.random) ?? random,
     logger: options.logger,
+    resume: resolveResume(options.resume),
   };
   if (resolved.factor < 1) fail('factor', resolved.factor, 'at least 1');
   if (resolved.minDelay > maxDelay) fail('minDelay', resolved.minDelay, `at most maxDelay (${maxDelay})`);
@@ -82,6 +84,17 @@ function resolveHeartbeat(option: HeartbeatOptions | boolean | undefined): Resol
   const timeout = num('heartbeat.timeout', h.timeout, d.timeout, 'positive ms');
   if (!Number.isFinite(interval + timeout)) fail('heartbeat.interval + timeout', interval + timeout, 'finite');
   return { interval, timeout, message: h.message ?? d.message, isPong: fn('heartbeat.isPong', h.isPong) ?? d.isPong };
+}
+
+function resolveResume(option: SteadySocketOptions['resume']): SessionWindow | null {
+  if (!option) return null;
+  const r = option === true ? {} : option;
+  const d = DEFAULTS.resume;
+  const messages = num('resume.maxMessages', r.maxMessages, d.maxMessages, 'positive ms');
+  const bytes = num('resume.maxBytes', r.maxBytes, d.maxBytes, 'positive ms');
+  // Both are told to the server in JSON, which has no Infinity.
+  if (!Number.isSafeInteger(messages) || !Number.isSafeInteger(bytes)) fail('resume.maxMessages and maxBytes', `${messages}, ${bytes}`, 'whole numbers');
+  return { messages, bytes };
 }
 
 /** A number by `rule`, or `fallback` when not given. */

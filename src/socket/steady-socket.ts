@@ -24,6 +24,8 @@ export interface SteadySocketStats {
   readonly dropped: number;
   /** Last heartbeat round-trip time in ms, `null` until one is measured. */
   readonly rtt: number | null;
+  /** With `resume`: messages written and not yet acknowledged by the server (else 0). */
+  readonly unacked: number;
 }
 
 // Shared, so the send hot path allocates no options object per message.
@@ -79,7 +81,8 @@ export class SteadySocket extends SocketCore {
 
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
-    return this._dialer.ws?.protocol ?? '';
+    const chosen = this._dialer.ws?.protocol ?? '';
+    return this._session ? this._session.userProtocol(chosen) : chosen;
   }
 
   /** The extensions the server chose on the current connection, or `''`. */
@@ -136,6 +139,7 @@ export class SteadySocket extends SocketCore {
       queuedBytes: this._outbox.queue.bytes,
       dropped: this._dropCount,
       rtt: this._rtt,
+      unacked: this._session?.unacked ?? 0,
     };
   }
 
@@ -173,6 +177,8 @@ export class SteadySocket extends SocketCore {
       if (this._state === 'open' && ws) {
         // As the native `send(); close()` would: what waits goes out before the close frame.
         this._outbox.close(true);
+        // The server may forget the session now; its last ack still counts until the close.
+        this._session?.bye();
         this._heartbeat?.stop(new SteadySocketError('CONNECTION_LOST', 'close() was called'));
         this._transition('closing');
         this._arm(this._options.closeTimeout, () => {

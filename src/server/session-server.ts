@@ -1,0 +1,237 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { EventEmitter } from 'eventemitter3';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { systemClock, type Clock } from '../socket/index';
+import { chosenProtocol, decodeText, encode, SESSION_CLOSE, SESSION_PROTOCOL, TAG, type SessionWindow } from '../session/protocol';
+import { Session, type SessionOwner, type SessionSettings } from './session';
+import { MemoryStore, type SessionStore } from './store';
+import { Timer } from './timer';
+
+/** Options of {@link SessionServer}; every one has a default. */
+export interface SessionServerOptions {
+  /**
+   * Ms a session is kept after its connection ends, for the client to resume it.
+   * @default 120_000
+   */
+  sessionTtl?: number;
+  /**
+   * Most messages the server keeps unacknowledged per session; past it, `send()` waits.
+   * @default 1000
+   */
+  maxMessages?: number;
+  /**
+   * Most bytes the server keeps unacknowledged per session; past it, `send()` waits.
+   * @default 1_048_576
+   */
+  maxBytes?: number;
+  /**
+   * What may wait per session beyond the window (client away or slow); past it, `send()`
+   * drops with a `drop` event.
+   * @default { messages: 10_000, bytes: 16_777_216 }
+   */
+  maxQueued?: SessionWindow;
+  /**
+   * Sessions kept at once; a new one past it is refused with close 1013 (try again later).
+   * @default 10_000
+   */
+  maxSessions?: number;
+  /**
+   * Ms a connection that chose the protocol has to send its hello, else close 4013.
+   * @default 10_000
+   */
+  helloTimeout?: number;
+  /**
+   * Ms between WebSocket-level pings that find dead connections (a connection that did not
+   * answer the last one is terminated); `0` turns them off.
+   * @default 30_000
+   */
+  pingInterval?: number;
+  /**
+   * The text heartbeat of plain clients (a SteadySocket without `resume`, default
+   * `heartbeat`) that the server answers; `null` passes such pings on as messages.
+   * @default { ping: 'ping', pong: 'pong' }
+   */
+  plainHeartbeat?: { readonly ping: string; readonly pong: string } | null;
+  /** Where sessions are kept between connections. @default a MemoryStore */
+  store?: SessionStore<Session>;
+  /** Time source of every timer. @default the system clock */
+  clock?: Clock;
+}
+
+/** Events of a {@link SessionServer}. */
+export interface SessionServerEvents {
+  /** A new session began (not on resumes: the session object goes on). */
+  session: [session: Session, request: IncomingMessage];
+}
+
+type HandleProtocols = (protocols: Set<string>, request: IncomingMessage) => string | false;
+
+/**
+ * The reference server of the session protocol (docs/PROTOCOL.md) on the `ws` package.
+ * Sessions outlive connections: a client that reconnects within `sessionTtl` resumes its
+ * session, and each message either side sends arrives once, in order. Plain clients get
+ * sessions too (`resumable` false). It answers heartbeats, and pings to find dead peers.
+ *
+ * @example
+ * const server = new SessionServer(new WebSocketServer({ port: 8080 }), { sessionTtl: 120_000 });
+ * server.on('session', (session) => session.on('message', (data) => session.send(`echo ${data}`)));
+ */
+export class SessionServer extends EventEmitter<SessionServerEvents> implements SessionOwner {
+  /** The sessions kept now, by the hash of their token. */
+  readonly store: SessionStore<Session>;
+  private readonly _ttl: number;
+  private readonly _window: SessionWindow;
+  private readonly _settings: SessionSettings;
+  private readonly _maxSessions: number;
+  private readonly _helloTimeout: number;
+  private readonly _pingInterval: number;
+  private readonly _plainHeartbeat: { readonly ping: string; readonly pong: string } | null;
+  private readonly _live = new Map<WebSocket, { alive: boolean }>();
+  private readonly _pinger: Timer;
+  private readonly _previous: HandleProtocols | undefined;
+  private readonly _onConnection = (ws: WebSocket, request: IncomingMessage) => this._connection(ws, request);
+
+  constructor(
+    private readonly wss: WebSocketServer,
+    options: SessionServerOptions = {},
+  ) {
+    super();
+    const clock = options.clock ?? systemClock;
+    this._ttl = options.sessionTtl ?? 120_000;
+    this._window = { messages: options.maxMessages ?? 1000, bytes: options.maxBytes ?? 1_048_576 };
+    this._settings = { window: this._window, maxQueued: options.maxQueued ?? { messages: 10_000, bytes: 16_777_216 }, clock };
+    this._maxSessions = options.maxSessions ?? 10_000;
+    this._helloTimeout = options.helloTimeout ?? 10_000;
+    this._pingInterval = options.pingInterval ?? 30_000;
+    this._plainHeartbeat = options.plainHeartbeat === undefined ? { ping: 'ping', pong: 'pong' } : options.plainHeartbeat;
+    this.store = options.store ?? new MemoryStore();
+    this._pinger = new Timer(clock);
+    // The server chooses the subprotocol: ours, wrapped around the user's choice.
+    const wsOptions = wss.options as { handleProtocols?: HandleProtocols | null };
+    this._previous = wsOptions.handleProtocols ?? undefined;
+    wsOptions.handleProtocols = (offered, request) => this._choose(offered, request);
+    wss.on('connection', this._onConnection);
+  }
+
+  /** Stops serving: ends every session and lets go of the `ws` server (which it does not close). */
+  close(): void {
+    this.wss.off('connection', this._onConnection);
+    (this.wss.options as { handleProtocols?: HandleProtocols | null }).handleProtocols = this._previous ?? null;
+    this._pinger.stop();
+    for (const ws of this._live.keys()) ws.terminate();
+    this._live.clear();
+  }
+
+  /** @internal */
+  _ended(session: Session): void {
+    if (this.store.get(session._key) === session) this.store.delete(session._key);
+  }
+
+  /** @internal */
+  _detached(session: Session): void {
+    session._expiry.start(this._ttl, () => session._end());
+  }
+
+  private _choose(offered: Set<string>, request: IncomingMessage): string | false {
+    const user = [...offered].filter((name) => !chosenProtocol(name).session);
+    const pick = this._previous ? this._previous(new Set(user), request) : (user[0] ?? false);
+    const plain = pick === false || chosenProtocol(pick).user === '';
+    const session = plain ? SESSION_PROTOCOL : `${SESSION_PROTOCOL}+${pick}`;
+    return offered.has(session) ? session : pick;
+  }
+
+  private _connection(ws: WebSocket, request: IncomingMessage): void {
+    ws.binaryType = 'nodebuffer';
+    const beat = { alive: true };
+    this._live.set(ws, beat);
+    ws.on('pong', () => (beat.alive = true));
+    if (this._pingInterval > 0 && this._live.size === 1) this._pinger.start(this._pingInterval, () => this._ping());
+    let session: Session | undefined;
+    const helloTimer = new Timer(this._settings.clock);
+    ws.on('close', () => {
+      helloTimer.stop();
+      this._live.delete(ws);
+      session?._detach(ws);
+    });
+    ws.on('error', () => {}); // a 'close' follows; an unhandled 'error' would crash the process
+    if (!chosenProtocol(ws.protocol).session) {
+      session = new Session(randomUUID(), false, this._settings, this);
+      const beatText = this._plainHeartbeat;
+      ws.on('message', (data, isBinary) => {
+        const bytes = toBuffer(data);
+        if (beatText && !isBinary && bytes.length === beatText.ping.length && bytes.toString() === beatText.ping) ws.send(beatText.pong);
+        else session?._frame(bytes, isBinary);
+      });
+      session._attach(ws, this._window, undefined, false);
+      this.emit('session', session, request);
+      return;
+    }
+    helloTimer.start(this._helloTimeout, () => ws.close(SESSION_CLOSE.helloTimeout, 'no hello'));
+    ws.on('message', (data, isBinary) => {
+      if (session) return session._frame(toBuffer(data), isBinary);
+      helloTimer.stop();
+      session = isBinary ? undefined : this._hello(ws, toBuffer(data).toString(), request);
+    });
+  }
+
+  /** The first frame of a session connection: start or resume. */
+  private _hello(ws: WebSocket, text: string, request: IncomingMessage): Session | undefined {
+    const frame = decodeText(text);
+    if (typeof frame === 'string' || frame.tag !== TAG.hello) {
+      ws.close(SESSION_CLOSE.protocolError, 'expected a hello');
+      return undefined;
+    }
+    const { hello } = frame;
+    let session: Session | undefined;
+    if (hello.session !== undefined) {
+      const kept = this.store.get(hash(hello.session));
+      // A count the session cannot have means a broken client: refuse rather than guess.
+      if (kept && !kept._resumeFrom(hello.received ?? 0)) {
+        ws.close(SESSION_CLOSE.protocolError, 'impossible resume');
+        return undefined;
+      }
+      if (kept) {
+        session = kept;
+        this.store.delete(kept._key);
+        kept._replace();
+      }
+    }
+    const resumed = session !== undefined;
+    if (!session) {
+      if (this.store.size >= this._maxSessions) {
+        ws.close(1013, 'too many sessions');
+        return undefined;
+      }
+      session = new Session(randomUUID(), true, this._settings, this);
+    }
+    // A new token at every welcome: a token seen before is worth nothing once used.
+    const token = randomBytes(32).toString('base64url');
+    session._key = hash(token);
+    this.store.set(session._key, session);
+    const welcome = encode.welcome({ v: 1, session: token, resumed, received: session.received, window: this._window, ttl: this._ttl });
+    if (!resumed) this.emit('session', session, request);
+    session._attach(ws, hello.window, welcome, resumed);
+    return session;
+  }
+
+  private _ping(): void {
+    for (const [ws, beat] of this._live) {
+      if (!beat.alive) {
+        ws.terminate();
+        continue;
+      }
+      beat.alive = false;
+      ws.ping();
+    }
+    if (this._live.size > 0) this._pinger.start(this._pingInterval, () => this._ping());
+  }
+}
+
+function hash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+}

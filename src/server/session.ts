@@ -1,0 +1,278 @@
+import { EventEmitter } from 'eventemitter3';
+import type { WebSocket } from 'ws';
+import type { Clock } from '../socket/index';
+import { Timer } from './timer';
+import { DATA_BYTE, decodeText, encode, SESSION_CLOSE, TAG, type SessionWindow } from '../session/protocol';
+import { ACK_DELAY, Received, Unacked } from '../session/window';
+
+/** What a session's `send()` takes. */
+export type SessionData = string | Buffer | ArrayBuffer | ArrayBufferView;
+
+/** Why the server let go of a message it was asked to send. */
+export type SessionDropReason =
+  /** More waited than `maxQueued` allows (the client is away, or acknowledges slowly). */
+  | 'overflow'
+  /** Written, but the session ended before the client acknowledged it. */
+  | 'unconfirmed'
+  /** Sent after the session ended. */
+  | 'closed';
+
+/** The events of a {@link Session}. */
+export interface SessionEvents {
+  /** A message of the client: once, in order. Text arrives as a string, binary as a Buffer. */
+  message: [data: string | Buffer, isBinary: boolean];
+  /** A connection (re)joined the session; `resumed` is false for the first. */
+  attach: [resumed: boolean];
+  /** The connection went away; the session waits `sessionTtl` for the client. */
+  detach: [];
+  /** A message of `send()` will not reach the client, or may not have. */
+  drop: [data: SessionData, reason: SessionDropReason];
+  /** The session ended: `close()`, the client's goodbye, `sessionTtl` passed, or a plain client left. */
+  close: [];
+}
+
+/** Limits and time, from the server's options. */
+export interface SessionSettings {
+  readonly window: SessionWindow;
+  readonly maxQueued: SessionWindow;
+  readonly clock: Clock;
+}
+
+/** What the session tells the server that holds it. */
+export interface SessionOwner {
+  /** Forget the session (it ended). */
+  _ended(session: Session): void;
+  /** The connection left: keep the session for its ttl. */
+  _detached(session: Session): void;
+}
+
+interface Held {
+  readonly data: SessionData;
+  readonly bytes: number;
+}
+
+/**
+ * One client's session on the server: it outlives connections. `send()` frames, keeps and
+ * (while the window allows) writes; what the client has not acknowledged is resent when
+ * it resumes. A plain client (one that did not negotiate the protocol) gets a session too,
+ * with `resumable` false, that ends with its connection.
+ */
+export class Session extends EventEmitter<SessionEvents> {
+  /** A public id for logs (not the token, which stays a secret between client and server). */
+  readonly id: string;
+  /** Whether the client speaks the session protocol. */
+  readonly resumable: boolean;
+  /** @internal The hash of the current token: the store's key. */
+  _key = '';
+  /** @internal The ttl timer while detached. */
+  readonly _expiry: Timer;
+  private _ws: WebSocket | null = null;
+  private readonly _unacked: Unacked<string | Buffer>;
+  private readonly _received = new Received();
+  private _peer: SessionWindow;
+  private readonly _held: Held[] = [];
+  private _heldBytes = 0;
+  private _ackTimer: Timer | undefined;
+  private _ended = false;
+
+  /** @internal */
+  constructor(
+    id: string,
+    resumable: boolean,
+    private readonly settings: SessionSettings,
+    private readonly owner: SessionOwner,
+  ) {
+    super();
+    this.id = id;
+    this.resumable = resumable;
+    this._unacked = new Unacked(settings.window);
+    this._peer = settings.window;
+    this._expiry = new Timer(settings.clock);
+  }
+
+  /** Whether a connection is attached now. */
+  get connected(): boolean {
+    return this._ws !== null;
+  }
+
+  /** Messages written and not yet acknowledged by the client. */
+  get unacked(): number {
+    return this._unacked.length;
+  }
+
+  /** Messages waiting to be written (client away, or the window full). */
+  get queued(): number {
+    return this._held.length;
+  }
+
+  /** Data frames received from the client in this session. */
+  get received(): number {
+    return this._received.count;
+  }
+
+  /**
+   * Sends `data` to the client: at once when connected and the window allows, else it waits
+   * (bounded by `maxQueued`). `false` when it was dropped (a `drop` event says why).
+   */
+  send(data: SessionData): boolean {
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    if (this._ended) return this._drop(data, 'closed');
+    if (this._held.length > 0 || !this._write(data, bytes)) {
+      if (this._held.length >= this.settings.maxQueued.messages || this._heldBytes + bytes > this.settings.maxQueued.bytes) return this._drop(data, 'overflow');
+      this._held.push({ data, bytes });
+      this._heldBytes += bytes;
+    }
+    return true;
+  }
+
+  /** Ends the session: says goodbye to the client and closes its connection with `code`. */
+  close(code = 1000, reason = ''): void {
+    const ws = this._ws;
+    if (ws && this.resumable) this._raw(encode.bye());
+    if (ws) ws.close(code, reason);
+    this._end();
+  }
+
+  // ---- the server's side (internal) ---------------------------------------------------
+
+  /** @internal A connection joins; for a resume, `acked` is what the client says it received. */
+  _attach(ws: WebSocket, peer: SessionWindow, welcome: string | undefined, resumed: boolean): void {
+    this._expiry.stop();
+    this._ws = ws;
+    this._peer = peer;
+    if (welcome !== undefined) this._raw(welcome);
+    for (const framed of this._unacked.pending()) this._raw(framed);
+    this._drain();
+    this.emit('attach', resumed);
+  }
+
+  /** @internal For a resume: whether `received` (the client's count) can be, and then applies it. */
+  _resumeFrom(received: number): boolean {
+    return this._unacked.ack(received);
+  }
+
+  /** @internal Lets go of the connection (it closed, or another took over). */
+  _detach(ws: WebSocket): void {
+    if (this._ws !== ws) return;
+    this._ws = null;
+    this._ackTimer?.stop();
+    if (this._ended) return;
+    if (!this.resumable) return this._end();
+    this.emit('detach');
+    this.owner._detached(this);
+  }
+
+  /** @internal The connection it replaces is stale: close it. */
+  _replace(): WebSocket | null {
+    const old = this._ws;
+    if (old) {
+      this._detach(old);
+      old.close(SESSION_CLOSE.replaced, 'session resumed elsewhere');
+    }
+    return old;
+  }
+
+  /** @internal A frame from the attached connection. */
+  _frame(data: Buffer, isBinary: boolean): void {
+    if (!this.resumable) {
+      this.emit('message', isBinary ? data : data.toString(), isBinary);
+      return;
+    }
+    if (isBinary) {
+      if (data[0] !== DATA_BYTE) return this._protocolError();
+      return this._deliver(data.subarray(1), true, data.length - 1);
+    }
+    const frame = decodeText(data.toString());
+    if (typeof frame === 'string') return this._protocolError();
+    switch (frame.tag) {
+      case TAG.data:
+        return this._deliver(frame.data, false, data.length - 1);
+      case TAG.ack:
+        if (!this._unacked.ack(frame.count)) return this._protocolError();
+        return this._drain();
+      case TAG.ping:
+        return this._raw(encode.pong(frame.data));
+      case TAG.pong:
+        return;
+      case TAG.bye:
+        // The client ends the session: its last acknowledgement, then nothing more.
+        this._ack();
+        return this._end();
+      default:
+        return this._protocolError();
+    }
+  }
+
+  /** @internal Ended for good (ttl passed, the server closed). */
+  _end(): void {
+    if (this._ended) return;
+    this._ended = true;
+    this._expiry.stop();
+    this._ackTimer?.stop();
+    this._ws = null;
+    for (const framed of this._unacked.reset()) this.emit('drop', unframe(framed), 'unconfirmed');
+    for (const held of this._held.splice(0)) this.emit('drop', held.data, 'closed');
+    this._heldBytes = 0;
+    this.owner._ended(this);
+    this.emit('close');
+  }
+
+  private _deliver(payload: string | Buffer, isBinary: boolean, bytes: number): void {
+    const when = this._received.add(bytes, this._peer);
+    if (when === 'now') this._ack();
+    else if (when === 'later') (this._ackTimer ??= new Timer(this.settings.clock)).start(ACK_DELAY, () => this._ack());
+    this.emit('message', payload, isBinary);
+  }
+
+  private _ack(): void {
+    this._ackTimer?.stop();
+    if (this._received.owed) this._raw(encode.ack(this._received.acked()));
+  }
+
+  /** Writes `data` now if connected and the window has room. */
+  private _write(data: SessionData, bytes: number): boolean {
+    const ws = this._ws;
+    if (!ws || ws.readyState !== 1) return false;
+    if (!this.resumable) {
+      ws.send(data);
+      return true;
+    }
+    if (this._unacked.full(bytes)) return false;
+    const framed = frame(data);
+    this._unacked.push(framed, bytes);
+    ws.send(framed, { binary: typeof framed !== 'string' });
+    return true;
+  }
+
+  private _drain(): void {
+    let written = 0;
+    while (written < this._held.length && this._write(this._held[written]!.data, this._held[written]!.bytes)) {
+      this._heldBytes -= this._held[written]!.bytes;
+      written++;
+    }
+    if (written > 0) this._held.splice(0, written);
+  }
+
+  private _raw(frame: string | Buffer): void {
+    if (this._ws?.readyState === 1) this._ws.send(frame, { binary: typeof frame !== 'string' });
+  }
+
+  private _protocolError(): void {
+    this._ws?.close(SESSION_CLOSE.protocolError, 'session protocol error');
+  }
+
+  private _drop(data: SessionData, reason: SessionDropReason): false {
+    this.emit('drop', data, reason);
+    return false;
+  }
+}
+
+function frame(data: SessionData): string | Buffer {
+  if (typeof data === 'string') return TAG.data + data;
+  const bytes = Buffer.isBuffer(data) ? data : data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.concat([Buffer.of(DATA_BYTE), bytes]);
+}
+
+function unframe(framed: string | Buffer): SessionData {
+  return typeof framed === 'string' ? framed.slice(1) : framed.subarray(1);
+}

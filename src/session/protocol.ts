@@ -1,0 +1,166 @@
+/**
+ * The steadysocket session protocol, version 1: names, frame tags, close codes and the
+ * codec of control frames, in one place for the client (src/socket) and the reference
+ * server (src/server). docs/PROTOCOL.md is its specification; keep the two in step.
+ *
+ * Nothing here does I/O or keeps time.
+ */
+
+/** The subprotocol that means "this connection speaks session protocol v1". */
+export const SESSION_PROTOCOL = 'steadysocket.1';
+/**
+ * Offered first when the user asked for no subprotocol. Servers that pick the first offered
+ * name without knowing it (the `ws` package's default) pick this one, which means a plain
+ * connection: then nothing of the session protocol is ever written.
+ */
+export const PLAIN_PROTOCOL = 'steadysocket';
+
+/** The first character of a text frame (the first byte of a binary one) says what it is. */
+export const TAG = {
+  /** A message of the application: text after the tag, or binary after the byte 0x44. */
+  data: 'D',
+  /** `A<n>`: I have received your first n data frames of this session. */
+  ack: 'A',
+  /** `H{json}`: the client's first frame: start or resume a session. */
+  hello: 'H',
+  /** `W{json}`: the server's first frame: the session, and whether it continued. */
+  welcome: 'W',
+  /** `P<text>`: a heartbeat ping; answered by `Q` with the same text. */
+  ping: 'P',
+  /** `Q<text>`: the answer to a ping. */
+  pong: 'Q',
+  /** `B`: the sender ends the session; no resume will follow. */
+  bye: 'B',
+} as const;
+
+/** The first byte of a binary data frame: 'D'. */
+export const DATA_BYTE = 0x44;
+
+/** Close codes of the protocol (4000 is the client's heartbeat timeout). */
+export const SESSION_CLOSE = {
+  /** A frame broke the protocol (unknown tag, bad JSON, an ack of more than was sent). */
+  protocolError: 4010,
+  /** Another connection resumed this session; this one is stale. */
+  replaced: 4012,
+  /** No hello within the server's hello timeout. */
+  helloTimeout: 4013,
+} as const;
+
+/** How much one side keeps unacknowledged before it stops writing: its window. */
+export interface SessionWindow {
+  /** Data frames. */
+  readonly messages: number;
+  /** Payload bytes (UTF-8 for text, without the tag). */
+  readonly bytes: number;
+}
+
+/** The client's first frame. `session` and `received` only when resuming. */
+export interface Hello {
+  readonly v: 1;
+  readonly window: SessionWindow;
+  /** The session token from the last welcome: a secret. */
+  readonly session?: string;
+  /** Data frames of the server received in that session. */
+  readonly received?: number;
+}
+
+/** The server's first frame. */
+export interface Welcome {
+  readonly v: 1;
+  /** The session token: a secret, to be sent back in a later hello only. */
+  readonly session: string;
+  /** Whether the session of the hello went on (false: a new one started). */
+  readonly resumed: boolean;
+  /** Data frames of the client the server received in the session (0 for a new one). */
+  readonly received: number;
+  readonly window: SessionWindow;
+  /** Ms the server keeps the session after a connection ends. */
+  readonly ttl: number;
+}
+
+/**
+ * The names to offer for the user's subprotocols. The user's come first, so a server that
+ * picks the first it sees picks a plain one; a session server picks ours.
+ */
+export function offerProtocols(user: readonly string[]): string[] {
+  return user.length === 0 ? [PLAIN_PROTOCOL, SESSION_PROTOCOL] : [...user, ...user.map((p) => `${SESSION_PROTOCOL}+${p}`)];
+}
+
+/** Whether the server chose the session protocol, and the user's subprotocol within it. */
+export function chosenProtocol(selected: string): { session: boolean; user: string } {
+  if (selected === SESSION_PROTOCOL) return { session: true, user: '' };
+  if (selected.startsWith(`${SESSION_PROTOCOL}+`)) return { session: true, user: selected.slice(SESSION_PROTOCOL.length + 1) };
+  return { session: false, user: selected === PLAIN_PROTOCOL ? '' : selected };
+}
+
+/** What a server selects from the offered names: the first session name, else undefined. */
+export function selectSessionProtocol(offered: Iterable<string>): string | undefined {
+  for (const name of offered) if (chosenProtocol(name).session) return name;
+  return undefined;
+}
+
+/** A control or text data frame, decoded. `data` carries a text payload. */
+export type TextFrame =
+  | { readonly tag: 'D'; readonly data: string }
+  | { readonly tag: 'A'; readonly count: number }
+  | { readonly tag: 'H'; readonly hello: Hello }
+  | { readonly tag: 'W'; readonly welcome: Welcome }
+  | { readonly tag: 'P' | 'Q'; readonly data: string }
+  | { readonly tag: 'B' };
+
+/** Decodes a text frame; a string saying what is wrong when it breaks the protocol. */
+export function decodeText(frame: string): TextFrame | string {
+  const tag = frame[0];
+  const rest = frame.slice(1);
+  switch (tag) {
+    case TAG.data:
+    case TAG.ping:
+    case TAG.pong:
+      return { tag, data: rest };
+    case TAG.ack:
+      return /^(0|[1-9]\d{0,15})$/.test(rest) && Number.isSafeInteger(+rest) ? { tag, count: +rest } : 'bad ack';
+    case TAG.bye:
+      return rest === '' ? { tag } : 'bad bye';
+    case TAG.hello: {
+      const hello = parseObject(rest) as Partial<Hello> | undefined;
+      if (!hello || hello.v !== 1 || !isWindow(hello.window)) return 'bad hello';
+      if (hello.session === undefined && hello.received === undefined) return { tag, hello: hello as Hello };
+      return typeof hello.session === 'string' && isCount(hello.received) ? { tag, hello: hello as Hello } : 'bad hello';
+    }
+    case TAG.welcome: {
+      const w = parseObject(rest) as Partial<Welcome> | undefined;
+      const ok = w && w.v === 1 && typeof w.session === 'string' && w.session !== '' && typeof w.resumed === 'boolean' && isCount(w.received) && isWindow(w.window) && isCount(w.ttl);
+      return ok ? { tag, welcome: w as Welcome } : 'bad welcome';
+    }
+    default:
+      return 'unknown frame';
+  }
+}
+
+/** Encodes a control frame. */
+export const encode = {
+  ack: (count: number) => `${TAG.ack}${count}`,
+  hello: (hello: Hello) => `${TAG.hello}${JSON.stringify(hello)}`,
+  welcome: (welcome: Welcome) => `${TAG.welcome}${JSON.stringify(welcome)}`,
+  ping: (text = '') => `${TAG.ping}${text}`,
+  pong: (text: string) => `${TAG.pong}${text}`,
+  bye: () => TAG.bye,
+};
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isWindow(value: unknown): value is SessionWindow {
+  const w = value as Partial<SessionWindow> | null;
+  return typeof w === 'object' && w !== null && isCount(w.messages) && w.messages > 0 && isCount(w.bytes) && w.bytes > 0;
+}

@@ -1,0 +1,123 @@
+import type { SessionWindow } from './protocol';
+
+/**
+ * The sending side of a session: every data frame written and not yet acknowledged, in
+ * order, with its sequence number implied by its place (the first frame of a session is 1).
+ * Bounded by the sender's own window: while `full`, new frames must wait in the caller's queue.
+ *
+ * `F` is the frame as kept for resending (its wire form).
+ */
+export class Unacked<F> {
+  /** Data frames written in this session. */
+  sent = 0;
+  /** The peer's acknowledgement: its first `acked` frames arrived. */
+  acked = 0;
+  private _frames: F[] = [];
+  private _sizes: number[] = [];
+  private _head = 0;
+  private _bytes = 0;
+
+  constructor(readonly window: SessionWindow) {}
+
+  /** Frames waiting for an acknowledgement. */
+  get length(): number {
+    return this.sent - this.acked;
+  }
+
+  /** Their payload bytes. */
+  get bytes(): number {
+    return this._bytes;
+  }
+
+  /**
+   * Whether the window is used up. A frame bigger than the whole window still goes once
+   * nothing else is unacknowledged, or it could never be sent.
+   */
+  full(nextBytes = 0): boolean {
+    if (this.length === 0) return false;
+    return this.length >= this.window.messages || this._bytes + nextBytes > this.window.bytes;
+  }
+
+  /** A data frame was written. */
+  push(frame: F, bytes: number): void {
+    this._frames.push(frame);
+    this._sizes.push(bytes);
+    this._bytes += bytes;
+    this.sent++;
+  }
+
+  /**
+   * The peer acknowledged its first `count` frames. `false` when that is impossible (more
+   * than was sent, or fewer than it acknowledged before): a protocol error.
+   */
+  ack(count: number): boolean {
+    if (count > this.sent || count < this.acked) return false;
+    while (this.acked < count) {
+      this._bytes -= this._sizes[this._head]!;
+      this._head++;
+      this.acked++;
+    }
+    // Compact now and then rather than shift() per frame.
+    if (this._head > 1024 && this._head * 2 > this._frames.length) {
+      this._frames = this._frames.slice(this._head);
+      this._sizes = this._sizes.slice(this._head);
+      this._head = 0;
+    }
+    return true;
+  }
+
+  /** The unacknowledged frames, oldest first, to resend after a resume. */
+  pending(): F[] {
+    return this._frames.slice(this._head);
+  }
+
+  /** Forgets everything (a new session): returns the frames whose delivery is unknown. */
+  reset(): F[] {
+    const lost = this.pending();
+    this._frames = [];
+    this._sizes = [];
+    this._head = this._bytes = this.sent = this.acked = 0;
+    return lost;
+  }
+}
+
+/** Ms after the first unacknowledged frame by which an acknowledgement goes out at the latest. */
+export const ACK_DELAY = 200;
+
+/**
+ * The receiving side: counts data frames and decides when to acknowledge. At once when
+ * half the peer's window is unacknowledged (so a fast sender never stalls on us), else
+ * {@link ACK_DELAY} ms after the first frame that is not.
+ */
+export class Received {
+  /** Data frames received (and delivered) in this session. */
+  count = 0;
+  private _ackedCount = 0;
+  private _unackedBytes = 0;
+
+  /** A data frame of `bytes` arrived. `'now'` when an ack should go now, `'later'` to arm the delay. */
+  add(bytes: number, peer: SessionWindow): 'now' | 'later' | 'armed' {
+    const first = this.count === this._ackedCount;
+    this.count++;
+    this._unackedBytes += bytes;
+    if (this.count - this._ackedCount >= Math.ceil(peer.messages / 2) || this._unackedBytes * 2 >= peer.bytes) return 'now';
+    return first ? 'later' : 'armed';
+  }
+
+  /** Whether anything awaits an acknowledgement. */
+  get owed(): boolean {
+    return this.count !== this._ackedCount;
+  }
+
+  /** An ack of `count` is being written. */
+  acked(): number {
+    this._ackedCount = this.count;
+    this._unackedBytes = 0;
+    return this.count;
+  }
+
+  /** A new session: nothing received yet. */
+  reset(): void {
+    this.count = this._ackedCount = this._unackedBytes = 0;
+  }
+}

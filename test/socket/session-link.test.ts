@@ -1,0 +1,208 @@
+/** The client side of the session protocol, on a scripted socket and a manual clock. */
+import { describe, expect, it } from 'vitest';
+import { setup } from '../helpers/setup';
+import type { FakeSocket } from '../helpers/fake-socket';
+
+const welcome = (fields: Partial<{ session: string; resumed: boolean; received: number; messages: number; bytes: number }> = {}) =>
+  `W${JSON.stringify({ v: 1, session: fields.session ?? 'tok1', resumed: fields.resumed ?? false, received: fields.received ?? 0, window: { messages: fields.messages ?? 10, bytes: fields.bytes ?? 1000 }, ttl: 1000 })}`;
+
+/** A socket with `resume` whose native socket opened with the session protocol and got `frame` as the welcome. */
+function session(options: Parameters<typeof setup>[0] = {}) {
+  const rig = setup({ resume: { maxMessages: 3, maxBytes: 100 }, ...options });
+  const native = () => rig.native() as FakeSocket;
+  const connect = (welcomeFrame = welcome()) => {
+    native().serverOpen('steadysocket.1');
+    native().serverMessage(welcomeFrame);
+  };
+  return { ...rig, connect, native };
+}
+
+describe('resume: negotiation', () => {
+  it.each([
+    [undefined, ['steadysocket', 'steadysocket.1']],
+    ['chat', ['chat', 'steadysocket.1+chat']],
+    [['a', 'b'], ['a', 'b', 'steadysocket.1+a', 'steadysocket.1+b']],
+  ])('offers %j as %j', (protocols, offered) => {
+    const { native } = session(protocols === undefined ? {} : { protocols });
+    expect(native().protocols).toEqual(offered);
+  });
+
+  it('says hello, and is open only at the welcome', () => {
+    const { socket, native, log } = session();
+    native().serverOpen('steadysocket.1');
+    expect(native().sent).toEqual(['H{"v":1,"window":{"messages":3,"bytes":100}}']);
+    expect(socket.readyState).toBe(0);
+    native().serverMessage(welcome());
+    expect(socket.readyState).toBe(1);
+    expect(log()).toContain('open');
+  });
+
+  it.each([
+    ['no protocol', ''],
+    ['the plain name', 'steadysocket'],
+    ["the user's own", 'chat'],
+  ])('works plain when the server chose %s: RESUME_UNSUPPORTED once, nothing foreign written', (_, chosen) => {
+    const { socket, native, log, clock } = session();
+    socket.send('hello');
+    native().serverOpen(chosen);
+    expect(socket.readyState).toBe(1);
+    expect(native().sent).toEqual(['hello']);
+    expect(socket.protocol).toBe(chosen === 'steadysocket' ? '' : chosen);
+    native().serverClose(1006);
+    clock.advance(1000);
+    expect(native().protocols).toBeUndefined(); // not offered again
+    native().serverOpen('');
+    expect(log().filter((e) => e === 'error:RESUME_UNSUPPORTED')).toHaveLength(1);
+  });
+
+  it("retries at once, without offering, when the runtime refuses a server that chose no protocol (the ws package's check)", () => {
+    const { native, log, clock } = session();
+    const first = native();
+    first.onerror?.call(first, { type: 'error', message: 'Server sent no subprotocol' } as never);
+    first.serverClose(1006);
+    clock.advance(0);
+    expect(native()).not.toBe(first);
+    expect(native().protocols).toBeUndefined();
+    expect(log()).toContain('error:RESUME_UNSUPPORTED');
+  });
+
+  it("reports the user's subprotocol inside ours", () => {
+    const { socket, connect } = session({ protocols: 'chat' });
+    connect();
+    expect(socket.protocol).toBe('');
+    const { socket: other, native } = session({ protocols: 'chat' });
+    native().serverOpen('steadysocket.1+chat');
+    expect(other.protocol).toBe('chat');
+  });
+});
+
+describe('resume: data and acknowledgements', () => {
+  it('frames data, keeps it until acknowledged, and acknowledges what arrives after 200 ms', () => {
+    const { socket, native, connect, clock, events } = session();
+    connect();
+    socket.send('a');
+    socket.send(new Uint8Array([1, 2]));
+    expect(native().sent.slice(1)).toEqual(['Da', new Uint8Array([0x44, 1, 2])]);
+    expect(socket.stats.unacked).toBe(2);
+    native().serverMessage('A1');
+    expect(socket.stats.unacked).toBe(1);
+    native().serverMessage('Dx');
+    expect(events.filter((e) => e.type === 'message').map((e) => (e.event as { data: unknown }).data)).toEqual(['x']);
+    clock.advance(199);
+    expect(native().sent.at(-1)).not.toBe('A1');
+    clock.advance(1);
+    expect(native().sent.at(-1)).toBe('A1');
+  });
+
+  it("acknowledges at once at half the server's window", () => {
+    const { native, connect } = session();
+    connect(welcome({ messages: 4 }));
+    native().serverMessage('D1');
+    native().serverMessage('D2');
+    expect(native().sent.at(-1)).toBe('A2');
+  });
+
+  it('strips the tag of binary data', () => {
+    const { socket, native, connect, events } = session();
+    connect();
+    socket.binaryType = 'arraybuffer';
+    native().serverMessage(new Uint8Array([0x44, 7, 8]).buffer);
+    const data = events.filter((e) => e.type === 'message').map((e) => (e.event as { data: ArrayBuffer }).data)[0]!;
+    expect([...new Uint8Array(data)]).toEqual([7, 8]);
+  });
+
+  it('stops writing at its window and goes on as acknowledgements come', () => {
+    const { socket, native, connect } = session();
+    connect();
+    for (const text of ['1', '2', '3', '4', '5']) socket.send(text);
+    expect(native().sent.slice(1)).toEqual(['D1', 'D2', 'D3']);
+    expect(socket.stats).toMatchObject({ unacked: 3, queued: 2 });
+    native().serverMessage('A2');
+    expect(native().sent.slice(1)).toEqual(['D1', 'D2', 'D3', 'D4', 'D5']);
+  });
+
+  it('answers pings, and pings with P when the heartbeat is on', () => {
+    const { native, connect, clock, socket } = session({ heartbeat: { interval: 100, timeout: 50 } });
+    connect();
+    native().serverMessage('Pxyz');
+    expect(native().sent.at(-1)).toBe('Qxyz');
+    clock.advance(100);
+    expect(native().sent.at(-1)).toBe('P');
+    native().serverMessage('Q');
+    expect(socket.stats.rtt).toBe(0);
+    expect(socket.stats.messagesReceived).toBe(0);
+  });
+});
+
+describe('resume: reconnecting', () => {
+  it('resumes with the token and what it received, and resends only what the server did not get', () => {
+    const { socket, native, connect, clock, events } = session();
+    connect(welcome({ session: 'T1' }));
+    socket.send('a');
+    socket.send('b');
+    native().serverMessage('D1');
+    native().serverClose(1006);
+    clock.advance(1000);
+    native().serverOpen('steadysocket.1');
+    expect(native().sent).toEqual(['H{"v":1,"window":{"messages":3,"bytes":100},"session":"T1","received":1}']);
+    native().serverMessage(welcome({ session: 'T2', resumed: true, received: 1 }));
+    expect(native().sent.slice(1)).toEqual(['Db']);
+    const opens = events.filter((e) => e.type === 'open').map((e) => (e.event as { resumed: boolean }).resumed);
+    expect(opens).toEqual([false, true]);
+    expect(events.filter((e) => e.type === 'drop')).toEqual([]);
+  });
+
+  it('reports each unacknowledged message unconfirmed, once, when the server lost the session', () => {
+    const { socket, native, connect, clock, log, events } = session();
+    connect();
+    socket.send('a');
+    socket.send('b');
+    native().serverClose(1006);
+    socket.send('c'); // queued: never written, so it goes on the new session
+    clock.advance(1000);
+    native().serverOpen('steadysocket.1');
+    native().serverMessage(welcome({ session: 'T2', resumed: false }));
+    const drops = events.filter((e) => e.type === 'drop').map((e) => `${(e.event as { data: string }).data}:${(e.event as { reason: string }).reason}`);
+    expect(drops).toEqual(['a:unconfirmed', 'b:unconfirmed']);
+    expect(native().sent.slice(1)).toEqual(['Dc']);
+    expect(log().indexOf('drop:unconfirmed')).toBeLessThan(log().lastIndexOf('open'));
+  });
+
+  it.each([
+    ['an unknown frame', 'Zzz'],
+    ['an ack of more than was sent', 'A9'],
+    ['data before the welcome', 'Dx'],
+    ['a resume of a session it never had', welcome({ resumed: true })],
+  ])('drops the connection on %s (SESSION_PROTOCOL_ERROR) and reconnects', (name, frame) => {
+    const { native, log, clock } = session();
+    native().serverOpen('steadysocket.1');
+    if (name !== 'data before the welcome' && !name.startsWith('a resume')) native().serverMessage(welcome());
+    native().serverMessage(frame);
+    expect(log()).toContain('error:SESSION_PROTOCOL_ERROR');
+    expect(log()).toContain('close:4010:r');
+    clock.advance(1000);
+    expect(native().readyState).toBe(0);
+  });
+
+  it('says goodbye on close(), and reports what stays unacknowledged at the final close', () => {
+    const { socket, native, connect, log } = session();
+    connect();
+    socket.send('a');
+    socket.close();
+    expect(native().sent.slice(-1)).toEqual(['B']);
+    native().serverClose(1000, '', true);
+    expect(log()).toContain('drop:unconfirmed');
+    expect(socket.stats.unacked).toBe(0);
+  });
+
+  it('starts a new session after close 4012 (the session was resumed elsewhere)', () => {
+    const { socket, native, connect, clock, log } = session();
+    connect();
+    socket.send('a');
+    native().serverClose(4012, 'session resumed elsewhere', true);
+    clock.advance(1000);
+    native().serverOpen('steadysocket.1');
+    expect(native().sent[0]).toBe('H{"v":1,"window":{"messages":3,"bytes":100}}');
+    expect(log()).toContain('drop:unconfirmed');
+  });
+});
