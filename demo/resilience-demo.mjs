@@ -1,4 +1,5 @@
-// npm run demo [-- --quick]
+// node demo/resilience-demo.mjs [--quick] [--resume] [--report=file.json]
+// (`npm run demo` runs it twice, plain and with --resume, through demo/index.mjs)
 //
 // A SteadySocket streams numbered messages to a local `ws` server, through a TCP proxy that
 // plays the network, while the demo injects five faults one after another: a server crash and
@@ -6,7 +7,11 @@
 // messages. The timeline shows what the client does about each; the summary is computed from
 // what the server actually received, and the exit code is non-zero if anything vanished
 // without a `drop` report.
+//
+// --resume: the same faults with `resume: true` against the reference SessionServer
+// (steadysocket/server): nothing may be lost in flight, and the exit code says so.
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { SteadySocket } from 'steadysocket'; // the package itself, from dist/ (npm run build)
 import { channels } from 'steadysocket/channels'; // typed channels, a layer over the socket
@@ -14,6 +19,8 @@ import { DemoServer } from './demo-server.mjs';
 import { FaultProxy } from './fault-proxy.mjs';
 
 const quick = process.argv.includes('--quick');
+const resume = process.argv.includes('--resume');
+const reportTo = process.argv.find((a) => a.startsWith('--report='))?.slice('--report='.length);
 const T = quick
   ? { uptime: 500, down: 500, bulk: 1500 }
   : { uptime: 1500, down: 1500, bulk: 3000 };
@@ -28,6 +35,7 @@ const OPTIONS = {
   connectTimeout: 2000,
   minUptime: 400, // the default 5 s would carry the backoff over between our closely spaced faults
   heartbeat: HEARTBEAT,
+  resume,
   queue: { maxMessages: 1000, maxBytes: 1024 * 1024, overflow: 'reject', highWaterMark: 256 * 1024 },
   // The default for 1012/1013 is a random 5–30 s (the close-code registry's advice); the full
   // demo shows it. The quick run, part of `npm test`, asks for 1 s instead.
@@ -109,7 +117,7 @@ async function until(predicate, ms, what) {
 }
 
 // ---- bookkeeping: which connection carried each message, and what became of it
-const server = new DemoServer();
+const server = new DemoServer({ sessions: resume });
 let proxy;
 let sent = 0; // messages handed to send()
 const accepted = []; // accepted by send(), not written to a socket yet, oldest first
@@ -124,6 +132,7 @@ let conn = 0;
 let connOpen = false;
 let ticks = 0;
 let peak = null; // the slow reader's peak queue and buffer, while it runs
+let resumedOpens = 0; // with --resume: opens that continued the session
 
 // The library writes in order and only drops what it has not written, so the k-th write is
 // the oldest accepted message still around: stats.messagesSent says how many went out.
@@ -151,18 +160,20 @@ function everyWrittenArrived(onConn) {
 async function main() {
   await server.start();
   proxy = await new FaultProxy(server.port).start();
-  heading(`steadysocket demo${quick ? ' (quick)' : ''}: ${PHASES.length} faults, one after another`);
+  heading(`steadysocket demo${quick ? ' (quick)' : ''}${resume ? ', resume: true against the SessionServer' : ''}: ${PHASES.length} faults, one after another`);
   log('server', `up on 127.0.0.1:${server.port}, the client goes through a proxy on :${proxy.port}`, green);
 
   client = new SteadySocket(`ws://127.0.0.1:${proxy.port}/`, OPTIONS);
   const api = channels(client); // its `invalid` event reports what no channel could take
   const ticker = api.channel('tick', { validate: (data) => Number.isInteger(data?.n) });
   ticker.on('message', () => ticks++);
-  client.on('open', () => {
+  client.on('open', (e) => {
     conn++;
     connOpen = true;
+    if (e.resumed) resumedOpens++;
     reconcile(); // the queue was flushed onto the new connection just now
-    log('client', conn === 1 ? 'open' : `open again (reconnect #${client.stats.reconnects}), queue flushed`, green);
+    const how = e.resumed ? 'session resumed: unacknowledged resent, queue flushed' : resume && conn > 1 ? 'new session (the server lost the old one), queue flushed' : 'queue flushed';
+    log('client', conn === 1 ? 'open' : `open again (reconnect #${client.stats.reconnects}), ${how}`, green);
   });
   client.on('close', (e) => {
     reconcile();
@@ -187,6 +198,10 @@ async function main() {
     log('client', `invalid message reported (${e.reason}${e.channel ? `, channel "${e.channel}"` : ''})`, yellow);
   });
   client.on('heartbeat', () => reconcile());
+  client.on('error', (e) => {
+    // A failed attempt is already on the timeline as its close; say what else went wrong.
+    if (e.error.code !== 'CONNECTION_ERROR') log('client', `error ${e.error.code}`, dim);
+  });
 
   const stream = setInterval(send, SEND_EVERY);
   const bookkeeping = setInterval(reconcile, 20);
@@ -307,7 +322,8 @@ function summarise() {
     if (fault !== undefined && w.at >= fault - IN_FLIGHT_MS && atTail) inFlight.push(n);
     else unreported.push(n);
   }
-  const deliveredAndDropped = [...dropped.keys()].filter((n) => distinct.has(n)).length;
+  // 'unconfirmed' says "may or may not have arrived" (the server lost the session): it may have.
+  const deliveredAndDropped = [...dropped].filter(([n, reason]) => distinct.has(n) && reason !== 'unconfirmed').length;
   const reasons = [...dropped.values()].reduce((acc, r) => ({ ...acc, [r]: (acc[r] ?? 0) + 1 }), {});
   const listed = (ns) => (ns.length > 8 ? `${ns.slice(0, 8).join(', ')}, …` : ns.join(', '));
   const row = (label, value, note = '') => console.log(`  ${label.padEnd(18)} ${String(value).padEnd(9)} ${dim(note)}`);
@@ -317,10 +333,10 @@ function summarise() {
   row('in order', inOrder ? 'yes' : 'no');
   row('duplicates', received.length - distinct.size);
   row('dropped', dropped.size, `reported in \`drop\` events: ${Object.entries(reasons).map(([r, c]) => `${c} ${r}`).join(', ') || 'none'}`);
-  row('lost in flight', inFlight.length, 'written to a socket a fault then killed (WebSocket has no acks)');
+  row('lost in flight', inFlight.length, resume ? 'the session resends what the server did not acknowledge' : 'written to a socket a fault then killed (WebSocket has no acks)');
   row('unreported loss', unreported.length, unreported.length ? `messages ${listed(unreported)}` : 'nothing vanished silently');
   row('double reports', doubleReports + deliveredAndDropped, 'dropped twice, or delivered and dropped');
-  row('reconnects', client.stats.reconnects);
+  row('reconnects', client.stats.reconnects, resume ? `${resumedOpens} resumed the session` : '');
   row('crash detected', seconds(figures.crashDetected), 'server died → close event');
   row('back after restart', seconds(figures.recovered), 'server listening → open, queue flushed');
   row('half-open detected', seconds(figures.halfOpenDetected), `no close from the network; heartbeat ${HEARTBEAT.interval} + ${HEARTBEAT.timeout} ms`);
@@ -328,7 +344,12 @@ function summarise() {
   row('1013 wait', seconds(figures.later), quick ? 'quick mode: shouldReconnect asked for 1 s' : 'the registry says later: a random 5–30 s');
   row('bad messages', `${figures.bad.reported}/${figures.bad.sent}`, `reported as \`invalid\`; connection ${figures.bad.kept ? 'kept' : 'LOST'}`);
   row('ticks received', ticks, 'valid typed messages from the server');
-  const ok = unreported.length === 0 && doubleReports + deliveredAndDropped === 0 && inOrder && received.length === distinct.size && figures.bad.kept;
+  const ok =
+    unreported.length === 0 && doubleReports + deliveredAndDropped === 0 && inOrder && received.length === distinct.size && figures.bad.kept && (!resume || inFlight.length === 0);
+  if (reportTo) {
+    const report = { sent, delivered: distinct.size, duplicates: received.length - distinct.size, inOrder, dropped: dropped.size, reasons, lostInFlight: inFlight.length, unreported: unreported.length, reconnects: client.stats.reconnects, resumedOpens, ticks, ok };
+    writeFileSync(reportTo, JSON.stringify(report));
+  }
   console.log(ok ? green('\nOK: every fault survived, nothing lost silently') : red('\nFAILED: a message vanished, arrived twice or out of order, was reported twice, or a bad message cost the connection'));
   process.exitCode = ok ? 0 : 1;
 }

@@ -18,9 +18,9 @@ function runDemo(): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['demo/resilience-demo.mjs', '--quick'],
+      ['demo/index.mjs', '--quick'],
       // CI=true: the demo must print plain text (no colours, no cursor tricks) without a TTY.
-      { cwd: root, timeout: 45_000, env: { ...process.env, CI: 'true' } },
+      { cwd: root, timeout: 95_000, env: { ...process.env, CI: 'true' } },
       (error, stdout, stderr) => {
         const failure = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
         resolve({
@@ -46,7 +46,7 @@ function millis(stdout: string, label: string): number {
 }
 
 describe('npm run demo -- --quick', () => {
-  it('survives every injected fault and loses nothing silently', async () => {
+  it('survives every injected fault twice, plain and with resume, and loses nothing silently', async () => {
     if (!existsSync(join(root, 'dist', 'steadysocket.mjs'))) {
       throw new Error('dist/steadysocket.mjs is missing: run `npm run build` first');
     }
@@ -54,28 +54,38 @@ describe('npm run demo -- --quick', () => {
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.signal, output).toBeNull();
     expect(run.code, output).toBe(0);
+    const [plain, resumed, comparison] = run.stdout.split(/─{20,}|\nPlain vs resume/);
+    expect(comparison, output).toBeDefined();
 
-    // One phase per fault, in order, each ending with the client open again.
-    for (const [i, phase] of ['server restart', 'half-open connection', 'slow reader', '1013 Try Again Later', 'bad messages'].entries()) {
-      expect(run.stdout, output).toContain(`${i}/5 ${phase}`);
+    for (const part of [plain!, resumed!]) {
+      // One phase per fault, in order, each ending with the client open again.
+      for (const [i, phase] of ['server restart', 'half-open connection', 'slow reader', '1013 Try Again Later', 'bad messages'].entries()) {
+        expect(part, output).toContain(`${i}/5 ${phase}`);
+      }
+      expect(part, output).toMatch(/closed 1006 \(connection lost\)/);
+      expect(part, output).toMatch(/closed 4000 \(heartbeat/);
+      expect(part, output).toMatch(/closed 1013 /);
+      expect(part.match(/open again \(reconnect #\d+\)/g)?.length ?? 0, output).toBeGreaterThanOrEqual(3);
+
+      expect(Number(summary(part, 'reconnects')), output).toBeGreaterThanOrEqual(3);
+      expect(summary(part, 'unreported loss'), output).toBe('0');
+      expect(summary(part, 'in order'), output).toBe('yes');
+      expect(summary(part, 'duplicates'), output).toBe('0');
+      expect(Number(summary(part, 'delivered')), output).toBeGreaterThan(0);
+      // Backpressure did something: the queue held messages while the reader was slow.
+      expect(Number(summary(part, 'slow reader peak')), output).toBeGreaterThan(0);
+      // The half-open connection was found by the heartbeat (700 + 1000 ms) with margin to spare.
+      expect(millis(part, 'half-open detected'), output).toBeLessThan(5000);
+      expect(summary(part, 'bad messages'), output).toBe('4/4');
+      expect(part, output).toMatch(/connection kept/);
     }
-    expect(run.stdout, output).toMatch(/closed 1006 \(connection lost\)/);
-    expect(run.stdout, output).toMatch(/closed 4000 \(heartbeat/);
-    expect(run.stdout, output).toMatch(/closed 1013 /);
-    expect(run.stdout.match(/open again \(reconnect #\d+\)/g)?.length ?? 0, output).toBeGreaterThanOrEqual(3);
-
-    expect(Number(summary(run.stdout, 'reconnects')), output).toBeGreaterThanOrEqual(3);
-    expect(summary(run.stdout, 'unreported loss'), output).toBe('0');
-    expect(summary(run.stdout, 'in order'), output).toBe('yes');
-    expect(summary(run.stdout, 'duplicates'), output).toBe('0');
-    expect(Number(summary(run.stdout, 'delivered')), output).toBeGreaterThan(0);
-    // Backpressure did something: the queue held messages while the reader was slow.
-    expect(Number(summary(run.stdout, 'slow reader peak')), output).toBeGreaterThan(0);
-    // The half-open connection was found by the heartbeat (700 + 1000 ms) with margin to spare.
-    expect(millis(run.stdout, 'half-open detected'), output).toBeLessThan(5000);
-    expect(summary(run.stdout, 'bad messages'), output).toBe('4/4');
-    expect(run.stdout, output).toMatch(/connection kept/);
+    // With resume, the half-open connection and the 1013 close resume the session: nothing
+    // is lost in flight (the crash loses the server's sessions: those are reported `unconfirmed`).
+    expect(summary(resumed!, 'lost in flight'), output).toBe('0');
+    expect(resumed!.match(/session resumed: unacknowledged resent/g)?.length ?? 0, output).toBeGreaterThanOrEqual(2);
+    expect(comparison, output).toMatch(/lost in flight\s+\d+\s+0\s/);
+    expect(comparison, output).toMatch(/duplicates\s+0\s+0\s/);
     // Plain text for logs: no escape sequences when stdout is not a terminal.
     expect(run.stdout).not.toContain('\x1b[');
-  }, 50_000);
+  }, 100_000);
 });

@@ -88,6 +88,8 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
   private readonly _pingInterval: number;
   private readonly _plainHeartbeat: { readonly ping: string; readonly pong: string } | null;
   private readonly _live = new Map<WebSocket, { alive: boolean }>();
+  /** Every session not yet ended (the store may hold them elsewhere; these are ours to end). */
+  private readonly _sessions = new Set<Session>();
   private readonly _pinger: Timer;
   private readonly _previous: HandleProtocols | undefined;
   private readonly _onConnection = (ws: WebSocket, request: IncomingMessage) => this._connection(ws, request);
@@ -114,17 +116,22 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
     wss.on('connection', this._onConnection);
   }
 
-  /** Stops serving: ends every session and lets go of the `ws` server (which it does not close). */
+  /**
+   * Stops serving: drops every connection, ends every session (each reports what the client
+   * never acknowledged) and lets go of the `ws` server, which it does not close.
+   */
   close(): void {
     this.wss.off('connection', this._onConnection);
     (this.wss.options as { handleProtocols?: HandleProtocols | null }).handleProtocols = this._previous ?? null;
     this._pinger.stop();
     for (const ws of this._live.keys()) ws.terminate();
     this._live.clear();
+    for (const session of [...this._sessions]) session._end();
   }
 
   /** @internal */
   _ended(session: Session): void {
+    this._sessions.delete(session);
     if (this.store.get(session._key) === session) this.store.delete(session._key);
   }
 
@@ -156,7 +163,7 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
     });
     ws.on('error', () => {}); // a 'close' follows; an unhandled 'error' would crash the process
     if (!chosenProtocol(ws.protocol).session) {
-      session = new Session(randomUUID(), false, this._settings, this);
+      session = this._track(new Session(randomUUID(), false, this._settings, this));
       const beatText = this._plainHeartbeat;
       ws.on('message', (data, isBinary) => {
         const bytes = toBuffer(data);
@@ -203,7 +210,7 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
         ws.close(1013, 'too many sessions');
         return undefined;
       }
-      session = new Session(randomUUID(), true, this._settings, this);
+      session = this._track(new Session(randomUUID(), true, this._settings, this));
     }
     // A new token at every welcome: a token seen before is worth nothing once used.
     const token = randomBytes(32).toString('base64url');
@@ -212,6 +219,11 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
     const welcome = encode.welcome({ v: 1, session: token, resumed, received: session.received, window: this._window, ttl: this._ttl });
     if (!resumed) this.emit('session', session, request);
     session._attach(ws, hello.window, welcome, resumed);
+    return session;
+  }
+
+  private _track(session: Session): Session {
+    this._sessions.add(session);
     return session;
   }
 
