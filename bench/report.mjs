@@ -4,6 +4,7 @@
 const SEND_RATIO = 0.95;
 const PEAK_SHARE = 0.1;
 const MEMORY_RATIO = 1.45;
+const SESSION_RATIO = 0.85;
 
 // Kept by hand: each step toward the size budgets, measured with `npm run size` right after it
 // (`import { SteadySocket }`, esbuild, min+gzip). A new step adds a row.
@@ -79,6 +80,16 @@ export function assess({ scenarios: s }) {
       target: `no growth beyond noise: 0 connections retained, < ${GROWTH_PER_CYCLE} B per cycle`,
       measured: `${int(r.growth)} B over ${int(cycles.cycles)} cycles (${int(r.perCycle)} B/cycle; raw ws control ${int(cycles.rows.ws?.perCycle)} B/cycle), ${r.retained} retained`,
       met: Number.isFinite(r.growth) ? r.retained === 0 && r.perCycle < GROWTH_PER_CYCLE : null,
+    });
+  }
+  const session = s['session overhead'];
+  if (session) {
+    const label = (c) => `${c.direction} ${c.bytes >= 1024 ? `${c.bytes / 1024} KiB` : `${c.bytes} B`}`;
+    targets.push({
+      name: 'session overhead',
+      target: `resume ≥ ${SESSION_RATIO}× the plain socket's throughput`,
+      measured: session.cases.map((c) => `${label(c)}: ${ratio(c.ratio)}`).join(', '),
+      met: session.cases.every((c) => Number.isFinite(c.ratio)) ? session.cases.every((c) => c.ratio >= SESSION_RATIO) : null,
     });
   }
   const size = s['bundle size'];
@@ -255,6 +266,29 @@ export function render(report) {
       '',
     );
     out.push(table(['client', 'heap per client', '× ws'], Object.entries(idle.rows).map(([c, r]) => [c, `${int(r.heapPerClient)} B`, ratio(r.ratio)])));
+  }
+
+  const session = s['session overhead'];
+  if (session) {
+    out.push('', '## The cost of `resume`', '');
+    out.push(
+      'A SteadySocket without and with `resume: true` against the same server, the reference SessionServer on `ws` (a client without `resume` gets a plain, pass-through session). ' +
+        '**send**: the client sends, paced by `bufferedAmount` < 1 MiB as in the throughput table (with `resume`, `bufferedAmount` also counts what is unacknowledged); msg/s until the server has them all. ' +
+        '**receive**: the server sends through the session as fast as its window and socket buffer allow; msg/s until the client has them all. ' +
+        '**wire**: TCP bytes of the connection in both directions (frames, tags, acks, the handshake) per message, from the server\'s socket. Default windows: 65,536 messages / 4 MiB each side.',
+      '',
+    );
+    const rows = session.cases.map((c) => [
+      `${c.direction} ${c.bytes >= 1024 ? `${c.bytes / 1024} KiB` : `${c.bytes} B`}`,
+      int(c.count),
+      int(c.rows.plain.perSecond),
+      int(c.rows.resume.perSecond),
+      ratio(c.ratio),
+      `${c.rows.plain.wirePerMessage} B`,
+      `${c.rows.resume.wirePerMessage} B`,
+      `+${c.wireOverhead} B`,
+    ]);
+    out.push(table(['case', 'messages', 'plain msg/s', 'resume msg/s', 'resume × plain', 'wire per msg, plain', 'with resume', 'added'], rows));
   }
 
   const cycles = s['heap over reconnect cycles'];

@@ -4,7 +4,8 @@
 //   send throughput (64 B, 16 KiB), a burst to a stalled reader, receive-and-dispatch on
 //   channels (client.mjs against server.mjs); the reconnect storm and the heap per idle
 //   client (storm.mjs, forking storm-server.mjs); recovery of one client and its queue
-//   (storm.mjs); heap over reconnect cycles (cycles.mjs); bundle size (size.mjs).
+//   (storm.mjs); heap over reconnect cycles (cycles.mjs); bundle size (size.mjs); the cost of
+//   `resume`: throughput and wire bytes with and without it (resume.mjs against session-server.mjs).
 //
 // Every measurement runs in a fresh process; contenders alternate within each round, in a
 // rotated order, and the tables show medians. Writes RESULTS.md and results.json to the
@@ -63,6 +64,17 @@ const scenarios = [
   { name: 'reconnect storm', also: 'heap per idle client', kind: 'storm', contenders: [...CLIENTS, ...Object.keys(WHAT_IF)] },
   { name: 'recovery', kind: 'recovery', contenders: RECONNECTING },
   { name: 'heap over reconnect cycles', kind: 'cycles', contenders: CLIENTS },
+  {
+    name: 'session overhead',
+    kind: 'session',
+    contenders: ['plain', 'resume'],
+    cases: [
+      { direction: 'send', bytes: 64, count: quick ? 10_000 : 200_000 },
+      { direction: 'receive', bytes: 64, count: quick ? 10_000 : 200_000 },
+      { direction: 'send', bytes: 16_384, count: quick ? 1_000 : 20_000 },
+      { direction: 'receive', bytes: 16_384, count: quick ? 1_000 : 20_000 },
+    ],
+  },
   { name: 'bundle size', kind: 'size', contenders: [] },
 ].filter((s) => only === undefined || s.name.includes(only) || s.also?.includes(only));
 
@@ -94,8 +106,21 @@ children.add(server);
 const [portLine] = await once(server.stdout, 'data');
 const port = String(portLine).trim();
 
+// The session benchmark's server (a SessionServer), forked when that scenario runs.
+let sessionPort;
+async function sessionServer() {
+  if (sessionPort) return sessionPort;
+  const child = fork(script('session-server.mjs'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  children.add(child);
+  const [line] = await once(child.stdout, 'data');
+  sessionPort = String(line).trim();
+  return sessionPort;
+}
+
 function measure(scenario, contender) {
   switch (scenario.kind) {
+    case 'session':
+      return run('resume.mjs', [contender, scenario.direction, scenario.bytes, scenario.count, sessionPort], { timeout: 120_000 });
     case 'throughput':
       return run('client.mjs', [contender, scenario.bytes, scenario.count, port, scenario.mode], { timeout: 120_000 });
     case 'storm': {
@@ -191,6 +216,15 @@ for (const scenario of scenarios) {
         : { samples: times.length, median: null, p95: null, max: null };
     }
     results[scenario.name] = { ...recovery, downMs: storm.downMs, fields: ['median', 'p95', 'max'], rows, runs };
+  } else if (scenario.kind === 'session') {
+    await sessionServer();
+    const cases = [];
+    for (const c of scenario.cases) {
+      const runs = await rotate({ ...scenario, ...c }, rounds);
+      const rows = Object.fromEntries(scenario.contenders.map((k) => [k, medians(runs[k], ['perSecond', 'wirePerMessage'])]));
+      cases.push({ ...c, rows, ratio: Math.round((rows.resume.perSecond / rows.plain.perSecond) * 100) / 100, wireOverhead: Math.round((rows.resume.wirePerMessage - rows.plain.wirePerMessage) * 10) / 10, runs });
+    }
+    results[scenario.name] = { cases };
   } else if (scenario.kind === 'cycles') {
     const runs = await rotate(scenario, heavyRounds);
     const rows = {};
@@ -202,6 +236,7 @@ for (const scenario of scenarios) {
   process.stderr.write('\n');
 }
 server.disconnect();
+for (const child of children) if (child.connected) child.disconnect();
 
 const versionOf = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 const versions = Object.fromEntries(['ws', 'reconnecting-websocket', 'partysocket', 'socket.io-client'].map((name) => [name, versionOf(name)]));

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../socket/index';
-import { chosenProtocol, decodeText, encode, SESSION_CLOSE, SESSION_PROTOCOL, TAG, type SessionWindow } from '../session/protocol';
+import { chosenProtocol, decodeText, encode, MAX_HANDSHAKE_FRAME, SESSION_CLOSE, SESSION_PROTOCOL, TAG, type SessionWindow } from '../session/protocol';
 import { Session, type SessionOwner, type SessionSettings } from './session';
 import { MemoryStore, type SessionStore } from './store';
 import { Timer } from './timer';
@@ -17,12 +17,12 @@ export interface SessionServerOptions {
   sessionTtl?: number;
   /**
    * Most messages the server keeps unacknowledged per session; past it, `send()` waits.
-   * @default 1000
+   * @default 65_536
    */
   maxMessages?: number;
   /**
    * Most bytes the server keeps unacknowledged per session; past it, `send()` waits.
-   * @default 1_048_576
+   * @default 4_194_304
    */
   maxBytes?: number;
   /**
@@ -101,7 +101,7 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
     super();
     const clock = options.clock ?? systemClock;
     this._ttl = options.sessionTtl ?? 120_000;
-    this._window = { messages: options.maxMessages ?? 1000, bytes: options.maxBytes ?? 1_048_576 };
+    this._window = { messages: options.maxMessages ?? 65_536, bytes: options.maxBytes ?? 4_194_304 };
     this._settings = { window: this._window, maxQueued: options.maxQueued ?? { messages: 10_000, bytes: 16_777_216 }, clock };
     this._maxSessions = options.maxSessions ?? 10_000;
     this._helloTimeout = options.helloTimeout ?? 10_000;
@@ -184,7 +184,7 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
 
   /** The first frame of a session connection: start or resume. */
   private _hello(ws: WebSocket, text: string, request: IncomingMessage): Session | undefined {
-    const frame = decodeText(text);
+    const frame = text.length <= MAX_HANDSHAKE_FRAME ? decodeText(text) : 'too big';
     if (typeof frame === 'string' || frame.tag !== TAG.hello) {
       ws.close(SESSION_CLOSE.protocolError, 'expected a hello');
       return undefined;

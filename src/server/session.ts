@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../socket/index';
 import { Timer } from './timer';
-import { DATA_BYTE, decodeText, encode, SESSION_CLOSE, TAG, type SessionWindow } from '../session/protocol';
+import { binaryPayload, DATA_BYTE, decodeText, encode, SESSION_CLOSE, TAG, type SessionWindow } from '../session/protocol';
 import { ACK_DELAY, Received, Unacked } from '../session/window';
 
 /** What a session's `send()` takes. */
@@ -67,7 +67,7 @@ export class Session extends EventEmitter<SessionEvents> {
   /** @internal The ttl timer while detached. */
   readonly _expiry: Timer;
   private _ws: WebSocket | null = null;
-  private readonly _unacked: Unacked<string | Buffer>;
+  private readonly _unacked: Unacked<Framed>;
   private readonly _received = new Received();
   private _peer: SessionWindow;
   private readonly _held: Held[] = [];
@@ -128,7 +128,10 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Ends the session: says goodbye to the client and closes its connection with `code`. */
   close(code = 1000, reason = ''): void {
     const ws = this._ws;
-    if (ws && this.resumable) this._raw(encode.bye());
+    if (ws && this.resumable) {
+      this._ack();
+      this._raw(encode.bye());
+    }
     if (ws) ws.close(code, reason);
     this._end();
   }
@@ -141,7 +144,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this._ws = ws;
     this._peer = peer;
     if (welcome !== undefined) this._raw(welcome);
-    for (const framed of this._unacked.pending()) this._raw(framed);
+    for (const framed of this._unacked.pending()) this._raw(framed.wire, framed.binary);
     this._drain();
     this.emit('attach', resumed);
   }
@@ -179,14 +182,14 @@ export class Session extends EventEmitter<SessionEvents> {
       return;
     }
     if (isBinary) {
-      if (data[0] !== DATA_BYTE) return this._protocolError();
-      return this._deliver(data.subarray(1), true, data.length - 1);
+      const payload = binaryPayload(data);
+      return typeof payload === 'string' ? this._protocolError() : this._deliver(payload, true, payload.length);
     }
+    // The hot path: a text data frame.
+    if (data[0] === DATA_BYTE) return this._deliver(data.toString('utf8', 1), false, data.length - 1);
     const frame = decodeText(data.toString());
     if (typeof frame === 'string') return this._protocolError();
     switch (frame.tag) {
-      case TAG.data:
-        return this._deliver(frame.data, false, data.length - 1);
       case TAG.ack:
         if (!this._unacked.ack(frame.count)) return this._protocolError();
         return this._drain();
@@ -238,9 +241,9 @@ export class Session extends EventEmitter<SessionEvents> {
       return true;
     }
     if (this._unacked.full(bytes)) return false;
-    const framed = frame(data);
+    const framed = frame(data, bytes);
     this._unacked.push(framed, bytes);
-    ws.send(framed, { binary: typeof framed !== 'string' });
+    ws.send(framed.wire, { binary: framed.binary });
     return true;
   }
 
@@ -253,8 +256,8 @@ export class Session extends EventEmitter<SessionEvents> {
     if (written > 0) this._held.splice(0, written);
   }
 
-  private _raw(frame: string | Buffer): void {
-    if (this._ws?.readyState === 1) this._ws.send(frame, { binary: typeof frame !== 'string' });
+  private _raw(frame: string | Buffer, binary = false): void {
+    if (this._ws?.readyState === 1) this._ws.send(frame, { binary });
   }
 
   private _protocolError(): void {
@@ -267,12 +270,25 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 }
 
-function frame(data: SessionData): string | Buffer {
-  if (typeof data === 'string') return TAG.data + data;
-  const bytes = Buffer.isBuffer(data) ? data : data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.concat([Buffer.of(DATA_BYTE), bytes]);
+/** A data frame as kept until acknowledged: its bytes on the wire, and whether it goes as binary. */
+interface Framed {
+  readonly wire: Buffer;
+  readonly binary: boolean;
 }
 
-function unframe(framed: string | Buffer): SessionData {
-  return typeof framed === 'string' ? framed.slice(1) : framed.subarray(1);
+/** One buffer with the tag: text is encoded once, straight after it (no string concatenation to flatten). */
+function frame(data: SessionData, bytes: number): Framed {
+  const wire = Buffer.allocUnsafe(bytes + 1);
+  wire[0] = DATA_BYTE;
+  if (typeof data === 'string') {
+    wire.write(data, 1, 'utf8');
+    return { wire, binary: false };
+  }
+  const view = Buffer.isBuffer(data) ? data : data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  view.copy(wire, 1);
+  return { wire, binary: true };
+}
+
+function unframe(framed: Framed): SessionData {
+  return framed.binary ? framed.wire.subarray(1) : framed.wire.toString('utf8', 1);
 }

@@ -137,6 +137,14 @@ export function decodeText(frame: string): TextFrame | string {
   }
 }
 
+/** The application's bytes of a binary data frame; a string saying what is wrong when it has no data tag. */
+export function binaryPayload<T extends Uint8Array>(frame: T): T | string {
+  return frame.length > 0 && frame[0] === DATA_BYTE ? (frame.subarray(1) as T) : 'binary frame without the data tag';
+}
+
+/** Hellos and welcomes are small; a bigger one is refused before it is parsed. */
+export const MAX_HANDSHAKE_FRAME = 4096;
+
 /** Encodes a control frame. */
 export const encode = {
   ack: (count: number) => `${TAG.ack}${count}`,

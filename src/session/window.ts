@@ -83,11 +83,17 @@ export class Unacked<F> {
 
 /** Ms after the first unacknowledged frame by which an acknowledgement goes out at the latest. */
 export const ACK_DELAY = 200;
+/**
+ * Payload bytes after which an acknowledgement goes out at once, whatever the windows: a
+ * sender that paces itself by `bufferedAmount` (which counts what is unacknowledged) then
+ * never waits on the delay.
+ */
+export const ACK_BYTES = 65_536;
 
 /**
  * The receiving side: counts data frames and decides when to acknowledge. At once when
- * half the peer's window is unacknowledged (so a fast sender never stalls on us), else
- * {@link ACK_DELAY} ms after the first frame that is not.
+ * half the peer's window, or {@link ACK_BYTES}, is unacknowledged (so a fast sender never
+ * stalls on us), else {@link ACK_DELAY} ms after the first frame that is not.
  */
 export class Received {
   /** Data frames received (and delivered) in this session. */
@@ -100,7 +106,7 @@ export class Received {
     const first = this.count === this._ackedCount;
     this.count++;
     this._unackedBytes += bytes;
-    if (this.count - this._ackedCount >= Math.ceil(peer.messages / 2) || this._unackedBytes * 2 >= peer.bytes) return 'now';
+    if (this.count - this._ackedCount >= Math.ceil(peer.messages / 2) || this._unackedBytes * 2 >= peer.bytes || this._unackedBytes >= ACK_BYTES) return 'now';
     return first ? 'later' : 'armed';
   }
 

@@ -100,7 +100,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   _nativeMessage(data: unknown): void {
     const session = this._session;
     if (session?.attached) {
-      data = this._operation(() => session.inbound(data));
+      data = session.inbound(data);
       if (data === CONTROL) return;
     } else if (this._heartbeat !== null && this._heartbeat.inbound(data as never)) return;
     this._receivedCount++;
@@ -160,7 +160,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _sessionReady(resumed: boolean): void {
     const ws = this._dialer.ws;
-    if (ws && this._state === 'connecting') this._ready(ws, resumed);
+    if (ws && this._state === 'connecting') this._operation(() => this._ready(ws, resumed));
   }
 
   /** @internal */
@@ -170,7 +170,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _sessionBroken(what: string): void {
-    this._abandon(new SteadySocketError('SESSION_PROTOCOL_ERROR', `The server broke the session protocol: ${what}`), 4010);
+    this._operation(() => this._abandon(new SteadySocketError('SESSION_PROTOCOL_ERROR', `The server broke the session protocol: ${what}`), 4010));
   }
 
   /** @internal */

@@ -214,7 +214,7 @@ export const DEFAULTS = Object.freeze({
     /** Recognises the pong. */ isPong: (data: unknown) => data === 'pong',
   }),
   /** What `resume: true` means. */ resume: Object.freeze({
-    /** Unacknowledged messages. */ maxMessages: 1_000,
-    /** Unacknowledged bytes. */ maxBytes: 1_048_576,
+    /** Unacknowledged messages (bytes bind first unless messages are tiny). */ maxMessages: 65_536,
+    /** Unacknowledged bytes (more than a round trip of a fast link carries). */ maxBytes: 4_194_304,
   }),
 } as const);

@@ -4,7 +4,7 @@ import { byteLength, snapshot, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
 import { OutboundQueue, type DropSink, type SendOptions } from './outbound-queue';
-import type { ClientSession } from './session-link';
+import { sizeOf, type ClientSession } from './session-link';
 
 /**
  * Browsers have no drain event, so while messages wait above the high-water mark the
@@ -124,8 +124,8 @@ export class Outbox {
     if (!force && (known ? reported : this._estimate.current()) > this.limits.highWaterMark) return WAIT;
     // In a session, a data message goes framed, and only while the window has room.
     const session = count && this.session?.live ? this.session : undefined;
-    const bytes = session || !known ? byteLength(data) : 0;
-    if (session && !force && !session.hasRoom(bytes)) return WAIT;
+    const size = session ? sizeOf(data) : 0;
+    if (session && !force && !session.hasRoom(size)) return WAIT;
     const wire = session ? session.frame(data) : data;
     try {
       ws.send(wire);
@@ -133,8 +133,8 @@ export class Outbox {
       // The socket is open and took no exception to its state: it refuses this message.
       return REJECTED;
     }
-    session?.written(wire, bytes);
-    if (!known) this._estimate.add(bytes);
+    session?.written(wire, size);
+    if (!known) this._estimate.add(byteLength(data));
     if (count) this.sent++;
     return WRITTEN;
   }

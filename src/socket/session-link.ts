@@ -1,5 +1,5 @@
 import { Timer, type Clock } from './clock';
-import { byteLength, utf8Length, type OutboundData } from './data';
+import { byteLength, type OutboundData } from './data';
 import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
@@ -10,12 +10,12 @@ import { chosenProtocol, DATA_BYTE, decodeText, encode, offerProtocols, SESSION_
 export interface ResumeOptions {
   /**
    * Most messages written and not yet acknowledged; past it, new ones wait in the queue.
-   * @default 1000
+   * @default 65_536
    */
   maxMessages?: number;
   /**
    * Most bytes written and not yet acknowledged; past it, new ones wait in the queue.
-   * @default 1_048_576
+   * @default 4_194_304
    */
   maxBytes?: number;
 }
@@ -70,6 +70,11 @@ export class ClientSession {
   /** Messages written and not yet acknowledged. */
   get unacked(): number {
     return this._unacked.length;
+  }
+
+  /** Their size (see {@link sizeOf}). */
+  get unackedBytes(): number {
+    return this._unacked.bytes;
   }
 
   /** Whether the current connection speaks the protocol (from the hello on). */
@@ -134,15 +139,18 @@ export class ClientSession {
    */
   inbound(data: unknown): unknown {
     if (typeof data !== 'string') return this._binary(data);
+    // The hot path: a data frame on a welcomed connection.
+    if (this._welcomed && data.charCodeAt(0) === 68 /* D */) {
+      this.heartbeat?.seen(false);
+      this._delivered(data.length - 1);
+      return data.slice(1);
+    }
     const frame = decodeText(data);
     if (typeof frame === 'string') return this._broken(frame);
     this.heartbeat?.seen(frame.tag === TAG.pong);
     if (frame.tag === TAG.welcome) return this._welcomed ? this._broken('second welcome') : this._welcome(frame.welcome);
     if (!this._welcomed) return this._broken('frame before the welcome');
     switch (frame.tag) {
-      case TAG.data:
-        this._delivered(utf8Length(frame.data));
-        return frame.data;
       case TAG.ack:
         if (!this._unacked.ack(frame.count)) return this._broken('ack of more than was sent');
         this.hooks._sessionRoom();
@@ -152,6 +160,7 @@ export class ClientSession {
         return CONTROL;
       case TAG.bye:
         // The server ended the session: what it has not acknowledged may or may not have arrived.
+        this._ack();
         this._forget();
         return CONTROL;
       default:
@@ -191,7 +200,9 @@ export class ClientSession {
 
   /** Says goodbye before a final close: the server may forget the session at once. */
   bye(): void {
-    if (this._welcomed) this._raw(encode.bye());
+    if (!this._welcomed) return;
+    this._ack();
+    this._raw(encode.bye());
   }
 
   /** The connection is gone; the session waits for the next one. */
@@ -232,7 +243,7 @@ export class ClientSession {
       payload = view.byteLength > 0 && new Uint8Array(view.buffer, view.byteOffset, 1)[0] === DATA_BYTE ? view.subarray(1) : undefined;
     }
     if (payload === undefined) return this._broken('binary frame without the data tag');
-    this._delivered(byteLength(payload as OutboundData));
+    this._delivered(sizeOf(payload as OutboundData));
     return payload;
   }
 
@@ -272,6 +283,14 @@ export class ClientSession {
       // A connection that refuses to write is about to report its end; the frames stay kept.
     }
   }
+}
+
+/**
+ * The size of a message as the window counts it: bytes for binary, UTF-16 code units for
+ * text (what it costs in memory here; counting UTF-8 would walk every string; PROTOCOL.md §5).
+ */
+export function sizeOf(data: OutboundData): number {
+  return typeof data === 'string' ? data.length : byteLength(data);
 }
 
 /** The application's message inside a kept frame. */
