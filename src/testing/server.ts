@@ -1,4 +1,6 @@
+import { reportListenerError } from '../socket/index';
 import { checkServerClose, endpointOf, parseWebSocketUrl, serverPayload } from './checks';
+import { deliver } from './network';
 import type { ReceivedData, TestWebSocketConstructor } from './types';
 import { ClientSocket, type Peer } from './web-socket';
 
@@ -61,6 +63,20 @@ export interface TestServer {
    */
   refuse(on: boolean): void;
   /**
+   * Answers each message as it arrives, before the test clock moves on: what `handler`
+   * returns goes back to the client that sent it (`undefined`: nothing). A message it answers
+   * is listed in `received` but not handed out by `nextMessage()`. `null` removes it.
+   * @example server.reply((data) => (data === 'ping' ? 'pong' : undefined)); // answers heartbeats
+   */
+  reply(handler: ((data: ReceivedData) => string | ArrayBuffer | ArrayBufferView | undefined) | null): void;
+  /**
+   * From now on, new attempts hang: the handshake neither completes nor fails, until the
+   * client gives up (its connect timeout) or `stall(false)` lets them complete (or `refuse`
+   * them, if the server refuses by then).
+   * @example server.stall(true); clock.advance(10_000); // SteadySocket's connect timeout fires
+   */
+  stall(on: boolean): void;
+  /**
    * Makes every open connection half-open: nothing passes either way, and no close ever
    * fires, until the client gives up on it (a heartbeat) or `drop()`. Later connections work.
    */
@@ -101,7 +117,11 @@ class InMemoryServer implements TestServer, Peer {
   /** Received and not yet handed out by `nextMessage()`. */
   private _inbox: ReceivedData[] = [];
   private _messageWaiters: Waiter<ReceivedData>[] = [];
+  private _replier: ((data: ReceivedData) => unknown) | null = null;
   private _refusing = false;
+  private _stalling = false;
+  /** Attempts that arrived while stalling. */
+  private _held: ClientSocket[] = [];
   private _stopped = false;
 
   constructor(url: URL) {
@@ -161,6 +181,17 @@ class InMemoryServer implements TestServer, Peer {
     this._refusing = on;
   }
 
+  reply(handler: ((data: ReceivedData) => string | ArrayBuffer | ArrayBufferView | undefined) | null): void {
+    if (handler !== null && typeof handler !== 'function') throw new TypeError(`TestServer.reply: expected a function or null, got ${typeof handler}`);
+    this._replier = handler;
+  }
+
+  stall(on: boolean): void {
+    if (typeof on !== 'boolean') throw new TypeError(`TestServer.stall: expected true or false, got ${String(on)}`);
+    this._stalling = on;
+    if (!on) this._release();
+  }
+
   silence(): void {
     for (const client of this._clients) client._silence();
   }
@@ -169,6 +200,7 @@ class InMemoryServer implements TestServer, Peer {
     if (this._stopped) return;
     this._stopped = true;
     this.drop();
+    this._release();
     const error = (what: string) => this._stoppedError(what);
     for (const waiter of this._connectionWaiters.splice(0)) waiter.reject(error('connected()'));
     for (const waiter of this._messageWaiters.splice(0)) waiter.reject(error('nextMessage()'));
@@ -178,12 +210,16 @@ class InMemoryServer implements TestServer, Peer {
   // ---- what its sockets report (internal) -------------------------------------------
 
   /** @internal */
-  _admit(socket: ClientSocket): boolean {
-    if (this._refusing || this._stopped) return false;
+  _admit(socket: ClientSocket): 'open' | 'refused' | 'held' {
+    if (this._refusing || this._stopped) return 'refused';
+    if (this._stalling) {
+      this._held.push(socket);
+      return 'held';
+    }
     this._clients.add(socket);
     const protocols = socket._offered;
     this._info.set(socket, Object.freeze({ url: socket.url, protocols, protocol: protocols[0] ?? '' }));
-    return true;
+    return 'open';
   }
 
   /** @internal */
@@ -195,8 +231,9 @@ class InMemoryServer implements TestServer, Peer {
   }
 
   /** @internal */
-  _receive(data: ReceivedData): void {
+  _receive(socket: ClientSocket, data: ReceivedData): void {
     this._received.push(data);
+    if (this._answer(socket, data)) return;
     const waiter = this._messageWaiters.shift();
     if (waiter) waiter.resolve(data);
     else this._inbox.push(data);
@@ -205,6 +242,27 @@ class InMemoryServer implements TestServer, Peer {
   /** @internal */
   _left(socket: ClientSocket): void {
     this._clients.delete(socket);
+  }
+
+  /** Whether the reply handler answered `data`; its exception (or a bad answer) is reported, and answers nothing. */
+  private _answer(socket: ClientSocket, data: ReceivedData): boolean {
+    if (!this._replier) return false;
+    let payload: string | Uint8Array;
+    try {
+      const answer = this._replier(data);
+      if (answer === undefined) return false;
+      payload = serverPayload(answer);
+    } catch (error) {
+      reportListenerError(error);
+      return false;
+    }
+    socket._fromServer(payload);
+    return true;
+  }
+
+  /** Held attempts go through the handshake again (one the client closed meanwhile stays closed). */
+  private _release(): void {
+    for (const socket of this._held.splice(0)) deliver(() => socket._handshake());
   }
 
   private _stoppedError(what: string): Error {

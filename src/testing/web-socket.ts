@@ -19,11 +19,14 @@ export interface Peer {
   readonly _endpoint: string;
   /** Its URL, for messages. */
   readonly url: string;
-  /** The handshake: `true` when the server takes the connection (it is then one of its clients). */
-  _admit(socket: ClientSocket): boolean;
+  /**
+   * The handshake: `'open'` when the server takes the connection (it is then one of its
+   * clients), `'refused'`, or `'held'` (it calls `_handshake()` again when it lets go).
+   */
+  _admit(socket: ClientSocket): 'open' | 'refused' | 'held';
   /** The client's `open` event has fired. */
   _opened(socket: ClientSocket): void;
-  _receive(data: ReceivedData): void;
+  _receive(socket: ClientSocket, data: ReceivedData): void;
   /** The connection ended, whichever side ended it. */
   _left(socket: ClientSocket): void;
 }
@@ -135,7 +138,7 @@ export class ClientSocket implements TestWebSocket {
     }
     // Lost if the link breaks before the delivery: it was in flight.
     deliver(() => {
-      if (this._readyState !== CLOSED && !this._silenced) this._peer._receive(payload);
+      if (this._readyState !== CLOSED && !this._silenced) this._peer._receive(this, payload);
     });
   }
 
@@ -178,11 +181,12 @@ export class ClientSocket implements TestWebSocket {
     if (this._readyState === OPEN || this._readyState === CLOSING) this._silenced = true;
   }
 
-  // ---- inside ----------------------------------------------------------------------
-
-  private _handshake(): void {
+  /** @internal */
+  _handshake(): void {
     if (this._readyState !== CONNECTING) return;
-    if (!this._peer._admit(this)) {
+    const verdict = this._peer._admit(this);
+    if (verdict === 'held') return;
+    if (verdict === 'refused') {
       this._end(1006, '', false, true);
       return;
     }
@@ -191,6 +195,8 @@ export class ClientSocket implements TestWebSocket {
     this._dispatch(socketEvent('open', this, {}));
     this._peer._opened(this);
   }
+
+  // ---- inside ----------------------------------------------------------------------
 
   private _end(code: number, reason: string, wasClean: boolean, failed = false): void {
     this._readyState = CLOSED;
