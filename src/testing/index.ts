@@ -30,6 +30,7 @@ export type {
   TestCloseEvent,
   TestHandler,
   TestListener,
+  TestListenerObject,
   TestMessageEvent,
   TestSendData,
   TestSocketEvent,

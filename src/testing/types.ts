@@ -38,8 +38,14 @@ export interface TestWebSocketEventMap {
   error: TestSocketEvent;
 }
 
+/** A listener object, as the DOM takes. */
+export interface TestListenerObject<E> {
+  /** Called with each event. */
+  handleEvent(event: E): unknown;
+}
+
 /** A listener: a function, or an object with `handleEvent`, as the DOM takes. */
-export type TestListener<E> = ((event: E) => unknown) | { handleEvent(event: E): unknown };
+export type TestListener<E> = ((event: E) => unknown) | TestListenerObject<E>;
 
 
 /** What a {@link TestWebSocket}'s `send` takes: what the native one takes. */
