@@ -134,6 +134,7 @@ describe('#probe', () => {
 
   it('rejects with HEARTBEAT_TIMEOUT when the connection is found dead', async () => {
     const { socket, clock } = onTestServer({ heartbeat });
+    socket.onerror = () => {};
     const probe = socket.probe();
     clock.advance(500);
     await expect(probe).rejects.toMatchObject({ code: 'HEARTBEAT_TIMEOUT' });

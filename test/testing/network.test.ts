@@ -59,6 +59,7 @@ describe('a test clock and the network', () => {
     const ws = new SteadySocket('ws://test/', { WebSocket: server.WebSocket, clock, heartbeat: { interval: 1000, timeout: 1 }, lifecycleEvents: null });
     const closes: number[] = [];
     ws.onclose = (e) => closes.push(e.code);
+    ws.onerror = () => {}; // the HEARTBEAT_TIMEOUT at the end
     server.reply((data) => (data === 'ping' ? 'pong' : undefined));
     clock.advance(60 * 60_000); // 3600 pings, each answered at once
     expect(closes).toEqual([]);
