@@ -13,7 +13,9 @@ it('sends what was typed offline once the connection is back', async () => {
   const clock = createTestClock();
   const ws = new SteadySocket('ws://test/feed', { WebSocket: server.WebSocket, clock });
   const seen: string[] = [];
+  const closes: number[] = [];
   ws.onmessage = (event) => seen.push(event.data);
+  ws.onclose = (event) => closes.push(event.code);
 
   ws.send('queued before open');
   await server.connected();
@@ -23,7 +25,8 @@ it('sends what was typed offline once the connection is back', async () => {
   server.send('welcome');
   expect(seen).toEqual(['welcome']);
 
-  server.drop(); // the connection is lost: close 1006
+  server.drop(); // the connection is lost abruptly
+  expect(closes).toEqual([1006]);
   expect(ws.connectionState).toBe('reconnecting');
   ws.send('typed offline 1');
   ws.send('typed offline 2');
