@@ -10,8 +10,9 @@ export interface TestClockOptions {
   start?: number;
   /**
    * Whether timers due at the current time (a socket's first attempt, a 0 ms retry) fire
-   * by themselves on the event loop's next turn, as real ones would. With `false`, only
-   * `advance`, `advanceAsync` and `next` fire anything.
+   * by themselves on the event loop's next turn, as real ones would (a real `setTimeout(0)`:
+   * under a test runner's fake timers, when those run). With `false`, only `advance`,
+   * `advanceAsync` and `next` fire anything.
    * @default true
    */
   autoRun?: boolean;
