@@ -147,6 +147,11 @@ process.stdout.write(JSON.stringify({
     esm: esm.SteadySocket?.prototype instanceof EventEmitterEsm,
   },
   resolved: { require: require.resolve('steadysocket'), import: import.meta.resolve('steadysocket') },
+  kit: {
+    resolved: { require: require.resolve('steadysocket/testing'), import: import.meta.resolve('steadysocket/testing') },
+    cjs: Object.keys(await load(() => require('steadysocket/testing'))).sort(),
+    esm: Object.keys(await load(() => import('steadysocket/testing'))).sort(),
+  },
 }));
 `;
 
@@ -159,6 +164,7 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     umdIsClass: boolean;
     sharedEventEmitter: { cjs: boolean; esm: boolean };
     resolved: { require: string; import: string };
+    kit: { resolved: { require: string; import: string }; cjs: string[]; esm: string[] };
   };
 
   beforeAll(() => {
@@ -191,6 +197,12 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     const umd = readFileSync(dist('steadysocket.umd.min.js'), 'utf8');
     expect(umd).not.toMatch(/createTestServer|createTestClock|steadysocket\/testing/);
     expect(readFileSync(dist('testing.mjs'), 'utf8')).toMatch(/export \{[^}]*createTestServer/);
+  });
+
+  it('resolves steadysocket/testing the same way, and loads it from both builds', () => {
+    expect(probe.kit.resolved).toEqual({ require: dist('testing.cjs'), import: pathToFileURL(dist('testing.mjs')).href });
+    expect(probe.kit.cjs).toEqual(['createTestClock', 'createTestServer']);
+    expect(probe.kit.esm).toEqual(probe.kit.cjs);
   });
 
   it('touches no window, document or navigator while loading', () => {
