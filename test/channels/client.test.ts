@@ -178,7 +178,7 @@ describe('#dispose', () => {
   });
 
   it('from a socket message listener that runs first: that very message is not routed', () => {
-    const { socket, clock, server, start: open, received } = onTestServer({}, 'ws://test.invalid/', false);
+    const { socket, clock, server, start: open } = onTestServer({}, 'ws://test.invalid/', false);
     let api: ReturnType<typeof channels<Api>> | undefined;
     socket.on('message', () => api?.dispose());
     api = channels<Api>(socket, { clock });
