@@ -149,10 +149,14 @@ export class ClientSocket implements TestWebSocket {
     this._readyState = CLOSING;
     if (wasConnecting) {
       // Closing an attempt fails it, as natively: error, then close 1006.
-      deliver(() => this._readyState === CLOSING && this._end(1006, '', false, true));
+      deliver(() => {
+        if (this._readyState === CLOSING) this._end(1006, '', false, true);
+      });
     } else if (!this._silenced) {
       // The server answers the closing handshake with the same code (none: 1005).
-      deliver(() => this._readyState === CLOSING && !this._silenced && this._end(code ?? 1005, reason ?? '', true));
+      deliver(() => {
+        if (this._readyState === CLOSING && !this._silenced) this._end(code ?? 1005, reason ?? '', true);
+      });
     }
   }
 
