@@ -4,8 +4,9 @@
 // #region readme
 import { SteadySocket } from 'steadysocket';
 import { createTestClock, createTestServer } from 'steadysocket/testing';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 // #endregion
+import { describe } from 'vitest'; // for the rest of the file
 
 // #region readme
 it('sends what was typed offline once the connection is back', async () => {
