@@ -7,7 +7,10 @@
 //   ship a second copy to every app that already has one.
 // - dist/steadysocket.umd.min.js: for <script> tags and CDNs (unpkg/jsdelivr), with
 //   eventemitter3 inlined because a page has no resolver.
-// - dist/steadysocket.d.ts / .d.cts, dist/channels.d.ts / .d.cts: bundled declarations.
+// - dist/testing.mjs / .cjs: the test kit (steadysocket/testing), from the same run; it uses
+//   the socket entry's module as channels do. Never in the script-tag file: it serves tests.
+// - dist/steadysocket.d.ts / .d.cts, dist/channels.d.ts / .d.cts, dist/testing.d.ts / .d.cts:
+//   bundled declarations.
 import { readFileSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
@@ -37,7 +40,7 @@ const ts = () =>
     compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, outDir: 'dist' },
   });
 
-const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts', server: 'src/server/index.ts' };
+const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts', server: 'src/server/index.ts', testing: 'src/testing/index.ts' };
 
 // Internal members are named `_x` in src/ (every private, protected and @internal member of
 // a class). Their names are shortened here, in every output: a bundler's minifier cannot
@@ -84,7 +87,7 @@ export default [
       plugins: [terser({ keep_classnames: /^SteadySocket/, mangle: { properties: { regex: /^_/ } }, format: { comments: /^!/ } })],
     },
   },
-  // Declarations: the channels and server entries refer to the socket's types through the package name,
+  // Declarations: the channels, server and testing entries refer to the socket's types through the package name,
   // as an app's code would, so each .d.ts declares its own names only.
   ...Object.entries(entries).flatMap(([name, input]) => [
     {

@@ -17,8 +17,17 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
-/** Where each example runs: the test file whose `describe('examples/<file> …')` runs it. */
-const RUNNERS = ['test/examples.test.ts', 'test/browser/examples.test.ts', 'test/runtimes/react-native.test.ts'];
+/**
+ * Where each example runs: the test file whose `describe('examples/<file> …')` runs it. The
+ * test kit's vitest example is a test file itself, run by this suite: it is its own runner.
+ */
+const RUNNERS = [
+  'test/examples.test.ts',
+  'test/browser/examples.test.ts',
+  'test/runtimes/react-native.test.ts',
+  'test/testing/runners.test.ts',
+  'examples/testing.test.ts',
+];
 
 const LANGUAGE: Record<string, string> = { '.mjs': 'js', '.js': 'js', '.ts': 'ts', '.html': 'html' };
 const CODE_LANGUAGES = new Set(['js', 'javascript', 'mjs', 'jsx', 'ts', 'typescript', 'tsx', 'html']);

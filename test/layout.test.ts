@@ -9,15 +9,15 @@ const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f)
 
 describe('src/ layout', () => {
   it('has one folder per entry point, each with its index.ts', () => {
-    expect(files.filter((f) => f.endsWith('index.ts')).sort()).toEqual(['channels/index.ts', 'server/index.ts', 'socket/index.ts']);
+    expect(files.filter((f) => f.endsWith('index.ts')).sort()).toEqual(['channels/index.ts', 'server/index.ts', 'socket/index.ts', 'testing/index.ts']);
   });
 
   it.each(files)('%s stays within ~300 lines', (file) => {
     expect(readFileSync(join(src, file), 'utf8').split('\n').length).toBeLessThanOrEqual(310);
   });
 
-  it('channels and the server use the socket through its entry point only', () => {
-    for (const file of files.filter((f) => f.startsWith('channels/') || f.startsWith('server/'))) {
+  it.each(['channels', 'server', 'testing'])('%s use the socket through its entry point only', (layer) => {
+    for (const file of files.filter((f) => f.startsWith(`${layer}/`))) {
       const imports = [...readFileSync(join(src, file), 'utf8').matchAll(/from '(\.\.\/socket\/[^']+)'/g)].map((m) => m[1]);
       expect(imports.every((i) => i === '../socket/index'), `${file}: ${imports.join(', ')}`).toBe(true);
     }
@@ -28,5 +28,10 @@ describe('src/ layout', () => {
       const imports = [...readFileSync(join(src, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
       expect(imports.every((i) => i.startsWith('./')), `${file}: ${imports.join(', ')}`).toBe(true);
     }
+  });
+
+  it('keeps the socket and channels free of the test kit', () => {
+    const offenders = files.filter((f) => !f.startsWith('testing/') && /from '(?:[^']*\/testing\/[^']*|mock-socket)'/.test(readFileSync(join(src, f), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });

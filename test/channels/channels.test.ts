@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { channels, typePayloadCodec, type ChannelsOptions, type StandardSchemaV1 } from '../../src/channels/index';
-import { FakeSocket } from '../helpers/fake-socket';
-import { fakeSocket, settle } from '../helpers/setup';
-
-afterEach(() => FakeSocket.reset());
+import { onTestServer } from '../helpers/kit';
+import { settle } from '../helpers/setup';
 
 type Api = {
   chat: { receive: { from: string; text: string }; send: { text: string } };
@@ -11,14 +9,14 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
+/** Channels on a socket of the test kit; `open()` makes the first connection. */
 function make(options: ChannelsOptions = {}) {
-  const { socket, clock } = fakeSocket({}, 'ws://test.invalid/');
+  const { socket, clock, server, start, received } = onTestServer({}, 'ws://test.invalid/', false);
   const api = channels<Api>(socket, { clock, ...options });
   const invalid: { reason: string; channel: string | undefined; data: unknown; issues: readonly { message: string }[] }[] = [];
   api.on('invalid', (e) => invalid.push({ reason: e.reason, channel: e.channel, data: e.data, issues: e.issues }));
-  const native = () => FakeSocket.last;
-  const sent = () => native().sent.map((m) => JSON.parse(String(m)) as Record<string, unknown>);
-  return { socket, api, clock, native, invalid, sent };
+  const sent = () => received().map((m) => JSON.parse(String(m)) as Record<string, unknown>);
+  return { socket, api, clock, server, open: start, received, invalid, sent };
 }
 
 const isChat = (v: unknown): v is { from: string; text: string } =>
@@ -40,25 +38,25 @@ function schema<T>(check: (v: unknown) => v is T, async = false): StandardSchema
 
 describe('#channel', () => {
   it('sends envelopes through the queue, in order with raw sends', () => {
-    const { socket, api, native } = make();
+    const { socket, api, open, received } = make();
     const chat = api.channel('chat');
     expect(chat.send({ text: 'first' })).toBe(true);
     socket.send('raw');
     chat.send({ text: 'second' });
-    native().serverOpen();
-    expect(native().sent).toEqual(['{"channel":"chat","data":{"text":"first"}}', 'raw', '{"channel":"chat","data":{"text":"second"}}']);
+    open();
+    expect(received()).toEqual(['{"channel":"chat","data":{"text":"first"}}', 'raw', '{"channel":"chat","data":{"text":"second"}}']);
   });
 
   it('routes inbound envelopes to typed listeners; raw listeners still see everything', () => {
-    const { socket, api, native } = make();
+    const { socket, api, open, server } = make();
     const chat = api.channel('chat');
     const typed: unknown[] = [];
     const raw: unknown[] = [];
     chat.on('message', (m) => typed.push(m.text));
     socket.onmessage = (e) => raw.push(e.data);
-    native().serverOpen();
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"hi"}}');
-    native().serverMessage('plain text');
+    open();
+    server.send('{"channel":"chat","data":{"from":"a","text":"hi"}}');
+    server.send('plain text');
     expect(typed).toEqual(['hi']);
     expect(raw).toEqual(['{"channel":"chat","data":{"from":"a","text":"hi"}}', 'plain text']);
   });
@@ -69,10 +67,10 @@ describe('#channel', () => {
   });
 
   it('without channels or requests nothing is parsed or reported', () => {
-    const { native, invalid } = make();
-    native().serverOpen();
-    native().serverMessage('not json');
-    native().serverMessage('{"channel":"nobody"}');
+    const { invalid, open, server } = make();
+    open();
+    server.send('not json');
+    server.send('{"channel":"nobody"}');
     expect(invalid).toEqual([]);
   });
 
@@ -80,12 +78,12 @@ describe('#channel', () => {
     ['a type guard', isChat],
     ['a Standard Schema', schema(isChat)],
   ])('validates with %s: failures go to invalid, never to listeners', (_name, validate) => {
-    const { api, native, invalid } = make();
+    const { api, invalid, open, server } = make();
     const seen: string[] = [];
     api.channel('chat', { validate }).on('message', (m) => seen.push(m.text));
-    native().serverOpen();
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"ok"}}');
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":42}}');
+    open();
+    server.send('{"channel":"chat","data":{"from":"a","text":"ok"}}');
+    server.send('{"channel":"chat","data":{"from":"a","text":42}}');
     expect(seen).toEqual(['ok']);
     expect(invalid).toHaveLength(1);
     expect(invalid[0]).toMatchObject({ reason: 'validation', channel: 'chat', data: { from: 'a', text: 42 } });
@@ -93,40 +91,40 @@ describe('#channel', () => {
   });
 
   it('an async validator keeps arrival order', async () => {
-    const { api, native } = make();
+    const { api, open, server } = make();
     const seen: string[] = [];
     api.channel('chat', { validate: schema(isChat, true) }).on('message', (m) => seen.push(m.text));
-    native().serverOpen();
-    for (const text of ['1', '2', '3']) native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
+    open();
+    for (const text of ['1', '2', '3']) server.send(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
     await settle();
     expect(seen).toEqual(['1', '2', '3']);
   });
 
   it('a throwing validator counts as a failure, not an exception', () => {
-    const { api, native, invalid } = make();
+    const { api, invalid, open, server } = make();
     api.channel('chat', {
       validate: (value: unknown): value is { from: string; text: string } => {
         throw new Error(`boom on ${String(value)}`);
       },
     });
-    native().serverOpen();
-    expect(() => native().serverMessage('{"channel":"chat","data":{}}')).not.toThrow();
+    open();
+    expect(() => server.send('{"channel":"chat","data":{}}')).not.toThrow();
     expect(invalid[0]!.issues[0]!.message).toContain('boom');
   });
 });
 
 describe('async iteration', () => {
   it('yields messages and ends at the final close, after what it buffered', async () => {
-    const { socket, api, native } = make();
+    const { socket, api, open, server } = make();
     const chat = api.channel('chat');
-    native().serverOpen();
+    open();
     const got: string[] = [];
     const done = (async () => {
       for await (const m of chat) got.push(m.text);
     })();
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"1"}}');
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"2"}}');
-    native().serverClose(1006); // a reconnect follows: iteration goes on
+    server.send('{"channel":"chat","data":{"from":"a","text":"1"}}');
+    server.send('{"channel":"chat","data":{"from":"a","text":"2"}}');
+    server.drop(); // a reconnect follows: iteration goes on
     await settle();
     expect(got).toEqual(['1', '2']);
     socket.close();
@@ -135,40 +133,40 @@ describe('async iteration', () => {
   });
 
   it('break releases the listener', async () => {
-    const { api, native } = make();
+    const { api, open, server } = make();
     const chat = api.channel('chat');
     const overflowed: unknown[] = [];
     chat.on('overflow', (m) => overflowed.push(m));
-    native().serverOpen();
+    open();
     const iterator = chat.iterate({ bufferSize: 1 });
     const loop = (async () => {
       for await (const m of { [Symbol.asyncIterator]: () => iterator }) if (m.text === 'stop') break;
     })();
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"stop"}}');
+    server.send('{"channel":"chat","data":{"from":"a","text":"stop"}}');
     await loop;
     // A released iterator buffers nothing more: no overflow however much arrives.
-    for (let i = 0; i < 5; i++) native().serverMessage('{"channel":"chat","data":{"from":"a","text":"more"}}');
+    for (let i = 0; i < 5; i++) server.send('{"channel":"chat","data":{"from":"a","text":"more"}}');
     expect(overflowed).toEqual([]);
     expect((await iterator.next()).done).toBe(true);
   });
 
   it('several next() calls without awaiting are each answered, in order', async () => {
-    const { socket, api, native } = make();
+    const { socket, api, open, server, clock } = make();
     const chat = api.channel('chat');
-    native().serverOpen();
+    open();
     const iterator = chat.iterate();
     const [a, b, c] = [iterator.next(), iterator.next(), iterator.next()];
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"1"}}');
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"2"}}');
+    server.send('{"channel":"chat","data":{"from":"a","text":"1"}}');
+    server.send('{"channel":"chat","data":{"from":"a","text":"2"}}');
     socket.close();
-    native().serverClose(1000);
+    clock.advance(0); // the closing handshake
     expect(await a).toMatchObject({ value: { text: '1' }, done: false });
     expect(await b).toMatchObject({ value: { text: '2' }, done: false });
     expect(await c).toMatchObject({ done: true });
   });
 
   it('a throwing listener does not starve the iterators', async () => {
-    const { api, native } = make();
+    const { api, open, server } = make();
     const chat = api.channel('chat');
     const errors: unknown[] = [];
     const onError = (e: unknown) => errors.push(e);
@@ -176,9 +174,9 @@ describe('async iteration', () => {
     chat.on('message', () => {
       throw new Error('listener bug');
     });
-    native().serverOpen();
+    open();
     const next = chat.iterate().next();
-    native().serverMessage('{"channel":"chat","data":{"from":"a","text":"x"}}');
+    server.send('{"channel":"chat","data":{"from":"a","text":"x"}}');
     expect(await next).toMatchObject({ value: { text: 'x' } });
     await settle();
     process.off('uncaughtException', onError);
@@ -186,13 +184,13 @@ describe('async iteration', () => {
   });
 
   it('a slow consumer: the buffer is bounded, the oldest goes to an overflow event', async () => {
-    const { api, native } = make();
+    const { api, open, server } = make();
     const chat = api.channel('chat');
     const overflowed: string[] = [];
     chat.on('overflow', (m) => overflowed.push(m.text));
     const iterator = chat.iterate({ bufferSize: 2 });
-    native().serverOpen();
-    for (const text of ['1', '2', '3', '4']) native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
+    open();
+    for (const text of ['1', '2', '3', '4']) server.send(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
     expect(overflowed).toEqual(['1', '2']);
     expect((await iterator.next()).value).toMatchObject({ text: '3' });
     expect((await iterator.next()).value).toMatchObject({ text: '4' });
@@ -200,18 +198,18 @@ describe('async iteration', () => {
   });
 
   it('an iterator nobody consumes is bounded in characters too: the oldest go, each in an overflow event (issue 14)', async () => {
-    const { api, native } = make({ limits: { iteratorBytes: 250 } });
+    const { api, open, server } = make({ limits: { iteratorBytes: 250 } });
     const chat = api.channel('chat');
     const overflowed: string[] = [];
     chat.on('overflow', (m) => overflowed.push(m.text));
     const iterator = chat.iterate(); // bufferSize 1000: the characters bind first
-    native().serverOpen();
+    open();
     const message = (text: string) => JSON.stringify({ channel: 'chat', data: { from: 'a', text } }); // ~100 characters
-    for (const text of ['1', '2', '3', '4'].map((n) => n.padEnd(60, '.'))) native().serverMessage(message(text));
+    for (const text of ['1', '2', '3', '4'].map((n) => n.padEnd(60, '.'))) server.send(message(text));
     expect(overflowed.map((t) => t[0])).toEqual(['1', '2']);
     expect((await iterator.next()).value).toMatchObject({ text: expect.stringMatching(/^3/) });
     const own = chat.iterate({ maxBytes: 10_000 }); // its own bound
-    for (const text of ['5', '6', '7']) native().serverMessage(message(text.padEnd(60, '.')));
+    for (const text of ['5', '6', '7']) server.send(message(text.padEnd(60, '.')));
     expect((await own.next()).value).toMatchObject({ text: expect.stringMatching(/^5/) });
     await iterator.return!();
     await own.return!();
@@ -230,23 +228,23 @@ describe('async iteration', () => {
         },
       },
     };
-    const { api, native, invalid } = make({ limits: { validating: 3 } });
+    const { api, invalid, open, server } = make({ limits: { validating: 3 } });
     const chat = api.channel('chat', { validate: slow });
     const got: string[] = [];
     chat.on('message', (m) => got.push(m.text));
-    native().serverOpen();
-    for (const text of ['1', '2', '3', '4', '5']) native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
+    open();
+    for (const text of ['1', '2', '3', '4', '5']) server.send(JSON.stringify({ channel: 'chat', data: { from: 'a', text } }));
     expect(invalid.map((e) => e.reason)).toEqual(['overflow', 'overflow']);
     release();
     await settle();
     expect(got).toEqual(['1', '2', '3']);
-    native().serverMessage(JSON.stringify({ channel: 'chat', data: { from: 'a', text: '6' } }));
+    server.send(JSON.stringify({ channel: 'chat', data: { from: 'a', text: '6' } }));
     await settle();
     expect(got).toEqual(['1', '2', '3', '6']);
   });
 
   it('iterating after the final close ends at once', async () => {
-    const { socket, api } = make();
+    const { socket, api, open, server } = make();
     socket.close();
     const result = await api.channel('chat').iterate().next();
     expect(result.done).toBe(true);
@@ -272,11 +270,11 @@ describe('inbound safety', () => {
   ];
 
   it.each(hostile)('%s: no throw, reported once, prototypes untouched', (_name, text, outcome) => {
-    const { api, native, invalid } = make();
+    const { api, invalid, open, server } = make();
     const delivered: unknown[] = [];
     api.channel('chat').on('message', (m) => delivered.push(m));
-    native().serverOpen();
-    expect(() => native().serverMessage(text)).not.toThrow();
+    open();
+    expect(() => server.send(text)).not.toThrow();
     if (outcome === 'delivered') {
       expect(delivered).toHaveLength(1);
       expect(invalid).toEqual([]);
@@ -289,31 +287,31 @@ describe('inbound safety', () => {
   });
 
   it('binary messages are left to raw listeners', () => {
-    const { api, native, invalid } = make();
+    const { api, invalid, open, server } = make();
     api.channel('chat');
-    native().serverOpen();
-    native().serverMessage(new ArrayBuffer(4));
+    open();
+    server.send(new ArrayBuffer(4));
     expect(invalid).toEqual([]);
   });
 
   it('maxMessageSize is configurable', () => {
-    const { api, native, invalid } = make({ maxMessageSize: 10 });
+    const { api, invalid, open, server } = make({ maxMessageSize: 10 });
     api.channel('chat');
-    native().serverOpen();
-    native().serverMessage('{"channel":"chat","data":{}}');
+    open();
+    server.send('{"channel":"chat","data":{}}');
     expect(invalid.map((i) => i.reason)).toEqual(['too-large']);
   });
 });
 
 describe('a custom codec', () => {
   it('speaks {type, payload}', () => {
-    const { api, native } = make({ codec: typePayloadCodec });
+    const { api, open, server, received } = make({ codec: typePayloadCodec });
     const seen: string[] = [];
     api.channel('chat').on('message', (m) => seen.push(m.text));
     api.channel('chat').send({ text: 'out' });
-    native().serverOpen();
-    native().serverMessage('{"type":"chat","payload":{"from":"b","text":"in"}}');
-    expect(native().sent).toEqual(['{"type":"chat","payload":{"text":"out"}}']);
+    open();
+    server.send('{"type":"chat","payload":{"from":"b","text":"in"}}');
+    expect(received()).toEqual(['{"type":"chat","payload":{"text":"out"}}']);
     expect(seen).toEqual(['in']);
   });
 });

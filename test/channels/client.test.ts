@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { channels, type InvalidEvent } from '../../src/channels/index';
 import type { SteadySocketOptions } from '../../src/socket/index';
 import { FakeSocket } from '../helpers/fake-socket';
+import { onTestServer } from '../helpers/kit';
 import { fakeSocket, settle } from '../helpers/setup';
 
 afterEach(() => FakeSocket.reset());
@@ -12,12 +13,13 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
+/** A channel client on a socket of the test kit; `open()` makes the first connection. */
 function make(socketOptions: SteadySocketOptions = {}) {
-  const { socket, clock, native } = fakeSocket(socketOptions, 'ws://test.invalid/');
+  const { socket, clock, server, start, received } = onTestServer(socketOptions, 'ws://test.invalid/', false);
   const api = channels<Api>(socket, { clock });
   const invalid: InvalidEvent[] = [];
   api.on('invalid', (e) => invalid.push(e));
-  return { socket, api, clock, native, invalid };
+  return { socket, api, clock, server, open: start, received, invalid };
 }
 
 const chat = (text: string) => JSON.stringify({ channel: 'chat', data: { text } });
@@ -35,11 +37,11 @@ async function outcome<T>(promise: Promise<T>): Promise<{ value?: T; code?: stri
 
 describe('channels()', () => {
   it('exposes its socket, and reports invalid messages with itself as the target and an INVALID_MESSAGE error', () => {
-    const { socket, api, native, invalid } = make();
+    const { socket, api, invalid, open, server } = make();
     expect(api.socket).toBe(socket);
     api.channel('chat');
-    native().serverOpen();
-    native().serverMessage('not json');
+    open();
+    server.send('not json');
     expect(invalid).toHaveLength(1);
     expect(invalid[0]).toMatchObject({ type: 'invalid', target: api, reason: 'undecodable', channel: undefined, data: 'not json' });
     expect(invalid[0]!.error).toMatchObject({ name: 'SteadySocketError', code: 'INVALID_MESSAGE' });
@@ -47,7 +49,7 @@ describe('channels()', () => {
   });
 
   it('an invalid listener that throws is reported; routing goes on', () => {
-    const { api, native } = make();
+    const { api, open, server } = make();
     const g = globalThis as { reportError?: (error: unknown) => void };
     const saved = g.reportError;
     const reported: unknown[] = [];
@@ -58,9 +60,9 @@ describe('channels()', () => {
       });
       const seen: string[] = [];
       api.channel('chat').on('message', (m) => seen.push(m.text));
-      native().serverOpen();
-      expect(() => native().serverMessage('junk')).not.toThrow();
-      native().serverMessage(chat('after'));
+      open();
+      expect(() => server.send('junk')).not.toThrow();
+      server.send(chat('after'));
       expect(seen).toEqual(['after']);
       expect(reported).toHaveLength(1);
     } finally {
@@ -77,37 +79,38 @@ describe('channels()', () => {
   });
 
   it('a socket revived by reconnect() after giving up: iteration works again', async () => {
-    const { socket, api, clock, native } = make({ maxRetries: 0 });
+    const { socket, api, clock, server, open } = make({ maxRetries: 0 });
     const room = api.channel('chat');
-    native().fail(); // no retries: the socket gives up
+    server.refuse(true);
+    open(); // refused, and no retries: the socket gives up
     expect(socket.readyState).toBe(3);
     expect((await room.iterate().next()).done).toBe(true);
+    server.refuse(false);
     socket.reconnect();
-    clock.advance(0);
-    native().serverOpen();
+    clock.advance(0); // the attempt, which opens
     const next = room.iterate().next();
-    native().serverMessage(chat('back'));
+    server.send(chat('back'));
     expect(await next).toEqual({ value: { text: 'back' }, done: false });
   });
 });
 
 describe('#dispose', () => {
   it('removes its socket listeners; the socket goes on as a plain WebSocket', () => {
-    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    const { socket, clock, start: open, received } = onTestServer({}, 'ws://test.invalid/', false);
     const before = listeners(socket);
     const api = channels<Api>(socket, { clock });
     expect(listeners(socket)).toEqual(before.map((n) => n + 1));
     api.dispose();
     expect(listeners(socket)).toEqual(before);
-    native().serverOpen();
+    open();
     expect(socket.send('raw')).toBe(true);
-    expect(native().sent).toEqual(['raw']);
+    expect(received()).toEqual(['raw']);
   });
 
   it('pending requests reject with CONNECTION_LOST, queued ones are never written, and no timer is left', async () => {
-    const { api, clock, native } = make();
+    const { api, clock, open, received } = make();
     const queued = outcome(api.request('echo', 'queued'));
-    native().serverOpen();
+    open();
     const written = outcome(api.request('echo', 'written'));
     const waiting = outcome(api.request('echo', 'waiting'));
     api.dispose();
@@ -116,11 +119,13 @@ describe('#dispose', () => {
     }
     expect(clock.pending).toBe(0);
     // `queued` went out on the open, the others at once: nothing more after the disposal.
-    expect(native().sent).toHaveLength(3);
+    expect(received()).toHaveLength(3);
   });
 
   it('a request still waiting in the queue when the client is disposed is dropped as cancelled', () => {
-    const { socket, api, native } = make({ queue: { highWaterMark: 0 } });
+    // FakeSocket: the native bufferedAmount is set by hand.
+    const { socket, clock, native } = fakeSocket({ queue: { highWaterMark: 0 } }, 'ws://test.invalid/');
+    const api = channels<Api>(socket, { clock });
     const drops: string[] = [];
     socket.on('drop', (e) => drops.push(e.reason));
     native().serverOpen();
@@ -134,18 +139,18 @@ describe('#dispose', () => {
   });
 
   it('iterations end; sends return false and send nothing; later messages reach no one and are not reported', async () => {
-    const { api, native, invalid } = make();
+    const { api, invalid, open, server, received } = make();
     const room = api.channel('chat');
     const seen: string[] = [];
     room.on('message', (m) => seen.push(m.text));
-    native().serverOpen();
+    open();
     const next = room.iterate().next();
     api.dispose();
     expect(await next).toEqual({ value: undefined, done: true });
     expect(room.send({ text: 'after' })).toBe(false);
-    expect(native().sent).toEqual([]);
-    native().serverMessage(chat('late'));
-    native().serverMessage('junk');
+    expect(received()).toEqual([]);
+    server.send(chat('late'));
+    server.send('junk');
     expect(seen).toEqual([]);
     expect(invalid).toEqual([]);
   });
@@ -160,12 +165,12 @@ describe('#dispose', () => {
   });
 
   it('an async validation under way when the client is disposed delivers nothing', async () => {
-    const { api, native, invalid } = make();
+    const { api, invalid, open, server } = make();
     const seen: unknown[] = [];
     const schema = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => Promise.resolve({ value: value as { text: string } }) } };
     api.channel('chat', { validate: schema }).on('message', (m) => seen.push(m));
-    native().serverOpen();
-    native().serverMessage(chat('in flight'));
+    open();
+    server.send(chat('in flight'));
     api.dispose();
     await settle();
     expect(seen).toEqual([]);
@@ -173,68 +178,68 @@ describe('#dispose', () => {
   });
 
   it('from a socket message listener that runs first: that very message is not routed', () => {
-    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    const { socket, clock, server, start: open } = onTestServer({}, 'ws://test.invalid/', false);
     let api: ReturnType<typeof channels<Api>> | undefined;
     socket.on('message', () => api?.dispose());
     api = channels<Api>(socket, { clock });
     const seen: string[] = [];
     api.channel('chat').on('message', (m) => seen.push(m.text));
-    native().serverOpen();
-    native().serverMessage(chat('x'));
+    open();
+    server.send(chat('x'));
     expect(seen).toEqual([]);
   });
 });
 
 describe('several clients on one socket', () => {
   function two() {
-    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    const { socket, clock, server, start: open, received } = onTestServer({}, 'ws://test.invalid/', false);
     const a = channels<Api>(socket, { clock });
     const b = channels<Api>(socket, { clock });
     const invalid = { a: [] as string[], b: [] as string[] };
     a.on('invalid', (e) => invalid.a.push(`${e.reason}:${e.channel ?? ''}`));
     b.on('invalid', (e) => invalid.b.push(`${e.reason}:${e.channel ?? ''}`));
-    return { socket, clock, native, a, b, invalid };
+    return { socket, clock, server, open, received, a, b, invalid };
   }
 
   it('each decodes for itself; a channel only one of them knows is unknown to the other alone', () => {
-    const { native, a, b, invalid } = two();
+    const { a, b, invalid, open, server } = two();
     const seen: string[] = [];
     a.channel('chat').on('message', (m) => seen.push(`a:${m.text}`));
     b.channel('chat').on('message', (m) => seen.push(`b:${m.text}`));
     b.channel('news').on('message', (m) => seen.push(`b:${m.headline}`));
     expect(a.channel('chat')).not.toBe(b.channel('chat'));
-    native().serverOpen();
-    native().serverMessage(chat('hi'));
-    native().serverMessage(JSON.stringify({ channel: 'news', data: { headline: 'extra' } }));
+    open();
+    server.send(chat('hi'));
+    server.send(JSON.stringify({ channel: 'news', data: { headline: 'extra' } }));
     expect(seen).toEqual(['a:hi', 'b:hi', 'b:extra']);
     expect(invalid).toEqual({ a: ['unknown-channel:news'], b: [] });
   });
 
   it('request ids never collide; each settles with its own reply, and neither reports the other’s', async () => {
-    const { native, a, b, invalid } = two();
+    const { a, b, invalid, open, server, received } = two();
     for (const client of [a, b]) client.channel('chat'); // in use after the replies: they still parse
-    native().serverOpen();
+    open();
     const fromA = a.request('echo', 'a');
     const fromB = b.request('echo', 'b');
-    expect(native().sent.map((m) => (JSON.parse(String(m)) as { id: number }).id)).toEqual([1, 2]);
-    native().serverMessage(JSON.stringify({ id: 2, data: 'B' }));
-    native().serverMessage(JSON.stringify({ id: 1, data: 'A' }));
+    expect(received().map((m) => (JSON.parse(String(m)) as { id: number }).id)).toEqual([1, 2]);
+    server.send(JSON.stringify({ id: 2, data: 'B' }));
+    server.send(JSON.stringify({ id: 1, data: 'A' }));
     await expect(Promise.all([fromA, fromB])).resolves.toEqual(['A', 'B']);
-    native().serverMessage(JSON.stringify({ id: 3, data: 'nobody asked' }));
+    server.send(JSON.stringify({ id: 3, data: 'nobody asked' }));
     expect(invalid).toEqual({ a: ['unknown-reply:'], b: ['unknown-reply:'] });
   });
 
   it('disposing one leaves the other working', async () => {
-    const { native, a, b } = two();
+    const { a, b, open, server } = two();
     const pendingA = outcome(a.request('echo', 'a'));
     const seen: string[] = [];
     b.channel('chat').on('message', (m) => seen.push(m.text));
     a.dispose();
     expect((await pendingA).code).toBe('CONNECTION_LOST');
-    native().serverOpen();
+    open();
     const fromB = b.request('echo', 'b');
-    native().serverMessage(JSON.stringify({ id: 2, data: 'B' }));
-    native().serverMessage(chat('still here'));
+    server.send(JSON.stringify({ id: 2, data: 'B' }));
+    server.send(chat('still here'));
     expect(await fromB).toBe('B');
     expect(seen).toEqual(['still here']);
   });
@@ -242,12 +247,12 @@ describe('several clients on one socket', () => {
 
 describe('logging invalid messages (API.md §11)', () => {
   it('tells the logger of every invalid message, naming the reason and the channel', () => {
-    const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+    const { socket, clock, server, start: open } = onTestServer({}, 'ws://test.invalid/', false);
     const lines: string[] = [];
     channels(socket, { clock, logger: { warn: (m) => lines.push(m) } }).channel('chat');
-    native().serverOpen();
-    native().serverMessage('not json');
-    native().serverMessage('{"channel":"nope","data":1}');
+    open();
+    server.send('not json');
+    server.send('{"channel":"nope","data":1}');
     expect(lines).toEqual([
       expect.stringMatching(/^steadysocket\/channels: Invalid message \(undecodable\)/),
       'steadysocket/channels: Invalid message (unknown-channel on "nope"): no channel "nope"',
@@ -258,12 +263,12 @@ describe('logging invalid messages (API.md §11)', () => {
   it('without a logger or an invalid listener, warns once per client on the console', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const { socket, clock, native } = fakeSocket({}, 'ws://test.invalid/');
+      const { socket, clock, server, start: open } = onTestServer({}, 'ws://test.invalid/', false);
       const api = channels(socket, { clock });
       api.channel('chat');
-      native().serverOpen();
-      native().serverMessage('not json');
-      native().serverMessage('still not json');
+      open();
+      server.send('not json');
+      server.send('still not json');
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0]![0])).toContain("Nothing listens to 'invalid' events");
       socket.close();

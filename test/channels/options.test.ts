@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { channels, jsonCodec, type ChannelsOptions } from '../../src/channels/index';
 import { CHANNELS_DEFAULTS, resolveChannelsOptions } from '../../src/channels/options';
 import { systemClock } from '../../src/socket/index';
 import type { SteadySocket } from '../../src/socket/index';
-import { FakeSocket } from '../helpers/fake-socket';
-import { fakeSocket, settle } from '../helpers/setup';
-
-afterEach(() => FakeSocket.reset());
+import { onTestServer } from '../helpers/kit';
+import { settle } from '../helpers/setup';
 
 describe('resolveChannelsOptions', () => {
   it('fills in the defaults', () => {
@@ -62,15 +60,14 @@ describe('channels() arguments', () => {
   });
 
   it('a bad option throws before anything is attached to the socket', () => {
-    const { socket } = fakeSocket();
+    const { socket } = onTestServer();
     expect(() => channels(socket, { requestTimeout: -1 })).toThrow(RangeError);
     expect(socket.listenerCount('message') + socket.listenerCount('close') + socket.listenerCount('state')).toBe(0);
   });
 
   it('requestTimeout is the default timeout of requests, on the given clock', async () => {
-    const { socket, clock, native } = fakeSocket();
+    const { socket, clock } = onTestServer();
     const api = channels(socket, { clock, requestTimeout: 2000 });
-    native().serverOpen();
     let code: string | undefined;
     api.request('echo', 'x').catch((e: { code: string }) => (code = e.code));
     clock.advance(1999);
@@ -82,17 +79,17 @@ describe('channels() arguments', () => {
   });
 
   it('maxMessageSize: text of that many characters is parsed, one more is too large', () => {
-    const { socket, clock, native } = fakeSocket();
+    const { socket, clock, server, start } = onTestServer({}, undefined, false);
     const api = channels(socket, { clock, maxMessageSize: 40 });
     const reasons: string[] = [];
     api.on('invalid', (e) => reasons.push(e.reason));
     const seen: unknown[] = [];
     api.channel('c').on('message', (m) => seen.push(m));
-    native().serverOpen();
+    start();
     const exact = JSON.stringify({ channel: 'c', data: 'x'.repeat(40 - 25) });
     expect(exact).toHaveLength(40);
-    native().serverMessage(exact);
-    native().serverMessage(JSON.stringify({ channel: 'c', data: 'x'.repeat(40 - 24) }));
+    server.send(exact);
+    server.send(JSON.stringify({ channel: 'c', data: 'x'.repeat(40 - 24) }));
     expect(seen).toHaveLength(1);
     expect(reasons).toEqual(['too-large']);
   });

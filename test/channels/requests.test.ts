@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channels, type ChannelsOptions } from '../../src/channels/index';
 import type { SteadySocketOptions } from '../../src/socket/index';
 import { FakeSocket } from '../helpers/fake-socket';
+import { onTestServer } from '../helpers/kit';
 import { fakeSocket, settle } from '../helpers/setup';
 
 afterEach(() => FakeSocket.reset());
@@ -11,16 +12,25 @@ type Api = {
   echo: { request: string; reply: string };
 };
 
+/** Channels on a socket of the test kit; `open()` makes the first connection. */
 function make(options: ChannelsOptions = {}, socketOptions: SteadySocketOptions = {}) {
-  const { socket, clock } = fakeSocket(socketOptions, 'ws://test.invalid/');
+  const { socket, clock, server, start, received } = onTestServer(socketOptions, 'ws://test.invalid/', false);
   const api = channels<Api>(socket, { clock, ...options });
   const invalid: string[] = [];
   api.on('invalid', (e) => invalid.push(e.reason));
+  /** The last request the server received. */
+  const lastRequest = () => JSON.parse(String(received().at(-1))) as { channel: string; id: number; data: unknown };
+  const reply = (body: object) => server.send(JSON.stringify(body));
+  return { socket, api, clock, server, open: start, received, invalid, lastRequest, reply };
+}
+
+/** The same on a FakeSocket, for the tests that set the native `bufferedAmount` by hand. */
+function makeOnFake(socketOptions: SteadySocketOptions) {
+  const { socket, clock } = fakeSocket(socketOptions, 'ws://test.invalid/');
+  const api = channels<Api>(socket, { clock });
   const native = () => FakeSocket.last;
-  /** The last request written to the current native socket. */
-  const lastRequest = () => JSON.parse(String(native().sent.at(-1))) as { channel: string; id: number; data: unknown };
   const reply = (body: object) => native().serverMessage(JSON.stringify(body));
-  return { socket, api, clock, native, invalid, lastRequest, reply };
+  return { socket, api, clock, native, reply };
 }
 
 /** The outcome of a promise once it has settled, without awaiting forever. */
@@ -34,8 +44,8 @@ async function outcome<T>(promise: Promise<T>): Promise<{ value?: T; code?: stri
 
 describe('#request', () => {
   it('writes {channel, id, data} and resolves with the reply', async () => {
-    const { api, native, lastRequest, reply } = make();
-    native().serverOpen();
+    const { api, open, lastRequest, reply } = make();
+    open();
     const now = api.request('time', { zone: 'UTC' });
     expect(lastRequest()).toEqual({ channel: 'time', id: 1, data: { zone: 'UTC' } });
     reply({ id: 1, data: { now: 42 } });
@@ -43,8 +53,8 @@ describe('#request', () => {
   });
 
   it('ids are distinct; replies can come in any order', async () => {
-    const { api, native, reply } = make();
-    native().serverOpen();
+    const { api, reply, open } = make();
+    open();
     const a = api.request('echo', 'a');
     const b = api.request('echo', 'b');
     reply({ id: 2, data: 'B' });
@@ -53,8 +63,8 @@ describe('#request', () => {
   });
 
   it('an error reply rejects with REQUEST_FAILED, the payload as cause', async () => {
-    const { api, native, reply } = make();
-    native().serverOpen();
+    const { api, reply, open } = make();
+    open();
     const result = outcome(api.request('echo', 'x'));
     reply({ id: 1, error: { message: 'no such zone', code: 404 } });
     const { code, error } = await result;
@@ -64,8 +74,8 @@ describe('#request', () => {
   });
 
   it('times out with REQUEST_TIMEOUT; a late reply is ignored quietly', async () => {
-    const { api, native, clock, reply, invalid } = make();
-    native().serverOpen();
+    const { api, clock, reply, invalid, open } = make();
+    open();
     const result = outcome(api.request('echo', 'x', { timeout: 500 }));
     clock.advance(500);
     expect((await result).code).toBe('REQUEST_TIMEOUT');
@@ -75,8 +85,8 @@ describe('#request', () => {
   });
 
   it('a second and third reply to an answered request are reported as unknown-reply (issue 14)', async () => {
-    const { api, native, reply, invalid } = make();
-    native().serverOpen();
+    const { api, reply, invalid, open } = make();
+    open();
     const result = api.request('echo', 'x');
     reply({ id: 1, data: 'first' });
     expect(await result).toBe('first');
@@ -87,8 +97,8 @@ describe('#request', () => {
   });
 
   it('requests awaiting replies are bounded in count and characters: past it QUEUE_OVERFLOW (issue 14)', async () => {
-    const { api, native, reply } = make({ limits: { pendingRequests: 2, pendingRequestBytes: 1000 } });
-    native().serverOpen();
+    const { api, reply, open } = make({ limits: { pendingRequests: 2, pendingRequestBytes: 1000 } });
+    open();
     const first = api.request('echo', 'a');
     const second = api.request('echo', 'b');
     expect((await outcome(api.request('echo', 'c'))).code).toBe('QUEUE_OVERFLOW');
@@ -101,8 +111,8 @@ describe('#request', () => {
   });
 
   it('uses requestTimeout by default', async () => {
-    const { api, native, clock } = make({ requestTimeout: 2000 });
-    native().serverOpen();
+    const { api, clock, open } = make({ requestTimeout: 2000 });
+    open();
     const result = outcome(api.request('echo', 'x'));
     clock.advance(1999);
     await settle();
@@ -111,11 +121,11 @@ describe('#request', () => {
   });
 
   it('aborts with REQUEST_ABORTED, before or after sending', async () => {
-    const { api, native, clock } = make();
-    native().serverOpen();
+    const { api, clock, open, received } = make();
+    open();
     const before = outcome(api.request('echo', 'x', { signal: AbortSignal.abort('no') }));
     expect((await before).code).toBe('REQUEST_ABORTED');
-    expect(native().sent).toEqual([]);
+    expect(received()).toEqual([]);
     const controller = new AbortController();
     const after = outcome(api.request('echo', 'y', { signal: controller.signal }));
     controller.abort(new Error('user left'));
@@ -126,27 +136,26 @@ describe('#request', () => {
   });
 
   it('CONNECTION_LOST when the connection dies after the request was written', async () => {
-    const { api, native } = make();
-    native().serverOpen();
+    const { api, open, server } = make();
+    open();
     const result = outcome(api.request('echo', 'x'));
-    native().serverClose(1006);
+    server.drop();
     expect((await result).code).toBe('CONNECTION_LOST');
   });
 
   it('idempotent: sent again after the reconnect, and resolves', async () => {
-    const { api, native, clock, reply, lastRequest } = make();
-    native().serverOpen();
+    const { api, clock, reply, lastRequest, open, server } = make();
+    open();
     const result = api.request('time', { zone: 'UTC' }, { idempotent: true });
-    native().serverClose(1006);
-    clock.runNext();
-    native().serverOpen();
+    server.drop();
+    clock.next(); // the retry, which opens at once
     expect(lastRequest()).toEqual({ channel: 'time', id: 1, data: { zone: 'UTC' } });
     reply({ id: 1, data: { now: 7 } });
     await expect(result).resolves.toEqual({ now: 7 });
   });
 
   it('idempotent requests written before the loss go out again first, in their original order', () => {
-    const { socket, api, native, clock } = make({}, { queue: { highWaterMark: 0 } });
+    const { socket, api, native, clock } = makeOnFake({ queue: { highWaterMark: 0 } });
     native().serverOpen();
     for (const data of ['a', 'b']) void api.request('echo', data, { idempotent: true }).catch(() => {});
     native().bufferedAmount = 10; // the link is slow: what is sent now waits in the queue
@@ -159,14 +168,15 @@ describe('#request', () => {
   });
 
   it('a request that outlives queue.maxAge in the queue rejects with REQUEST_TIMEOUT', async () => {
-    const { api, clock } = make({}, { queue: { maxAge: 500 } });
+    const { api, clock, server } = make({}, { queue: { maxAge: 500 } });
+    server.stall(true); // the attempt hangs: the request waits in the queue
     const result = outcome(api.request('echo', 'x', { timeout: Infinity }));
     clock.advance(500);
     expect((await result).code).toBe('REQUEST_TIMEOUT');
   });
 
   it('a request still queued when the connection dies goes out on the next one', async () => {
-    const { api, native, clock, reply } = make({}, { queue: { highWaterMark: 0 } });
+    const { api, native, clock, reply } = makeOnFake({ queue: { highWaterMark: 0 } });
     native().serverOpen();
     native().bufferedAmount = 1;
     const result = api.request('echo', 'x');
@@ -180,12 +190,12 @@ describe('#request', () => {
   });
 
   it('the final close settles every pending request', async () => {
-    const { socket, api, native } = make();
+    const { socket, api, open, clock } = make();
     const queued = outcome(api.request('echo', 'queued'));
-    native().serverOpen();
+    open();
     const written = outcome(api.request('echo', 'written'));
     socket.close();
-    native().serverClose(1000);
+    clock.advance(0); // the closing handshake
     expect((await queued).code).toBe('CONNECTION_LOST');
     expect((await written).code).toBe('CONNECTION_LOST');
   });
@@ -203,8 +213,8 @@ describe('#request', () => {
   });
 
   it('validates the reply', async () => {
-    const { api, native, reply, invalid } = make();
-    native().serverOpen();
+    const { api, reply, invalid, open } = make();
+    open();
     const isNow = (v: unknown): v is { now: number } => typeof (v as { now?: unknown })?.now === 'number';
     const result = outcome(api.request('time', { zone: 'UTC' }, { validate: isNow }));
     reply({ id: 1, data: { now: 'soon' } });
@@ -213,11 +223,11 @@ describe('#request', () => {
   });
 
   it('an unencodable payload rejects, nothing is sent', async () => {
-    const { api, native } = make();
-    native().serverOpen();
+    const { api, open, received } = make();
+    open();
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await expect(api.request('echo', cyclic as never)).rejects.toThrow(TypeError);
-    expect(native().sent).toEqual([]);
+    expect(received()).toEqual([]);
   });
 });

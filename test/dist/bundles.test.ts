@@ -147,6 +147,11 @@ process.stdout.write(JSON.stringify({
     esm: esm.SteadySocket?.prototype instanceof EventEmitterEsm,
   },
   resolved: { require: require.resolve('steadysocket'), import: import.meta.resolve('steadysocket') },
+  kit: {
+    resolved: { require: require.resolve('steadysocket/testing'), import: import.meta.resolve('steadysocket/testing') },
+    cjs: Object.keys(await load(() => require('steadysocket/testing'))).sort(),
+    esm: Object.keys(await load(() => import('steadysocket/testing'))).sort(),
+  },
 }));
 `;
 
@@ -159,6 +164,7 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     umdIsClass: boolean;
     sharedEventEmitter: { cjs: boolean; esm: boolean };
     resolved: { require: string; import: string };
+    kit: { resolved: { require: string; import: string }; cjs: string[]; esm: string[] };
   };
 
   beforeAll(() => {
@@ -187,6 +193,18 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     expect(probe.umdIsClass).toBe(true);
   });
 
+  it('leaves the test kit out of the script-tag file: it serves tests, never pages', () => {
+    const umd = readFileSync(dist('steadysocket.umd.min.js'), 'utf8');
+    expect(umd).not.toMatch(/createTestServer|createTestClock|steadysocket\/testing/);
+    expect(readFileSync(dist('testing.mjs'), 'utf8')).toMatch(/export \{[^}]*createTestServer/);
+  });
+
+  it('resolves steadysocket/testing the same way, and loads it from both builds', () => {
+    expect(probe.kit.resolved).toEqual({ require: dist('testing.cjs'), import: pathToFileURL(dist('testing.mjs')).href });
+    expect(probe.kit.cjs).toEqual(['createTestClock', 'createTestServer']);
+    expect(probe.kit.esm).toEqual(probe.kit.cjs);
+  });
+
   it('touches no window, document or navigator while loading', () => {
     expect(probe.touched).toEqual([]);
   });
@@ -202,6 +220,7 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
 /** A consumer's code, checked against the published declarations under each resolution mode. */
 const CONSUMER = `
 import { DEFAULTS, SteadySocket, SteadySocketError, backoffDelay, closeVerdict, type SteadySocketOptions } from 'steadysocket';
+import { createTestClock, createTestServer, type ReceivedData, type TestClock } from 'steadysocket/testing';
 const options: SteadySocketOptions = { maxRetries: DEFAULTS.maxRetries };
 const ws = new SteadySocket('wss://example.com/feed', options);
 ws.on('open', (event) => console.log(event.type));
@@ -213,7 +232,12 @@ const error: Error = new SteadySocketError('CONNECT_TIMEOUT', 'slow');
 const verdict: 'stop' | 'retry' | 'retry-later' = closeVerdict(1000);
 // @ts-expect-error: not an event of SteadySocket
 ws.on('no-such-event', () => {});
-export { state, delay, error, verdict };
+// The test kit's entry, as an app's test imports it.
+const server = createTestServer('ws://test/feed');
+const clock: TestClock = createTestClock();
+const tested = new SteadySocket('ws://test/feed', { WebSocket: server.WebSocket, clock });
+const next: Promise<ReceivedData> = server.nextMessage();
+export { state, delay, error, verdict, tested, next };
 `;
 
 describe('declarations through the exports map', () => {
@@ -259,5 +283,10 @@ describe('declarations through the exports map', () => {
       .map((source) => basename(source.fileName))
       .filter((name) => name.startsWith('steadysocket.d.'));
     expect(loaded.sort()).toEqual(files.map((file) => (file.endsWith('.cts') ? 'steadysocket.d.cts' : 'steadysocket.d.ts')).sort());
+    const kit = program
+      .getSourceFiles()
+      .map((source) => basename(source.fileName))
+      .filter((name) => name.startsWith('testing.d.'));
+    expect(kit.sort()).toEqual(files.map((file) => (file.endsWith('.cts') ? 'testing.d.cts' : 'testing.d.ts')).sort());
   }, 20_000);
 });

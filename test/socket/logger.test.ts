@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeSocket } from '../helpers/setup';
+import { onTestServer } from '../helpers/kit';
+
+/** A socket whose attempts hang (the test server stalls them) until its connect timeout. */
+function stalled(options: Parameters<typeof onTestServer>[0]) {
+  const kit = onTestServer(options, undefined, false);
+  kit.server.stall(true);
+  kit.start();
+  return kit;
+}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -12,11 +20,12 @@ describe('logger option (API.md §11)', () => {
       warn: (m: string) => lines.push(`warn ${m}`),
       error: (m: string) => lines.push(`error ${m}`),
     };
-    const { socket, native, clock } = fakeSocket({ logger, queue: { maxMessages: 1 } });
+    const { socket, server, clock, start } = onTestServer({ logger, queue: { maxMessages: 1 } }, undefined, false);
     socket.send('a');
     socket.send('b'); // the queue holds one: dropped
-    native().serverOpen();
-    native().serverClose(1006);
+    start(); // opens
+    server.drop();
+    server.stall(true); // the retry hangs in 'connecting'
     clock.advance(1000);
     socket.close();
     expect(lines).toEqual([
@@ -27,7 +36,7 @@ describe('logger option (API.md §11)', () => {
       'debug steadysocket: reconnecting → connecting',
       'debug steadysocket: connecting → closed',
     ]);
-    const failing = fakeSocket({ logger, connectTimeout: 10 });
+    const failing = stalled({ logger, connectTimeout: 10 });
     lines.length = 0;
     failing.clock.advance(10);
     expect(lines.filter((l) => l.startsWith('error'))).toEqual(['error steadysocket: CONNECT_TIMEOUT: No connection within 10 ms']);
@@ -36,7 +45,7 @@ describe('logger option (API.md §11)', () => {
 
   it('without one, warns once per socket on the console about a drop or an error nobody listens to', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const { socket, clock } = fakeSocket({ queue: { maxMessages: 0 }, connectTimeout: 10 });
+    const { socket, clock } = stalled({ queue: { maxMessages: 0 }, connectTimeout: 10 });
     socket.send('a');
     socket.send('b');
     clock.advance(10); // a connect timeout: an error event
@@ -50,7 +59,7 @@ describe('logger option (API.md §11)', () => {
 
   it('says nothing when the event has a listener', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const { socket, clock } = fakeSocket({ queue: { maxMessages: 0 }, connectTimeout: 10 });
+    const { socket, clock } = stalled({ queue: { maxMessages: 0 }, connectTimeout: 10 });
     socket.onerror = () => {};
     socket.addEventListener('drop', () => {});
     socket.send('a');
