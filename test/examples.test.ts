@@ -131,6 +131,22 @@ describe('examples/echo.mjs (the tutorial snippet of seed 002)', () => {
   }, 20_000);
 });
 
+describe('examples/resume.mjs (sessions that survive reconnects)', () => {
+  it('cuts the connection under two messages each way: each arrives once, in order, after the resume', async () => {
+    const example = run('resume.mjs', []);
+    expect(await example.exited()).toEqual({ code: 0, signal: null });
+    expect(example.lines[0]).toBe('open: a new session');
+    expect(example.lines).toContain('open: the session went on');
+    const server = example.lines.filter((l) => l.startsWith('server got '));
+    const client = example.lines.filter((l) => l.startsWith('client got '));
+    expect(server).toEqual(['server got one', 'server got two', 'server got three']);
+    expect(client).toEqual(['client got echo one', 'client got echo two', 'client got echo three']);
+    expect(example.lines.filter((l) => l.startsWith('unconfirmed'))).toEqual([]);
+    expect(example.lines.at(-1)).toBe('reconnects 1, unacknowledged 0');
+    expect(example.stderr()).toBe('');
+  }, 20_000);
+});
+
 describe('examples/binary.mjs (the tutorial snippet of seed 000, §61.3)', () => {
   it('sends 5 bytes, reads the echo back as an ArrayBuffer, and exits', async () => {
     const server = await start(new TestServer());

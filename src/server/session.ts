@@ -143,6 +143,8 @@ export class Session extends EventEmitter<SessionEvents> {
     this._expiry.stop();
     this._ws = ws;
     this._peer = peer;
+    // The welcome's count acknowledges as much.
+    this._received.acked();
     if (welcome !== undefined) this._raw(welcome);
     for (const framed of this._unacked.pending()) this._raw(framed.wire, framed.binary);
     this._drain();
@@ -223,7 +225,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private _deliver(payload: string | Buffer, isBinary: boolean, bytes: number): void {
     const when = this._received.add(bytes, this._peer);
     if (when === 'now') this._ack();
-    else if (when === 'later') (this._ackTimer ??= new Timer(this.settings.clock)).start(ACK_DELAY, () => this._ack());
+    else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this.settings.clock)).start(ACK_DELAY, () => this._ack());
     this.emit('message', payload, isBinary);
   }
 

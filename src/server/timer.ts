@@ -6,6 +6,11 @@ export class Timer {
 
   constructor(private readonly clock: Clock) {}
 
+  /** Whether it will still fire. */
+  get pending(): boolean {
+    return this._handle !== undefined;
+  }
+
   start(ms: number, callback: () => void): void {
     this.stop();
     this._handle = this.clock.setTimeout(() => {

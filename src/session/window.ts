@@ -101,13 +101,14 @@ export class Received {
   private _ackedCount = 0;
   private _unackedBytes = 0;
 
-  /** A data frame of `bytes` arrived. `'now'` when an ack should go now, `'later'` to arm the delay. */
-  add(bytes: number, peer: SessionWindow): 'now' | 'later' | 'armed' {
-    const first = this.count === this._ackedCount;
+  /**
+   * A data frame of `bytes` arrived. `'now'` when an ack should go now, else `'later'`: within
+   * {@link ACK_DELAY} (the caller arms its timer unless it is pending).
+   */
+  add(bytes: number, peer: SessionWindow): 'now' | 'later' {
     this.count++;
     this._unackedBytes += bytes;
-    if (this.count - this._ackedCount >= Math.ceil(peer.messages / 2) || this._unackedBytes * 2 >= peer.bytes || this._unackedBytes >= ACK_BYTES) return 'now';
-    return first ? 'later' : 'armed';
+    return this.count - this._ackedCount >= Math.ceil(peer.messages / 2) || this._unackedBytes * 2 >= peer.bytes || this._unackedBytes >= ACK_BYTES ? 'now' : 'later';
   }
 
   /** Whether anything awaits an acknowledgement. */
@@ -115,7 +116,7 @@ export class Received {
     return this.count !== this._ackedCount;
   }
 
-  /** An ack of `count` is being written. */
+  /** An ack of `count` is being written (or the count went in a hello or welcome, which acknowledges as much). */
   acked(): number {
     this._ackedCount = this.count;
     this._unackedBytes = 0;

@@ -110,7 +110,8 @@ export class ClientSession {
     }
     this._ws = ws;
     const token = this._token;
-    this._raw(encode.hello(token === undefined ? { v: 1, window: this._unacked.window } : { v: 1, window: this._unacked.window, session: token, received: this._received.count }));
+    // The count in a resume hello acknowledges as much.
+    this._raw(encode.hello(token === undefined ? { v: 1, window: this._unacked.window } : { v: 1, window: this._unacked.window, session: token, received: this._received.acked() }));
     return true;
   }
 
@@ -250,7 +251,7 @@ export class ClientSession {
   private _delivered(bytes: number): void {
     const when = this._received.add(bytes, this._peer);
     if (when === 'now') this._ack();
-    else if (when === 'later') (this._ackTimer ??= new Timer(this.clock)).start(ACK_DELAY, () => this._ack());
+    else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this.clock)).start(ACK_DELAY, () => this._ack());
   }
 
   private _ack(): void {

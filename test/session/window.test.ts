@@ -62,7 +62,7 @@ describe('Received', () => {
   it.each([
     [{ messages: 4, bytes: 1000 }, [10, 10], ['later', 'now']],
     [{ messages: 100, bytes: 100 }, [10, 40], ['later', 'now']],
-    [{ messages: 100, bytes: 1000 }, [10, 10, 10], ['later', 'armed', 'armed']],
+    [{ messages: 100, bytes: 1000 }, [10, 10, 10], ['later', 'later', 'later']],
     [{ messages: 1, bytes: 1000 }, [10], ['now']],
   ])('peer window %j, frames of %j bytes → %j', (peer, sizes, whens) => {
     const received = new Received();

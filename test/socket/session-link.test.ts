@@ -152,6 +152,20 @@ describe('resume: reconnecting', () => {
     expect(events.filter((e) => e.type === 'drop')).toEqual([]);
   });
 
+  it('acknowledges again after a resume when an ack was owed at the drop (the hello acknowledged it)', () => {
+    const { native, connect, clock } = session();
+    connect();
+    native().serverMessage('D1'); // an ack is owed, due in 200 ms
+    native().serverClose(1006);
+    clock.advance(1000);
+    native().serverOpen('steadysocket.1');
+    expect(native().sent[0]).toContain('"received":1');
+    native().serverMessage(welcome({ session: 'T2', resumed: true, received: 0 }));
+    native().serverMessage('D2');
+    clock.advance(200);
+    expect(native().sent.at(-1)).toBe('A2');
+  });
+
   it('reports each unacknowledged message unconfirmed, once, when the server lost the session', () => {
     const { socket, native, connect, clock, log, events } = session();
     connect();
