@@ -4,7 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../socket/index';
 import { chosenProtocol, decodeText, encode, MAX_HANDSHAKE_FRAME, SESSION_CLOSE, SESSION_PROTOCOL, TAG, type SessionWindow } from '../session/protocol';
-import { Session, type SessionOwner, type SessionSettings } from './session';
+import { Session, type SessionSettings } from './session';
 import { MemoryStore, type SessionStore } from './store';
 import { Timer } from './timer';
 
@@ -52,11 +52,19 @@ export interface SessionServerOptions {
    * `heartbeat`) that the server answers; `null` passes such pings on as messages.
    * @default { ping: 'ping', pong: 'pong' }
    */
-  plainHeartbeat?: { readonly ping: string; readonly pong: string } | null;
+  plainHeartbeat?: PlainHeartbeat | null;
   /** Where sessions are kept between connections. @default a MemoryStore */
   store?: SessionStore<Session>;
   /** Time source of every timer. @default the system clock */
   clock?: Clock;
+}
+
+/** The text heartbeat of plain clients, answered by the server. */
+export interface PlainHeartbeat {
+  /** The client's ping. */
+  readonly ping: string;
+  /** The server's answer. */
+  readonly pong: string;
 }
 
 /** Events of a {@link SessionServer}. */
@@ -77,7 +85,7 @@ type HandleProtocols = (protocols: Set<string>, request: IncomingMessage) => str
  * const server = new SessionServer(new WebSocketServer({ port: 8080 }), { sessionTtl: 120_000 });
  * server.on('session', (session) => session.on('message', (data) => session.send(`echo ${data}`)));
  */
-export class SessionServer extends EventEmitter<SessionServerEvents> implements SessionOwner {
+export class SessionServer extends EventEmitter<SessionServerEvents> {
   /** The sessions kept now, by the hash of their token. */
   readonly store: SessionStore<Session>;
   private readonly _ttl: number;
@@ -86,7 +94,7 @@ export class SessionServer extends EventEmitter<SessionServerEvents> implements 
   private readonly _maxSessions: number;
   private readonly _helloTimeout: number;
   private readonly _pingInterval: number;
-  private readonly _plainHeartbeat: { readonly ping: string; readonly pong: string } | null;
+  private readonly _plainHeartbeat: PlainHeartbeat | null;
   private readonly _live = new Map<WebSocket, { alive: boolean }>();
   /** Every session not yet ended (the store may hold them elsewhere; these are ours to end). */
   private readonly _sessions = new Set<Session>();
