@@ -34,6 +34,7 @@ export type {
   NativeEventOf,
   DropEvent,
   HeartbeatEvent,
+  QueueEvent,
   MessageData,
   ReconnectingEvent,
   StateEvent,

@@ -123,7 +123,7 @@ export class SteadySocket extends SocketCore {
    * this one takes them over). No `drop` event is reported for them: the caller took them.
    */
   drainQueuedMessages(): OutboundData[] {
-    return this._outbox.queue.takeAll();
+    return this._operation(() => this._outbox.queue.takeAll());
   }
 
   /** Counters since construction: a fresh snapshot on every read. */
