@@ -18,9 +18,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 /** Where each example runs: the test file whose `describe('examples/<file> …')` runs it. */
-const RUNNERS = ['test/examples.test.ts', 'test/browser/examples.test.ts', 'test/runtimes/react-native.test.ts'];
+const RUNNERS = ['test/examples.test.ts', 'test/browser/examples.test.ts', 'test/browser/web-demo.test.ts', 'test/runtimes/react-native.test.ts'];
 
-const LANGUAGE: Record<string, string> = { '.mjs': 'js', '.js': 'js', '.ts': 'ts', '.html': 'html' };
+const LANGUAGE: Record<string, string> = { '.mjs': 'js', '.js': 'js', '.ts': 'ts', '.tsx': 'tsx', '.html': 'html' };
 const CODE_LANGUAGES = new Set(['js', 'javascript', 'mjs', 'jsx', 'ts', 'typescript', 'tsx', 'html']);
 
 const START = /^(?:\/\/ #region readme|<!-- #region readme -->)$/;

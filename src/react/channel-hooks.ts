@@ -109,24 +109,26 @@ export function useRequest<Api extends { [K in keyof Api]: ChannelSpec }, K exte
 ): RequestState<SpecPart<Api[K], 'request'>, Replied<Api[K]>> {
   type R = Replied<Api[K]>;
   const [state, setState] = useState<{ data: R | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: false });
-  const latest = useRef({ options, controller: undefined as AbortController | undefined });
+  const run = useRef<{ options?: typeof options; controller?: AbortController }>({});
   useInsertionEffect(() => {
-    latest.current.options = options;
+    run.current.options = options;
   });
-  useEffect(() => () => latest.current.controller?.abort(), []);
+  useEffect(() => () => run.current.controller?.abort(), []);
   const send = useCallback(
     (data: SpecPart<Api[K], 'request'>) => {
-      const run = latest.current;
-      run.controller?.abort();
-      const controller = (run.controller = new AbortController());
+      const latest = run.current;
+      latest.controller?.abort();
+      const controller = (latest.controller = new AbortController());
       setState((before) => ({ ...before, error: undefined, loading: true }));
-      const settle = (reply: R | undefined, error?: unknown) => {
-        if (run.controller !== controller) return undefined;
-        run.controller = undefined;
-        setState((before) => ({ data: error === undefined ? reply : before.data, error, loading: false }));
+      const settle = (reply?: R, error?: unknown) => {
+        // Only the newest request speaks for the state.
+        if (latest.controller === controller) {
+          latest.controller = undefined;
+          setState((before) => ({ data: error === undefined ? reply : before.data, error, loading: false }));
+        }
         return reply;
       };
-      return client.request(name, data, { ...run.options, signal: controller.signal }).then(settle, (error: unknown) => settle(undefined, error ?? new Error('request failed')));
+      return client.request(name, data, { ...latest.options, signal: controller.signal }).then(settle, (error: unknown) => settle(undefined, error));
     },
     [client, name],
   );

@@ -8,16 +8,19 @@ import { systemClock, type Clock, type TimerHandle } from '../socket/index';
  */
 export const ORPHAN_MS = 5_000;
 
-/** One shared thing, by key, and the components that hold it. */
+/**
+ * One shared thing, by key, and the components that hold it. Its internal fields are named
+ * `_x`, so that the build shortens them (see rollup.config.js).
+ */
 export interface Lease<T> {
-  readonly key: string;
   readonly value: T;
+  readonly _key: string;
   /** Mounted components that hold it: effects that ran and were not cleaned up. */
-  users: number;
+  _users: number;
   /** The pending let-go, if any. */
-  timer: TimerHandle | undefined;
+  _timer: TimerHandle | undefined;
   /** Let go: its value was ended, and its key may name a new one. */
-  gone: boolean;
+  _gone: boolean;
 }
 
 /**
@@ -44,7 +47,7 @@ export class Registry<T> {
   lookup(key: string, make: () => T): Lease<T> {
     let lease = this._leases.get(key);
     if (!lease) {
-      lease = { key, value: make(), users: 0, timer: undefined, gone: false };
+      lease = { _key: key, value: make(), _users: 0, _timer: undefined, _gone: false };
       this._leases.set(key, lease);
       this._letGo(lease, ORPHAN_MS);
     }
@@ -53,24 +56,29 @@ export class Registry<T> {
 
   /** One more user; `false` when the lease was let go already (render again to look it up). */
   acquire(lease: Lease<T>): boolean {
-    if (lease.gone) return false;
-    if (lease.timer !== undefined) this._clock.clearTimeout(lease.timer);
-    lease.timer = undefined;
-    lease.users++;
+    if (lease._gone) return false;
+    if (lease._timer !== undefined) this._clock.clearTimeout(lease._timer);
+    lease._timer = undefined;
+    lease._users++;
     return true;
   }
 
   /** One user fewer; after the last, the thing goes after the current task unless acquired again. */
   release(lease: Lease<T>): void {
-    if (--lease.users === 0) this._letGo(lease, 0);
+    if (--lease._users === 0) this._letGo(lease, 0);
+  }
+
+  /** Whether a mounted component holds `lease`. */
+  held(lease: Lease<T>): boolean {
+    return lease._users > 0;
   }
 
   private _letGo(lease: Lease<T>, ms: number): void {
-    lease.timer = this._clock.setTimeout(() => {
-      lease.timer = undefined;
-      if (lease.users > 0) return;
-      lease.gone = true;
-      if (this._leases.get(lease.key) === lease) this._leases.delete(lease.key);
+    lease._timer = this._clock.setTimeout(() => {
+      lease._timer = undefined;
+      if (lease._users > 0) return;
+      lease._gone = true;
+      if (this._leases.get(lease._key) === lease) this._leases.delete(lease._key);
       this._end(lease.value);
     }, ms);
   }

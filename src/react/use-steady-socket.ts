@@ -22,7 +22,7 @@ export interface UseSteadySocketOptions extends Omit<SteadySocketOptions, 'start
 
 /** A shared socket and the URL provider it calls (the latest one a holder committed). */
 interface Held {
-  readonly socket: SteadySocket;
+  socket: SteadySocket;
   url: UrlProvider;
 }
 
@@ -35,8 +35,8 @@ interface Used {
 const sockets = new Registry<Held>((held) => held.socket.close(1000));
 
 /** Stands in for a missing WebSocket on a held-closed socket (server rendering): never constructed. */
-const NoWebSocket = function NoWebSocket() {
-  throw new TypeError('steadysocket/react: no WebSocket here; pass options.WebSocket');
+const NoWebSocket = function () {
+  throw new TypeError('no WebSocket');
 } as unknown as WebSocketConstructor;
 
 /**
@@ -63,7 +63,7 @@ const NoWebSocket = function NoWebSocket() {
  */
 export function useSteadySocket(url: UrlProvider, options: UseSteadySocketOptions = {}): SteadySocket {
   const { enabled = true, key, ...given } = options;
-  if (typeof url === 'function' && key === undefined) throw new TypeError('useSteadySocket: a URL function needs options.key');
+  if (typeof url === 'function' && key === undefined) throw new TypeError('useSteadySocket: a URL function needs a key');
   const id = `${typeof url === 'function' ? '' : url}\n${key ?? optionsKey(given)}`;
   const server = useServerRender();
   const own = useRef<{ id: string; socket: SteadySocket }>(undefined);
@@ -74,9 +74,9 @@ export function useSteadySocket(url: UrlProvider, options: UseSteadySocketOption
   let socket: SteadySocket;
   if (enabled && !server) {
     lease = sockets.lookup(id, () => {
-      const held: Held = { url, socket: undefined as unknown as SteadySocket };
-      const provider = typeof url === 'function' ? () => (held.url as () => string | Promise<string>)() : url;
-      return Object.assign(held, { socket: new SteadySocket(provider, given) });
+      const held = { url } as Held;
+      held.socket = new SteadySocket(typeof url === 'function' ? () => (held.url as () => string | Promise<string>)() : url, given);
+      return held;
     });
     socket = lease.value.socket;
   } else {
@@ -94,7 +94,7 @@ export function useSteadySocket(url: UrlProvider, options: UseSteadySocketOption
     const previous = used.current;
     used.current = { socket, lease };
     // Cleanups run before effects: a previous lease with no users left was ours alone.
-    if (previous && previous.socket !== socket && (previous.lease?.users ?? 0) === 0) {
+    if (previous && previous.socket !== socket && !(previous.lease && sockets.held(previous.lease))) {
       for (const data of previous.socket.drainQueuedMessages()) socket.send(data);
     }
     return lease && (() => sockets.release(lease));
