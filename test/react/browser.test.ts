@@ -130,7 +130,8 @@ describe.each(MAJORS)('steadysocket/react with React %i under StrictMode, in Chr
     expect(logged).toEqual([]);
 
     await call('send', 'a', 'hello');
-    await shows((v) => Object.values(v).every((c) => c.last === 'hello'), 5000, 'the echo in each');
+    // useSocketStats: a stable snapshot (a fresh `stats` object per read would loop useSyncExternalStore), updated by the message.
+    await shows((v) => Object.values(v).every((c) => c.last === 'hello' && c.received === '1'), 5000, 'the echo in each');
 
     await server.stop();
     await shows((v) => Object.values(v).every((c) => c.state === 'reconnecting' || c.state === 'connecting'), 5000, 'reconnecting in each');
@@ -143,7 +144,7 @@ describe.each(MAJORS)('steadysocket/react with React %i under StrictMode, in Chr
     await until(() => server.texts(tag('three')).includes('sent while down'), 5000, 'the message sent while down to arrive');
     expect(server.texts(tag('three'))).toEqual(['hello', 'sent while down']);
     expect(open('three')).toHaveLength(1);
-    await shows((v) => Object.values(v).every((c) => c.last === 'sent while down'), 5000, 'its echo in each');
+    await shows((v) => Object.values(v).every((c) => c.last === 'sent while down' && c.received === '2'), 5000, 'its echo in each');
 
     const unmountedAt = Date.now();
     await call('unmount');
