@@ -21,6 +21,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChromium, type RunningChromium } from '../browser/chromium';
 import { EchoServer, sleep, until } from '../browser/servers';
+import { ORPHAN_MS } from '../../src/react/registry';
 import { bundleApp, MAJORS, type ReactMajor } from './bundle';
 import type { ClientProps, Harness } from './fixtures/browser-app';
 
@@ -227,6 +228,21 @@ describe.each(MAJORS)('steadysocket/react with React %i under StrictMode, in Chr
     await render([]);
     expect(logged).toEqual([]);
   }, 30_000);
+
+  it('closes a socket made by a render that never commits (Suspense) after ORPHAN_MS', async () => {
+    await render([{ id: 'orphan', url: urlOf('orphan'), suspends: true }]);
+    await shows((v) => v.orphan?.state === 'suspended', 2000, 'the fallback');
+    // Made during render, its first attempt runs: a thrown-away render costs a connection, for a while.
+    await until(() => server.of(tag('orphan')).length > 0, 5000, 'the orphan to connect');
+    const madeAt = server.of(tag('orphan'))[0]!.openedAt;
+    await until(() => server.of(tag('orphan')).every((c) => c.closedAt !== undefined), ORPHAN_MS + 3000, 'the orphan to be closed');
+    const lived = server.of(tag('orphan'))[0]!.closedAt! - madeAt;
+    expect(lived).toBeGreaterThan(ORPHAN_MS - 1000);
+    // Retried renders look the same socket up while it lives: one connection, not one per render.
+    expect(server.of(tag('orphan'))).toHaveLength(1);
+    await render([]);
+    expect(logged).toEqual([]);
+  }, ORPHAN_MS + 15_000);
 
   it('channel hooks: one client per socket under StrictMode, a channel and a request', async () => {
     const url = urlOf('channels');
