@@ -24,8 +24,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 export const BUDGETS = { socket: 6_656, channels: 9_728, umd: 10_240, react: 1_536, reactChannels: 1_536 };
-// Raised by issue 16 for the socket's new `queue` event (+125 B, +133 B, +131 B measured),
-// which the React hooks need: 10,551 → 10,676, 13,846 → 13,979, 13,752 → 13,883.
+// Raised by issue 16 for the socket's new `queue` event (+126 B, +132 B, +137 B measured),
+// which the React hooks need: 10,551 → 10,677, 13,846 → 13,978, 13,752 → 13,889.
 export const GUARDS = { socket: 10_680, channels: 13_980, umd: 13_890, react: 1_536, reactChannels: 1_536 };
 const enforce = process.argv.includes('--budget');
 const guard = process.argv.includes('--guard');

@@ -1,4 +1,4 @@
-import { Timer } from './clock';
+import { runningAs, Timer } from './clock';
 import type { OutboundData } from './data';
 import { Dialer, type DialerEvents } from './dialer';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
@@ -58,10 +58,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._timer = new Timer(clock);
     const Native = findWebSocket(given.WebSocket);
     this._dialer = new Dialer(Native, url, protocols, connectOptionsFor(Native, given.connectOptions), this);
-    // The queue's own timers (drain polling, expiry) run as operations too, so that their
-    // changes end in one `queue` event (see _settle).
-    const operations = { now: () => clock.now(), setTimeout: (run: () => void, ms: number) => clock.setTimeout(() => this._operation(run), ms), clearTimeout: (h: unknown) => clock.clearTimeout(h) };
-    this._outbox = new Outbox(this._options.queue, operations, this);
+    this._outbox = new Outbox(this._options.queue, runningAs(clock, (run) => this._operation(run)), this);
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
     this._dormant = given.startClosed === true;
     this._state = this._dormant ? 'closed' : 'connecting';
@@ -262,12 +259,6 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     if (previous === next) return;
     this._log('debug', undefined, `${previous} → ${next}`);
     this._post('state', this._event('state', { state: next, previous }));
-  }
-
-  /** Reports a change of the queue's figures, once per operation. */
-  protected override _settle(): void {
-    const change = this._outbox.changed();
-    if (change && this.listenerCount('queue') > 0) this._post('queue', this._event('queue', change));
   }
 
   protected _arm(ms: number, callback: () => void): void {
