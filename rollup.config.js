@@ -1,16 +1,19 @@
-// One config, three bundles and their declarations (API.md §7).
+// One config, four bundles and their declarations (API.md §7).
 //
-// - dist/steadysocket.mjs / .cjs (the socket) and dist/channels.mjs / .cjs (the channels
-//   layer, which imports the socket entry): for bundlers, Node and Metro. One rollup run for
-//   both, so channels share the socket's module (one SteadySocketError class) instead of a
-//   copy. eventemitter3 stays an external import: it is a dependency, and inlining it would
-//   ship a second copy to every app that already has one.
+// - dist/steadysocket.mjs / .cjs (the socket), dist/channels.mjs / .cjs (the channels
+//   layer, which imports the socket entry) and dist/react.mjs / .cjs (the hooks, which import
+//   both): for bundlers, Node and Metro. One rollup run for all, so the layers share the
+//   socket's module (one SteadySocketError class) instead of a copy. eventemitter3 and react
+//   stay external imports: a dependency and a peer dependency, and inlining them would ship
+//   a second copy to every app that already has one (and two Reacts break hooks).
 // - dist/steadysocket.umd.min.js: for <script> tags and CDNs (unpkg/jsdelivr), with
 //   eventemitter3 inlined because a page has no resolver.
 // - dist/testing.mjs / .cjs: the test kit (steadysocket/testing), from the same run; it uses
 //   the socket entry's module as channels do. Never in the script-tag file: it serves tests.
-// - dist/steadysocket.d.ts / .d.cts, dist/channels.d.ts / .d.cts, dist/testing.d.ts / .d.cts:
+// - dist/steadysocket.d.ts / .d.cts, dist/channels.d.ts / .d.cts, dist/testing.d.ts / .d.cts,
+//   dist/server.d.ts / .d.cts, dist/react.d.ts / .d.cts:
 //   bundled declarations.
+// The script-tag file carries the socket and channels only: a page with React has a bundler.
 import { readFileSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
@@ -25,8 +28,9 @@ const banner = `/*! ${pkg.name} v${pkg.version} | ${pkg.license} */`;
 // ('../../src/x.ts'); from dist/ they are '../src/x.ts'.
 const sourcemapPathTransform = (source) => source.replace(/^\.\.\/\.\.\/src\//, '../src/');
 
-// Every runtime and peer dependency (and its subpaths) stays external in the module builds,
-// as do Node's own modules (the server entry's node:crypto).
+// Every runtime and peer dependency (react, ws) and their subpaths stay external in the
+// module builds (the app's own copy is the one to use: one React per app), as do Node's own
+// modules (the server entry's node:crypto).
 const dependencies = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 const external = (id) => id.startsWith('node:') || dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
@@ -40,7 +44,7 @@ const ts = () =>
     compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, outDir: 'dist' },
   });
 
-const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts', server: 'src/server/index.ts', testing: 'src/testing/index.ts' };
+const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts', react: 'src/react/index.ts', server: 'src/server/index.ts', testing: 'src/testing/index.ts' };
 
 // Internal members are named `_x` in src/ (every private, protected and @internal member of
 // a class). Their names are shortened here, in every output: a bundler's minifier cannot
@@ -92,7 +96,7 @@ export default [
   ...Object.entries(entries).flatMap(([name, input]) => [
     {
       input,
-      external: (id) => external(id) || (name !== 'steadysocket' && /[\\/]socket[\\/]index(\.ts)?$/.test(id)),
+      external: (id) => external(id) || (name !== 'steadysocket' && /[\\/](socket|channels)[\\/]index(\.ts)?$/.test(id)),
       plugins: [dts(), socketAsPackage(name)],
       output: [
         { file: `dist/${name}.d.ts`, format: 'es' },
@@ -103,10 +107,13 @@ export default [
   ]),
 ];
 
-/** In the declarations of the other layers, `../socket/index` becomes `steadysocket`. */
+/** In the declarations of the other layers, `../socket/index` becomes `steadysocket`, `../channels/index` `steadysocket/channels`. */
 function socketAsPackage(name) {
   return {
     name: 'socket-as-package',
-    renderChunk: (code) => (name !== 'steadysocket' ? code.replace(/(['"])\.\.\/socket\/index(\.ts)?\1/g, "'steadysocket'") : null),
+    renderChunk: (code) =>
+      name === 'steadysocket'
+        ? null
+        : code.replace(/(['"])\.\.\/(socket|channels)\/index(\.ts)?\1/g, (_, quote, layer) => (layer === 'socket' ? "'steadysocket'" : "'steadysocket/channels'")),
   };
 }

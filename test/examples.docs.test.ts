@@ -24,12 +24,13 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const RUNNERS = [
   'test/examples.test.ts',
   'test/browser/examples.test.ts',
+  'test/browser/web-demo.test.ts',
   'test/runtimes/react-native.test.ts',
   'test/testing/runners.test.ts',
   'examples/testing.test.ts',
 ];
 
-const LANGUAGE: Record<string, string> = { '.mjs': 'js', '.js': 'js', '.ts': 'ts', '.html': 'html' };
+const LANGUAGE: Record<string, string> = { '.mjs': 'js', '.js': 'js', '.ts': 'ts', '.tsx': 'tsx', '.html': 'html' };
 const CODE_LANGUAGES = new Set(['js', 'javascript', 'mjs', 'jsx', 'ts', 'typescript', 'tsx', 'html']);
 
 const START = /^(?:\/\/ #region readme|<!-- #region readme -->)$/;

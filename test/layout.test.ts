@@ -9,11 +9,20 @@ const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f)
 
 describe('src/ layout', () => {
   it('has one folder per entry point, each with its index.ts', () => {
-    expect(files.filter((f) => f.endsWith('index.ts')).sort()).toEqual(['channels/index.ts', 'server/index.ts', 'socket/index.ts', 'testing/index.ts']);
+    expect(files.filter((f) => f.endsWith('index.ts')).sort()).toEqual(['channels/index.ts', 'react/index.ts', 'server/index.ts', 'socket/index.ts', 'testing/index.ts']);
   });
 
   it.each(files)('%s stays within ~300 lines', (file) => {
     expect(readFileSync(join(src, file), 'utf8').split('\n').length).toBeLessThanOrEqual(310);
+  });
+
+  it('react uses the socket and channels through their entry points only, and imports nothing else but react', () => {
+    for (const file of files.filter((f) => f.startsWith('react/'))) {
+      const imports = [...readFileSync(join(src, file), 'utf8').matchAll(/^(?:import|export) [^;]*? from '([^']+)'/gms)].map((m) => m[1]);
+      if (file === 'react/index.ts') expect(imports.length).toBeGreaterThan(0); // the pattern sees imports
+      const allowed = (i: string | undefined) => i === 'react' || i === '../socket/index' || i === '../channels/index' || /^\.\/[\w-]+$/.test(i ?? '');
+      expect(imports.every(allowed), `${file}: ${imports.join(', ')}`).toBe(true);
+    }
   });
 
   it.each(['channels', 'server', 'testing'])('%s use the socket through its entry point only', (layer) => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const doc = readFileSync(`${root}docs/MIGRATING.md`, 'utf8');
-const ours = ['dist/steadysocket.d.ts', 'dist/channels.d.ts'].map((f) => readFileSync(`${root}${f}`, 'utf8')).join('\n');
+const ours = ['dist/steadysocket.d.ts', 'dist/channels.d.ts', 'dist/react.d.ts'].map((f) => readFileSync(`${root}${f}`, 'utf8')).join('\n');
 
 interface Table {
   peer: string;
@@ -42,7 +42,7 @@ const all = tables();
 
 describe('docs/MIGRATING.md', () => {
   it('has a table for each client the issue names, each with rows', () => {
-    expect(all.map((t) => t.peer)).toEqual(['reconnecting-websocket', 'partysocket', 'sockette', 'websocket-ts', 'socket.io-client']);
+    expect(all.map((t) => t.peer)).toEqual(['reconnecting-websocket', 'partysocket', 'partysocket/react', 'sockette', 'websocket-ts', 'socket.io-client']);
     for (const table of all) expect(table.rows.length).toBeGreaterThan(3);
   });
 

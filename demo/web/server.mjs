@@ -2,7 +2,9 @@
 //
 // The chat of the WebSocket tutorials, served on 127.0.0.1, with a SteadySocket from the
 // script-tag build (dist/steadysocket.umd.min.js) and two buttons that crash and restart the
-// chat server. Two servers, so the page stays served while the chat is down:
+// chat server. Its React twin is at /react (React 19; /react?react=18 for React 18): the
+// same page on steadysocket/react (examples/react-chat.tsx), bundled here with esbuild on
+// first request. Two servers, so the page stays served while the chat is down:
 // - the page's HTTP server (default port 8080, or any free port if that one is busy), which
 //   also answers POST /kill, POST /restart and GET /status;
 // - the chat's `ws` server, on its own port: every message goes to every client, the sender
@@ -11,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -28,6 +31,7 @@ if (exitAfterMs !== undefined && !(exitAfterMs > 0)) fail(`--exit-after-ms: not 
 const FILES = {
   '/': { path: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { path: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { path: 'style.css', type: 'text/css; charset=utf-8' },
   '/steadysocket.umd.min.js': { path: '../../dist/steadysocket.umd.min.js', type: 'text/javascript; charset=utf-8' },
   '/steadysocket.umd.min.js.map': { path: '../../dist/steadysocket.umd.min.js.map', type: 'application/json' },
 };
@@ -79,6 +83,44 @@ async function killChat() {
 
 const status = () => ({ running: chat.http !== undefined, url: `ws://${HOST}:${chat.port}/`, clients: chat.wss?.clients.size ?? 0 });
 
+// ---- the React twin: bundled on first request ----------------------------------------------
+
+const reactBundles = new Map();
+
+/** react-main.jsx and what it imports, for React `major` (18 through the react-18 alias). */
+function reactBundle(major) {
+  if (!reactBundles.has(major)) reactBundles.set(major, buildReact(major));
+  return reactBundles.get(major);
+}
+
+async function buildReact(major) {
+  // A devDependency: the React page exists in this repository only, like the demo itself.
+  const { build } = await import('esbuild');
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const { exports } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+  const result = await build({
+    entryPoints: [fileURLToPath(fileUrl('react-main.jsx'))],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    jsx: 'automatic',
+    // Development React: StrictMode mounts, cleans up and mounts again, as in an app's dev server.
+    define: { 'process.env.NODE_ENV': '"development"' },
+    alias: major === '18' ? { react: 'react-18', 'react-dom': 'react-dom-18' } : {},
+    logLevel: 'silent',
+    plugins: [
+      {
+        // 'steadysocket/react' and 'steadysocket' to dist/, as the package's exports map says.
+        name: 'self-reference',
+        setup(b) {
+          b.onResolve({ filter: /^steadysocket(\/|$)/ }, ({ path }) => ({ path: `${root}${exports[`.${path.slice(12)}`].import.default.slice(2)}` }));
+        },
+      },
+    ],
+  });
+  return result.outputFiles[0].contents;
+}
+
 // ---- the page's server ---------------------------------------------------------------------
 
 const site = createServer(async (request, response) => {
@@ -100,6 +142,16 @@ const site = createServer(async (request, response) => {
       return json(status());
     }
     if (request.method === 'GET' && pathname === '/status') return json(status());
+    const major = new URL(request.url ?? '/', 'http://x').searchParams.get('react') === '18' ? '18' : '19';
+    if (request.method === 'GET' && pathname === '/react') {
+      const page = await readFile(fileUrl('react.html'), 'utf8');
+      const body = page.replace('src="/react-app.js"', `src="/react-app.js?react=${major}"`);
+      return response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+    }
+    if (request.method === 'GET' && pathname === '/react-app.js') {
+      const body = await reactBundle(major);
+      return response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+    }
     const file = request.method === 'GET' || request.method === 'HEAD' ? FILES[pathname] : undefined;
     if (!file) return response.writeHead(pathname === '/favicon.ico' ? 204 : 404).end();
     const body = await readFile(fileUrl(file.path));

@@ -1,4 +1,4 @@
-import { Timer } from './clock';
+import { runningAs, Timer } from './clock';
 import type { OutboundData } from './data';
 import { Dialer, type DialerEvents } from './dialer';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
@@ -61,7 +61,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._dialer = new Dialer(Native, url, protocols, connectOptionsFor(Native, given.connectOptions), this);
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
     this._session = this._options.resume && new ClientSession(this._options.resume, clock, this, this._heartbeat);
-    this._outbox = new Outbox(this._options.queue, clock, this, this._session);
+    // The queue's timers (drain polling, expiry) run as operations, so `queue` events follow them.
+    this._outbox = new Outbox(this._options.queue, runningAs(clock, (run) => this._operation(run)), this, this._session);
     this._dormant = given.startClosed === true;
     this._state = this._dormant ? 'closed' : 'connecting';
     if (this._dormant) return;
@@ -165,7 +166,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _sessionRoom(): void {
-    this._outbox.flush();
+    // An operation, so the queue's `queue` event reports what the acknowledgement let out.
+    this._operation(() => this._outbox.flush());
   }
 
   /** @internal */

@@ -178,9 +178,15 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
       return change();
     } finally {
       this._depth--;
-      if (this._depth === 0 && this._posted?.length) this._deliver();
+      if (this._depth === 0) {
+        this._settle();
+        if (this._posted?.length) this._deliver();
+      }
     }
   }
+
+  /** Runs when the outermost operation ends, before its events are delivered: a last chance to post. */
+  protected _settle(): void {}
 
   /**
    * Queues an event. An announcement (`epoch` given) is skipped if the state moved on

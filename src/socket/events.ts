@@ -129,6 +129,19 @@ export interface DropEvent extends SteadyEvent<'drop'> {
   readonly reason: DropReason;
 }
 
+/**
+ * The outbound queue changed: messages were queued, written from it, dropped or taken
+ * with `drainQueuedMessages()`. One event per change of the figures, after the operation
+ * that changed them (a flush of a thousand messages is one event); nothing fires for a
+ * message written straight through while the queue is empty.
+ */
+export interface QueueEvent extends SteadyEvent<'queue'> {
+  /** Messages waiting now (`stats.queued`). */
+  readonly length: number;
+  /** Bytes waiting now (`stats.queuedBytes`). */
+  readonly bytes: number;
+}
+
 /** A pong arrived. */
 export interface HeartbeatEvent extends SteadyEvent<'heartbeat'> {
   /** Ms between the ping and its pong. */
@@ -155,6 +168,8 @@ export interface SteadySocketEventMap {
   state: StateEvent;
   /** A message will never be sent. */
   drop: DropEvent;
+  /** The number or bytes of messages waiting in the outbound queue changed. */
+  queue: QueueEvent;
   /** A pong arrived. */
   heartbeat: HeartbeatEvent;
 }

@@ -35,6 +35,7 @@ export type {
   NativeEventOf,
   DropEvent,
   HeartbeatEvent,
+  QueueEvent,
   MessageData,
   ReconnectingEvent,
   StateEvent,

@@ -31,6 +31,8 @@ export class Outbox {
   // Both made on first use: an idle socket on a runtime that reports bufferedAmount needs neither.
   private _estimateMade: BufferEstimate | undefined;
   private _drainTimer: Timer | undefined;
+  /** The queue's length and bytes when {@link changed} last looked. */
+  private _seen = [0, 0];
 
   constructor(
     private readonly limits: Readonly<Required<QueueOptions>>,
@@ -58,6 +60,14 @@ export class Outbox {
   bufferedOf(ws: NativeSocket): number {
     const reported = ws.bufferedAmount;
     return typeof reported === 'number' ? reported : this._estimate.current();
+  }
+
+  /** The queue's figures if they changed since the last call, else `undefined`. */
+  changed(): { length: number; bytes: number } | undefined {
+    const { length, bytes } = this.queue;
+    if (length === this._seen[0] && bytes === this._seen[1]) return undefined;
+    this._seen = [length, bytes];
+    return { length, bytes };
   }
 
   /** A connection opened: what waits goes first, then sends write through. */

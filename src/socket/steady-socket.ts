@@ -130,7 +130,13 @@ export class SteadySocket extends SocketCore {
    * this one takes them over). No `drop` event is reported for them: the caller took them.
    */
   drainQueuedMessages(): OutboundData[] {
-    return this._outbox.queue.takeAll();
+    return this._operation(() => this._outbox.queue.takeAll());
+  }
+
+  /** Reports a change of the queue's figures (`queue` event), once per operation. */
+  protected override _settle(): void {
+    const change = this._outbox.changed();
+    if (change && this.listenerCount('queue') > 0) this._post('queue', this._event('queue', change));
   }
 
   /** Counters since construction: a fresh snapshot on every read. */

@@ -111,6 +111,14 @@ describe('steadysocket.umd.min.js as a <script>', () => {
     // Created and closed in one task: no handshake at all, as natively (API.md §1).
     expect(log).toEqual({ urls: [], closes: 0 });
   });
+
+  it('carries no React bindings: a page with React has a bundler and steadysocket/react', () => {
+    const code = readFileSync(dist('steadysocket.umd.min.js'), 'utf8');
+    const hooks = Object.keys(requireFromRoot('steadysocket/react') as object);
+    expect(hooks).toContain('useSteadySocket');
+    for (const hook of hooks) expect(code).not.toContain(hook);
+    expect(code).not.toMatch(/['"]react['"]/);
+  });
 });
 
 /**

@@ -33,6 +33,8 @@ interface Resolutions {
   requiredWithoutReactNative: string;
   /** Package exports off (Metro before 0.82, React Native before 0.79): the "react-native" field. */
   withoutPackageExports: string;
+  /** 'steadysocket/react' from the same place, as an app's hooks import it (the app bundles no React here). */
+  reactEntry: string;
 }
 
 interface Bundle {
@@ -84,8 +86,8 @@ async function bundle(entry = 'rn-entry.js'): Promise<Bundle> {
           resolverMainFields: ['react-native', 'browser', 'main'],
           extraNodeModules: { steadysocket: root },
           resolveRequest: ((context: ResolverContext, moduleName: string, platform: string | null) => {
-            const resolveWith = (overrides: Record<string, unknown>) => {
-              const resolution = context.resolveRequest({ ...context, ...overrides }, moduleName, platform);
+            const resolveWith = (overrides: Record<string, unknown>, name = moduleName) => {
+              const resolution = context.resolveRequest({ ...context, ...overrides }, name, platform);
               return resolution.filePath ?? resolution.type;
             };
             // React Native itself is not installed: the examples get a stand-in for its AppState.
@@ -98,6 +100,7 @@ async function bundle(entry = 'rn-entry.js'): Promise<Bundle> {
                 required: resolveWith({ isESMImport: false }),
                 requiredWithoutReactNative: resolveWith({ isESMImport: false, unstable_conditionNames: [] }),
                 withoutPackageExports: resolveWith({ unstable_enablePackageExports: false }),
+                reactEntry: resolveWith({}, 'steadysocket/react'),
               });
             }
             return context.resolveRequest(context, moduleName, platform);
@@ -282,7 +285,7 @@ describe.each([
     await server?.stop();
   });
 
-  it("resolves 'steadysocket' through the react-native export condition to the ESM build", () => {
+  it("resolves 'steadysocket' (and 'steadysocket/react') through the react-native export condition to the ESM build", () => {
     expect(built.resolutions.length).toBeGreaterThan(0);
     for (const resolution of built.resolutions) {
       expect(resolution).toEqual({
@@ -293,6 +296,7 @@ describe.each([
         required: dist('steadysocket.mjs'),
         requiredWithoutReactNative: dist('steadysocket.cjs'),
         withoutPackageExports: dist('steadysocket.mjs'),
+        reactEntry: dist('react.mjs'),
       });
     }
     // The bundle holds the ESM build and its (external) eventemitter3, never the CommonJS build.
