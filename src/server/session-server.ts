@@ -140,7 +140,20 @@ export class SessionServer extends EventEmitter<SessionServerEvents> {
   /** @internal */
   _ended(session: Session): void {
     this._sessions.delete(session);
-    if (this.store.get(session._key) === session) this.store.delete(session._key);
+    for (const key of session._keys) this._forgetKey(session, key);
+  }
+
+  /**
+   * @internal The client used its newest token: the one it resumed with is worthless now.
+   * (Until then it stays valid: a welcome lost with its connection leaves the client with it.)
+   */
+  _confirmed(session: Session): void {
+    for (const key of session._keys) if (key !== session._key) this._forgetKey(session, key);
+  }
+
+  private _forgetKey(session: Session, key: string): void {
+    session._keys.delete(key);
+    if (this.store.get(key) === session) this.store.delete(key);
   }
 
   /** @internal */
@@ -150,7 +163,9 @@ export class SessionServer extends EventEmitter<SessionServerEvents> {
 
   private _choose(offered: Set<string>, request: IncomingMessage): string | false {
     const user = [...offered].filter((name) => !chosenProtocol(name).session);
-    const pick = this._previous ? this._previous(new Set(user), request) : (user[0] ?? false);
+    // The user's handler sees the names it knows, never an empty set (which ws never passes).
+    const picked: unknown = user.length === 0 ? false : this._previous ? this._previous(new Set(user), request) : user[0];
+    const pick = typeof picked === 'string' && picked !== '' ? picked : false;
     const plain = pick === false || chosenProtocol(pick).user === '';
     const session = plain ? SESSION_PROTOCOL : `${SESSION_PROTOCOL}+${pick}`;
     return offered.has(session) ? session : pick;
@@ -171,36 +186,46 @@ export class SessionServer extends EventEmitter<SessionServerEvents> {
     });
     ws.on('error', () => {}); // a 'close' follows; an unhandled 'error' would crash the process
     if (!chosenProtocol(ws.protocol).session) {
-      session = this._track(new Session(randomUUID(), false, this._settings, this));
+      const plain = this._track(new Session(randomUUID(), false, this._settings, this));
+      session = plain;
       const beatText = this._plainHeartbeat;
       ws.on('message', (data, isBinary) => {
         const bytes = toBuffer(data);
         if (beatText && !isBinary && bytes.length === beatText.ping.length && bytes.toString() === beatText.ping) ws.send(beatText.pong);
-        else session?._frame(bytes, isBinary);
+        else plain._frame(ws, bytes, isBinary);
       });
-      session._attach(ws, this._window, undefined, false);
-      this.emit('session', session, request);
+      // `session` first, so its listeners see `attach`; a close() in them refuses the connection.
+      this.emit('session', plain, request);
+      plain._attach(ws, this._window, undefined, false);
       return;
     }
     helloTimer.start(this._helloTimeout, () => ws.close(SESSION_CLOSE.helloTimeout, 'no hello'));
+    let refused = false;
     ws.on('message', (data, isBinary) => {
-      if (session) return session._frame(toBuffer(data), isBinary);
-      helloTimer.stop();
-      session = isBinary ? undefined : this._hello(ws, toBuffer(data).toString(), request);
+      // Frames of a connection the session moved away from (a resume elsewhere) go nowhere.
+      if (session) return session._frame(ws, toBuffer(data), isBinary);
+      if (refused) return;
+      const bytes = toBuffer(data);
+      session = isBinary || bytes.length > MAX_HANDSHAKE_FRAME ? undefined : this._hello(ws, bytes.toString(), request);
+      if (session) helloTimer.stop();
+      else {
+        // Nothing more is read from a connection whose first frame was refused.
+        refused = true;
+        helloTimer.stop();
+        if (ws.readyState === 1) ws.close(SESSION_CLOSE.protocolError, 'expected a hello');
+      }
     });
   }
 
-  /** The first frame of a session connection: start or resume. */
+  /** The first frame of a session connection: start or resume; undefined when refused (closed). */
   private _hello(ws: WebSocket, text: string, request: IncomingMessage): Session | undefined {
-    const frame = text.length <= MAX_HANDSHAKE_FRAME ? decodeText(text) : 'too big';
-    if (typeof frame === 'string' || frame.tag !== TAG.hello) {
-      ws.close(SESSION_CLOSE.protocolError, 'expected a hello');
-      return undefined;
-    }
+    const frame = decodeText(text);
+    if (typeof frame === 'string' || frame.tag !== TAG.hello) return undefined;
     const { hello } = frame;
     let session: Session | undefined;
-    if (hello.session !== undefined) {
-      const kept = this.store.get(hash(hello.session));
+    const used = hello.session === undefined ? undefined : hash(hello.session);
+    if (used !== undefined) {
+      const kept = this.store.get(used);
       // A count the session cannot have means a broken client: refuse rather than guess.
       if (kept && !kept._resumeFrom(hello.received ?? 0)) {
         ws.close(SESSION_CLOSE.protocolError, 'impossible resume');
@@ -208,24 +233,34 @@ export class SessionServer extends EventEmitter<SessionServerEvents> {
       }
       if (kept) {
         session = kept;
-        this.store.delete(kept._key);
+        // Only the token it resumed with stays valid, until the client shows it has the new one.
+        for (const key of kept._keys) if (key !== used) this._forgetKey(kept, key);
         kept._replace();
       }
     }
     const resumed = session !== undefined;
     if (!session) {
-      if (this.store.size >= this._maxSessions) {
+      if (this._sessions.size >= this._maxSessions) {
         ws.close(1013, 'too many sessions');
         return undefined;
       }
       session = this._track(new Session(randomUUID(), true, this._settings, this));
     }
-    // A new token at every welcome: a token seen before is worth nothing once used.
+    // A new token at every welcome: a token seen before is worth nothing once the client used the new one.
     const token = randomBytes(32).toString('base64url');
     session._key = hash(token);
+    session._keys.add(session._key);
     this.store.set(session._key, session);
     const welcome = encode.welcome({ v: 1, session: token, resumed, received: session.received, window: this._window, ttl: this._ttl });
-    if (!resumed) this.emit('session', session, request);
+    if (!resumed) {
+      this.emit('session', session, request);
+      // Closed by a `session` listener (authentication, say): the client gets no welcome.
+      if (session.ended) {
+        const { code, reason } = session._closedWith;
+        ws.close(code, reason);
+        return undefined;
+      }
+    }
     session._attach(ws, hello.window, welcome, resumed);
     return session;
   }

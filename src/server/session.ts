@@ -1,12 +1,13 @@
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../socket/index';
+import { frame, unframe, type Framed, type SessionData } from './frames';
+
+export type { SessionData } from './frames';
 import { Timer } from './timer';
 import { binaryPayload, DATA_BYTE, decodeText, encode, SESSION_CLOSE, TAG, type SessionWindow } from '../session/protocol';
 import { ACK_DELAY, Received, Unacked } from '../session/window';
 
-/** What a session's `send()` takes. */
-export type SessionData = string | Buffer | ArrayBuffer | ArrayBufferView;
 
 /** Why the server let go of a message it was asked to send. */
 export type SessionDropReason =
@@ -42,6 +43,8 @@ export interface SessionSettings {
 export interface SessionOwner {
   /** Forget the session (it ended). */
   _ended(session: Session): void;
+  /** The client has its newest token: forget the older. */
+  _confirmed(session: Session): void;
   /** The connection left: keep the session for its ttl. */
   _detached(session: Session): void;
 }
@@ -62,8 +65,12 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly id: string;
   /** Whether the client speaks the session protocol. */
   readonly resumable: boolean;
-  /** @internal The hash of the current token: the store's key. */
+  /** @internal The hash of the newest token: the store's key. */
   _key = '';
+  /** @internal Every key the store holds it under: the newest, and the one of the last resume until confirmed. */
+  readonly _keys = new Set<string>();
+  /** @internal Whether the client has sent a frame since the welcome (so it has the newest token). */
+  private _confirmedKey = true;
   /** @internal The ttl timer while detached. */
   readonly _expiry: Timer;
   private _ws: WebSocket | null = null;
@@ -74,6 +81,10 @@ export class Session extends EventEmitter<SessionEvents> {
   private _heldBytes = 0;
   private _ackTimer: Timer | undefined;
   private _ended = false;
+  /** close() was called; the session ends when its connection has closed. */
+  private _closing = false;
+  /** @internal The code and reason `close()` was given. */
+  _closedWith = { code: 1000, reason: '' };
 
   /** @internal */
   constructor(
@@ -116,7 +127,7 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   send(data: SessionData): boolean {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    if (this._ended) return this._drop(data, 'closed');
+    if (this.ended) return this._drop(data, 'closed');
     if (this._held.length > 0 || !this._write(data, bytes)) {
       if (this._held.length >= this.settings.maxQueued.messages || this._heldBytes + bytes > this.settings.maxQueued.bytes) return this._drop(data, 'overflow');
       this._held.push({ data, bytes });
@@ -125,15 +136,27 @@ export class Session extends EventEmitter<SessionEvents> {
     return true;
   }
 
-  /** Ends the session: says goodbye to the client and closes its connection with `code`. */
+  /** Whether the session is over (`close()`, the client's goodbye, expiry); `send()` drops then. */
+  get ended(): boolean {
+    return this._ended || this._closing;
+  }
+
+  /**
+   * Ends the session: says goodbye to the client and closes its connection with `code`. What
+   * the client acknowledges until the connection has closed still counts; the rest is
+   * reported `unconfirmed` then.
+   */
   close(code = 1000, reason = ''): void {
+    if (this.ended) return;
+    this._closedWith = { code, reason };
     const ws = this._ws;
-    if (ws && this.resumable) {
+    if (!ws) return this._end();
+    this._closing = true;
+    if (this.resumable) {
       this._ack();
       this._raw(encode.bye());
     }
-    if (ws) ws.close(code, reason);
-    this._end();
+    ws.close(code, reason);
   }
 
   // ---- the server's side (internal) ---------------------------------------------------
@@ -143,6 +166,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this._expiry.stop();
     this._ws = ws;
     this._peer = peer;
+    this._confirmedKey = welcome === undefined;
     // The welcome's count acknowledges as much.
     this._received.acked();
     if (welcome !== undefined) this._raw(welcome);
@@ -162,7 +186,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this._ws = null;
     this._ackTimer?.stop();
     if (this._ended) return;
-    if (!this.resumable) return this._end();
+    if (!this.resumable || this._closing) return this._end();
     this.emit('detach');
     this.owner._detached(this);
   }
@@ -177,18 +201,25 @@ export class Session extends EventEmitter<SessionEvents> {
     return old;
   }
 
-  /** @internal A frame from the attached connection. */
-  _frame(data: Buffer, isBinary: boolean): void {
+  /** @internal A frame from `ws`: ignored unless the session is attached to it and goes on. */
+  _frame(ws: WebSocket, data: Buffer, isBinary: boolean): void {
+    if (this._ws !== ws || this._ended) return;
+    if (!this._confirmedKey) {
+      // The client writes only after the welcome: it has the token that came with it.
+      this._confirmedKey = true;
+      this.owner._confirmed(this);
+    }
     if (!this.resumable) {
-      this.emit('message', isBinary ? data : data.toString(), isBinary);
+      if (!this._closing) this.emit('message', isBinary ? data : data.toString(), isBinary);
       return;
     }
     if (isBinary) {
+      if (this._closing) return;
       const payload = binaryPayload(data);
       return typeof payload === 'string' ? this._protocolError() : this._deliver(payload, true, payload.length);
     }
-    // The hot path: a text data frame.
-    if (data[0] === DATA_BYTE) return this._deliver(data.toString('utf8', 1), false, data.length - 1);
+    // The hot path: a text data frame. After close(), only acknowledgements count.
+    if (data[0] === DATA_BYTE) return this._closing ? undefined : this._deliver(data.toString('utf8', 1), false, data.length - 1);
     const frame = decodeText(data.toString());
     if (typeof frame === 'string') return this._protocolError();
     switch (frame.tag) {
@@ -203,6 +234,8 @@ export class Session extends EventEmitter<SessionEvents> {
         // The client ends the session: its last acknowledgement, then nothing more.
         this._ack();
         return this._end();
+      case TAG.hello:
+        return this._protocolError();
       default:
         return this._protocolError();
     }
@@ -270,27 +303,4 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit('drop', data, reason);
     return false;
   }
-}
-
-/** A data frame as kept until acknowledged: its bytes on the wire, and whether it goes as binary. */
-interface Framed {
-  readonly wire: Buffer;
-  readonly binary: boolean;
-}
-
-/** One buffer with the tag: text is encoded once, straight after it (no string concatenation to flatten). */
-function frame(data: SessionData, bytes: number): Framed {
-  const wire = Buffer.allocUnsafe(bytes + 1);
-  wire[0] = DATA_BYTE;
-  if (typeof data === 'string') {
-    wire.write(data, 1, 'utf8');
-    return { wire, binary: false };
-  }
-  const view = Buffer.isBuffer(data) ? data : data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  view.copy(wire, 1);
-  return { wire, binary: true };
-}
-
-function unframe(framed: Framed): SessionData {
-  return framed.binary ? framed.wire.subarray(1) : framed.wire.toString('utf8', 1);
 }

@@ -13,7 +13,7 @@ import { describeSafely, redactUrls, safeCause } from './redact';
 import { resolveOptions } from './resolve-options';
 import { SocketReporter } from './reporter';
 import { RetrySchedule } from './retry-schedule';
-import { ClientSession, CONTROL, type SessionHooks } from './session-link';
+import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import { canTransition, type ConnectionState } from './state';
 
 const noop = () => {};
@@ -101,8 +101,11 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   _nativeMessage(data: unknown): void {
     const session = this._session;
     if (session?.attached) {
-      data = session.inbound(data);
-      if (data === CONTROL) return;
+      let payload = session.quick(data);
+      // Control frames change state and may post events: as an operation, like every entry point.
+      if (payload === SLOW) payload = this._operation(() => session.inbound(data));
+      if (payload === CONTROL) return;
+      data = payload;
     } else if (this._heartbeat !== null && this._heartbeat.inbound(data as never)) return;
     this._receivedCount++;
     // No event object for nobody.
@@ -115,8 +118,10 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     // `ws` package puts the underlying Error on it: that, redacted, is the cause.
     const { message, error } = (event ?? {}) as { message?: unknown; error?: unknown };
     const text = typeof message === 'string' && message ? redactUrls(message) : 'WebSocket error';
-    if (this._state === 'connecting') this._session?.failed(text);
-    this._operation(() => this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) }))));
+    this._operation(() => {
+      if (this._state === 'connecting') this._session?.failed(text);
+      this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) })));
+    });
   }
 
   /** @internal */
@@ -161,18 +166,17 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _sessionReady(resumed: boolean): void {
     const ws = this._dialer.ws;
-    if (ws && this._state === 'connecting') this._operation(() => this._ready(ws, resumed));
+    if (ws && this._state === 'connecting') this._ready(ws, resumed);
   }
 
-  /** @internal */
+  /** @internal Called inside the operation of the ack's frame, so `queue` events report what it let out. */
   _sessionRoom(): void {
-    // An operation, so the queue's `queue` event reports what the acknowledgement let out.
-    this._operation(() => this._outbox.flush());
+    this._outbox.flush();
   }
 
   /** @internal */
   _sessionBroken(what: string): void {
-    this._operation(() => this._abandon(new SteadySocketError('SESSION_PROTOCOL_ERROR', `The server broke the session protocol: ${what}`), 4010));
+    this._operation(() => this._abandon(new SteadySocketError('SESSION_PROTOCOL_ERROR', `The server broke the session protocol: ${what}`), 4010, false));
   }
 
   /** @internal */
@@ -199,9 +203,10 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
    * Gives up on the connection or attempt without waiting for a native close (a timeout,
    * a provider failure, a dead heartbeat): report, then retry or give up.
    */
-  private _abandon(error: SteadySocketError, code = 1006): void {
+  private _abandon(error: SteadySocketError, code = 1006, dead = true): void {
     if (this._state !== 'connecting' && this._state !== 'open') return;
-    this._release(this._dialer.hangUp('dead'), error);
+    // A dead peer gets no closing handshake; a live one that broke the protocol gets the code.
+    this._release(this._dialer.hangUp(dead ? 'dead' : true, code, error.code), error);
     this._post('error', this._errorEvent(error));
     this._lost({ code, reason: error.message, wasClean: false });
   }
@@ -270,14 +275,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._stopWatching = watchLifecycle(lifecycleEvents === undefined ? defaultLifecycleTarget() : lifecycleEvents, this);
   }
 
-  /** @internal Online again, visible again, restored or unfrozen: the connection may be gone unnoticed. */
-  _wake(): void {
-    this._operation(() => {
-      // An attempt under way keeps its own deadline; only the wait is skipped.
-      if (this._state === 'reconnecting') this._connect();
-      else if (this._state === 'open' && this._heartbeat) this._heartbeat.probe().catch(noop);
-    });
-  }
+  /** @internal Online again, visible again, restored or unfrozen (the facade's). */
+  abstract _wake(): void;
 
   // ---- plumbing ----------------------------------------------------------------------
 

@@ -15,7 +15,9 @@ export const DRAIN_POLL_MS = 5;
 const WRITTEN = 0;
 const WAIT = 1;
 const REJECTED = 2;
-type WriteResult = typeof WRITTEN | typeof WAIT | typeof REJECTED;
+/** The session's window is full: an acknowledgement, not the buffer, will make room (no polling). */
+const FULL = 3;
+type WriteResult = typeof WRITTEN | typeof WAIT | typeof REJECTED | typeof FULL;
 
 /**
  * The write path: writes through to the open native socket while its buffer is at or
@@ -132,10 +134,11 @@ export class Outbox {
     const reported = ws.bufferedAmount;
     const known = typeof reported === 'number';
     if (!force && (known ? reported : this._estimate.current()) > this.limits.highWaterMark) return WAIT;
-    // In a session, a data message goes framed, and only while the window has room.
+    // In a session, a data message goes framed, and only while the window has room (also at
+    // close(): PROTOCOL.md §5 allows no more; the rest is dropped there).
     const session = count && this.session?.live ? this.session : undefined;
     const size = session ? sizeOf(data) : 0;
-    if (session && !force && !session.hasRoom(size)) return WAIT;
+    if (session && !session.hasRoom(size)) return FULL;
     const wire = session ? session.frame(data) : data;
     try {
       ws.send(wire);
@@ -143,29 +146,30 @@ export class Outbox {
       // The socket is open and took no exception to its state: it refuses this message.
       return REJECTED;
     }
-    session?.written(wire, size);
+    session?.written(data, size);
     if (!known) this._estimate.add(byteLength(data));
     if (count) this.sent++;
     return WRITTEN;
   }
 
   /** Writes queued messages in order while they may be written; a refused one is dropped. */
-  private _drain(force: boolean): void {
+  private _drain(force: boolean): WriteResult {
     for (let next = this.queue.peek(); next !== undefined; next = this.queue.peek()) {
       if (this.queue.headCancelled()) {
         this.queue.discard('cancelled');
         continue;
       }
       const result = this._write(next, force);
-      if (result === WAIT) return;
+      if (result === WAIT || result === FULL) return result;
       if (result === WRITTEN) this.queue.shift();
       else this.queue.discard('rejected');
     }
+    return WRITTEN;
   }
 
   private _flush(): void {
-    this._drain(false);
-    if (this.queue.length === 0 || !this._ws) this._drainTimer?.stop();
+    const stopped = this._drain(false);
+    if (this.queue.length === 0 || !this._ws || stopped === FULL) this._drainTimer?.stop();
     else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this.clock)).start(DRAIN_POLL_MS, () => this._flush());
   }
 }

@@ -1,5 +1,5 @@
 import { Timer, type Clock } from './clock';
-import { byteLength, type OutboundData } from './data';
+import { byteLength, snapshot, type OutboundData } from './data';
 import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
@@ -36,6 +36,10 @@ export interface SessionHooks extends DropSink {
 const PREFIX = new Uint8Array([DATA_BYTE]);
 /** Returned by {@link ClientSession.inbound} for a frame that was the protocol's own. */
 export const CONTROL = Symbol('control');
+/** Returned by {@link ClientSession.quick} for a frame that needs {@link ClientSession.inbound}. */
+export const SLOW = Symbol('slow');
+/** Session tokens, kept off the session object: a logged socket shows no secret. */
+const tokens = new WeakMap<ClientSession, string>();
 
 /**
  * The client side of the session protocol (docs/PROTOCOL.md) for one SteadySocket: it lives
@@ -48,7 +52,6 @@ export class ClientSession {
   unsupported = false;
   private readonly _unacked: Unacked<OutboundData>;
   private readonly _received = new Received();
-  private _token: string | undefined;
   private _peer: SessionWindow;
   /** The connection the session runs on; set at hello, live for data once welcomed. */
   private _ws: NativeSocket | null = null;
@@ -70,11 +73,6 @@ export class ClientSession {
   /** Messages written and not yet acknowledged. */
   get unacked(): number {
     return this._unacked.length;
-  }
-
-  /** Their size (see {@link sizeOf}). */
-  get unackedBytes(): number {
-    return this._unacked.bytes;
   }
 
   /** Whether the current connection speaks the protocol (from the hello on). */
@@ -109,7 +107,7 @@ export class ClientSession {
       return false;
     }
     this._ws = ws;
-    const token = this._token;
+    const token = tokens.get(this);
     // The count in a resume hello acknowledges as much.
     this._raw(encode.hello(token === undefined ? { v: 1, window: this._unacked.window } : { v: 1, window: this._unacked.window, session: token, received: this._received.acked() }));
     return true;
@@ -135,22 +133,27 @@ export class ClientSession {
   }
 
   /**
-   * A frame arrived on the session's connection: the application's payload for a data
-   * frame, else {@link CONTROL}.
+   * The hot path: a data frame on a welcomed connection gives the application's payload (it
+   * changes no state the socket reports); anything else gives {@link SLOW}, for
+   * {@link inbound} inside an operation.
    */
-  inbound(data: unknown): unknown {
+  quick(data: unknown): unknown {
+    if (!this._welcomed) return SLOW;
     if (typeof data !== 'string') return this._binary(data);
-    // The hot path: a data frame on a welcomed connection.
-    if (this._welcomed && data.charCodeAt(0) === 68 /* D */) {
-      this.heartbeat?.seen(false);
-      this._delivered(data.length - 1);
-      return data.slice(1);
-    }
+    if (data.charCodeAt(0) !== 68 /* D */) return SLOW;
+    this.heartbeat?.seen(false);
+    this._delivered(data.length - 1);
+    return data.slice(1);
+  }
+
+  /** Any other frame on the session's connection; {@link CONTROL}, or a payload. */
+  inbound(data: unknown): unknown {
+    if (typeof data !== 'string') return this._broken('binary frame before the welcome');
     const frame = decodeText(data);
     if (typeof frame === 'string') return this._broken(frame);
     this.heartbeat?.seen(frame.tag === TAG.pong);
     if (frame.tag === TAG.welcome) return this._welcomed ? this._broken('second welcome') : this._welcome(frame.welcome);
-    if (!this._welcomed) return this._broken('frame before the welcome');
+    if (!this._welcomed || frame.tag === TAG.data) return this._broken('frame before the welcome');
     switch (frame.tag) {
       case TAG.ack:
         if (!this._unacked.ack(frame.count)) return this._broken('ack of more than was sent');
@@ -189,9 +192,13 @@ export class ClientSession {
     return framed;
   }
 
-  /** `framed` (of `bytes` payload bytes) was written: it is kept until acknowledged. */
-  written(framed: OutboundData, bytes: number): void {
-    this._unacked.push(framed, bytes);
+  /**
+   * `data` (of `size`, see {@link sizeOf}) was written: it is kept until acknowledged, as it
+   * is now (the caller may change a buffer after `send()`), to be framed again if resent or
+   * handed back in an `unconfirmed` drop.
+   */
+  written(data: OutboundData, size: number): void {
+    this._unacked.push(snapshot(data), size);
   }
 
   /** The heartbeat's ping, as a control frame. */
@@ -222,19 +229,18 @@ export class ClientSession {
   }
 
   private _welcome(welcome: Welcome): unknown {
-    const resumed = welcome.resumed && this._token !== undefined;
+    const resumed = welcome.resumed && tokens.has(this);
     if (welcome.resumed && (!resumed || !this._unacked.ack(welcome.received))) return this._broken('a resume that cannot be');
     if (!resumed) this._forget();
-    this._token = welcome.session;
+    tokens.set(this, welcome.session);
     this._peer = welcome.window;
     this._welcomed = true;
-    for (const framed of this._unacked.pending()) this._raw(framed);
+    for (const data of this._unacked.pending()) this._raw(this.frame(data));
     this.hooks._sessionReady(resumed);
     return CONTROL;
   }
 
   private _binary(data: unknown): unknown {
-    if (!this._welcomed) return this._broken('binary frame before the welcome');
     this.heartbeat?.seen(false);
     let payload: unknown;
     if (typeof Blob === 'function' && data instanceof Blob) payload = data.slice(1); // its tag cannot be read synchronously
@@ -261,9 +267,9 @@ export class ClientSession {
 
   /** The session is over: a later connection starts a new one. */
   private _forget(): void {
-    this._token = undefined;
+    tokens.delete(this);
     this._received.reset();
-    for (const framed of this._unacked.reset()) this.hooks._dropped(unframe(framed), 'unconfirmed');
+    for (const data of this._unacked.reset()) this.hooks._dropped(data, 'unconfirmed');
   }
 
   private _fallBack(): void {
@@ -292,11 +298,4 @@ export class ClientSession {
  */
 export function sizeOf(data: OutboundData): number {
   return typeof data === 'string' ? data.length : byteLength(data);
-}
-
-/** The application's message inside a kept frame. */
-function unframe(framed: OutboundData): OutboundData {
-  if (typeof framed === 'string') return framed.slice(1);
-  if (framed instanceof Uint8Array) return framed.subarray(1);
-  return (framed as Blob).slice(1);
 }

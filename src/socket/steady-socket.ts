@@ -101,14 +101,10 @@ export class SteadySocket extends SocketCore {
     if (this._dialer.ws) this._dialer.ws.binaryType = value;
   }
 
-  /**
-   * Bytes the native socket has not sent yet, plus bytes waiting in the queue; with `resume`,
-   * also what was sent and not yet acknowledged (it may have to go again): a producer that
-   * paces itself by `bufferedAmount` then follows the receiver, not just the network.
-   */
+  /** Bytes the native socket has not sent yet, plus bytes waiting in the queue. */
   get bufferedAmount(): number {
     const ws = this._dialer.ws;
-    return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes + (this._session?.unackedBytes ?? 0);
+    return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes;
   }
 
   /**
@@ -210,6 +206,15 @@ export class SteadySocket extends SocketCore {
         const aborted = this._state === 'connecting';
         this._finish(aborted ? { code: 1006, reason: '', wasClean: false } : { code: checked.code ?? 1005, reason: checked.reason ?? '', wasClean: true });
       }
+    });
+  }
+
+  /** @internal Online again, visible again, restored or unfrozen: the connection may be gone unnoticed. */
+  _wake(): void {
+    this._operation(() => {
+      // An attempt under way keeps its own deadline; only the wait is skipped.
+      if (this._state === 'reconnecting') this._connect();
+      else if (this._state === 'open' && this._heartbeat) this._heartbeat.probe().catch(() => {});
     });
   }
 

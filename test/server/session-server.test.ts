@@ -85,7 +85,11 @@ describe('SessionServer: resuming', () => {
     expect(second.frames.slice(1)).toEqual(['Db', 'Dc']);
     expect(sessions).toHaveLength(1);
 
-    // The old token is worth nothing now: it starts a new session.
+    // The old token stays valid until the client shows it has the new one (a welcome can be
+    // lost with its connection); its first frame after the welcome does.
+    second.ws.send('A3');
+    await until(() => session.unacked === 0, 2000, 'the ack');
+    // Now the old token is worth nothing: it starts a new session.
     const third = await rawClient(url);
     third.ws.send(`H{"v":1,"window":{"messages":100,"bytes":100000},"session":"${token}","received":0}`);
     await until(() => third.frames.length === 1, 2000, 'the welcome');
@@ -104,7 +108,7 @@ describe('SessionServer: resuming', () => {
     await until(() => greedy.closed.code !== undefined, 2000, 'the close');
     expect(greedy.closed.code).toBe(4010);
     const forged = await rawClient(url);
-    forged.ws.send(`H{"v":1,"window":{"messages":100,"bytes":100000},"session":"${token.slice(0, -1)}A","received":0}`);
+    forged.ws.send(`H{"v":1,"window":{"messages":100,"bytes":100000},"session":"${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}","received":0}`);
     await until(() => forged.frames.length === 1, 2000, 'the welcome');
     expect(welcomeOf(forged.frames).resumed).toBe(false);
     expect(sessions).toHaveLength(2);
