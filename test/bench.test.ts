@@ -53,6 +53,7 @@ describe('bench/run.mjs --quick', { timeout: 120_000 }, () => {
         'recovery',
         'heap over reconnect cycles',
         'bundle size',
+        'session overhead',
       ].sort(),
     );
   });
@@ -80,11 +81,23 @@ describe('bench/run.mjs --quick', { timeout: 120_000 }, () => {
     }
   });
 
+  it('session overhead: throughput and wire bytes per message, with and without resume, in every case', async () => {
+    const { cases } = (await results).scenarios['session overhead'] as unknown as { cases: { direction: string; bytes: number; ratio: number; wireOverhead: number; rows: Record<string, { perSecond: number; wirePerMessage: number }> }[] };
+    expect(cases.map((c) => `${c.direction} ${c.bytes}`)).toEqual(['send 64', 'receive 64', 'send 16384', 'receive 16384']);
+    for (const c of cases) {
+      for (const k of ['plain', 'resume']) expect(Number.isFinite(c.rows[k]!.perSecond) && Number.isFinite(c.rows[k]!.wirePerMessage), `${c.direction} ${c.bytes} ${k}`).toBe(true);
+      expect(Number.isFinite(c.ratio)).toBe(true);
+      // The tag byte at least, and acks: never free, never more than a few bytes a message.
+      expect(c.wireOverhead).toBeGreaterThanOrEqual(1);
+      expect(c.wireOverhead).toBeLessThan(16);
+    }
+  });
+
   it('states every target and writes RESULTS.md with the machine, Node version and command, not over bench/RESULTS.md', async () => {
     const { targets, meta } = await results;
-    expect(targets.map((t) => t.name)).toEqual(['send throughput', 'reconnect storm', 'heap per idle client', 'heap over reconnect cycles', 'bundle size']);
+    expect(targets.map((t) => t.name)).toEqual(['send throughput', 'reconnect storm', 'heap per idle client', 'heap over reconnect cycles', 'session overhead', 'bundle size']);
     const markdown = readFileSync(join(out, 'RESULTS.md'), 'utf8');
-    for (const text of [meta.node, meta.machine, meta.command, '## Reconnect storm', '## Bundle size']) expect(markdown).toContain(text);
+    for (const text of [meta.node, meta.machine, meta.command, '## Reconnect storm', '## The cost of `resume`', '## Bundle size']) expect(markdown).toContain(text);
     expect(mtime()).toBe(before);
   });
 });

@@ -149,6 +149,30 @@ describe('chaos: resume under faults, both directions', { timeout: 60_000 }, () 
     tally.add(proxy.stats.faults, { sent: 6000, delivered: 6000, dropped: 0, lost: 0, unreported: 0 });
   });
 
+  it('flapping: the connection dies every 40–120 ms for 3 s under traffic both ways; then each message arrives once, in order', async () => {
+    let serverSide: Session | undefined;
+    const { host, proxy, socket, client } = await rig({}, (session) => (serverSide = session));
+    await until(() => serverSide !== undefined, 5000, 'the session');
+    const up = stream(1500, (text) => socket.send(text), 'c');
+    const down = stream(1500, (text) => serverSide!.send(text), 's');
+    const until3s = Date.now() + 3000;
+    let flaps = 0;
+    while (Date.now() < until3s) {
+      await new Promise((resolve) => setTimeout(resolve, 40 + Math.floor(Math.random() * 80)));
+      proxy.reset();
+      flaps++;
+    }
+    await Promise.all([up.done, down.done]);
+    await until(() => host.received.length >= 1500 && client.received.length >= 1500, 20_000, 'everything delivered');
+    await until(() => socket.stats.unacked === 0 && serverSide!.unacked === 0, 5000, 'everything acknowledged');
+    expect(host.received).toEqual(numbered(1500, 'c'));
+    expect(client.received).toEqual(numbered(1500, 's'));
+    expect(client.drops).toEqual([]);
+    expect(host.sessions).toHaveLength(1);
+    expect(flaps).toBeGreaterThan(20);
+    tally.add(flaps, { sent: 3000, delivered: 3000, dropped: 0, lost: 0, unreported: 0 });
+  });
+
   it('a server restart that loses its sessions: resumed false, the unknown ones reported unconfirmed, none twice, order kept', async () => {
     const { host, socket, client } = await rig();
     const up = stream(2000, (text) => socket.send(text), 'c');
