@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import { SessionServer } from 'steadysocket/server';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1 << 24 });
-const server = new SessionServer(wss, { pingInterval: 0 });
+const server = new SessionServer(wss, { pingInterval: 0, ...(process.env.WIN && { maxBytes: Number(process.env.WIN) }) });
 const requests = new WeakMap();
 wss.on('connection', (ws, request) => requests.set(ws, request));
 server.on('session', (session, request) => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../socket/index';
-import { frame, unframe, type Framed, type SessionData } from './frames';
+import { keep, writeData, type Kept, type SessionData } from './frames';
 
 export type { SessionData } from './frames';
 import { Timer } from './timer';
@@ -74,7 +74,7 @@ export class Session extends EventEmitter<SessionEvents> {
   /** @internal The ttl timer while detached. */
   readonly _expiry: Timer;
   private _ws: WebSocket | null = null;
-  private readonly _unacked: Unacked<Framed>;
+  private readonly _unacked: Unacked<Kept>;
   private readonly _received = new Received();
   private _peer: SessionWindow;
   private readonly _held: Held[] = [];
@@ -170,7 +170,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // The welcome's count acknowledges as much.
     this._received.acked();
     if (welcome !== undefined) this._raw(welcome);
-    for (const framed of this._unacked.pending()) this._raw(framed.wire, framed.binary);
+    for (const kept of this._unacked.pending()) if (this._ws?.readyState === 1) writeData(this._ws, kept);
     this._drain();
     this.emit('attach', resumed);
   }
@@ -248,7 +248,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this._expiry.stop();
     this._ackTimer?.stop();
     this._ws = null;
-    for (const framed of this._unacked.reset()) this.emit('drop', unframe(framed), 'unconfirmed');
+    for (const kept of this._unacked.reset()) this.emit('drop', kept, 'unconfirmed');
     for (const held of this._held.splice(0)) this.emit('drop', held.data, 'closed');
     this._heldBytes = 0;
     this.owner._ended(this);
@@ -276,9 +276,9 @@ export class Session extends EventEmitter<SessionEvents> {
       return true;
     }
     if (this._unacked.full(bytes)) return false;
-    const framed = frame(data, bytes);
-    this._unacked.push(framed, bytes);
-    ws.send(framed.wire, { binary: framed.binary });
+    const kept = keep(data);
+    this._unacked.push(kept, bytes);
+    writeData(ws, kept);
     return true;
   }
 
@@ -291,8 +291,8 @@ export class Session extends EventEmitter<SessionEvents> {
     if (written > 0) this._held.splice(0, written);
   }
 
-  private _raw(frame: string | Buffer, binary = false): void {
-    if (this._ws?.readyState === 1) this._ws.send(frame, { binary });
+  private _raw(frame: string): void {
+    if (this._ws?.readyState === 1) this._ws.send(frame);
   }
 
   private _protocolError(): void {

@@ -88,7 +88,7 @@ export const ACK_DELAY = 200;
  * sender that paces itself by `bufferedAmount` (which counts what is unacknowledged) then
  * never waits on the delay.
  */
-export const ACK_BYTES = 65_536;
+export const ACK_BYTES = 524_288;
 
 /**
  * The receiving side: counts data frames and decides when to acknowledge. At once when

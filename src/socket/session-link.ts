@@ -75,6 +75,11 @@ export class ClientSession {
     return this._unacked.length;
   }
 
+  /** Their bytes. */
+  get unackedBytes(): number {
+    return this._unacked.bytes;
+  }
+
   /** Whether the current connection speaks the protocol (from the hello on). */
   get attached(): boolean {
     return this._ws !== null;
@@ -292,10 +297,5 @@ export class ClientSession {
   }
 }
 
-/**
- * The size of a message as the window counts it: bytes for binary, UTF-16 code units for
- * text (what it costs in memory here; counting UTF-8 would walk every string; PROTOCOL.md §5).
- */
-export function sizeOf(data: OutboundData): number {
-  return typeof data === 'string' ? data.length : byteLength(data);
-}
+/** The size of a message as the window counts it: its bytes on the wire (UTF-8 for text). */
+export const sizeOf = byteLength;

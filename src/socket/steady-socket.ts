@@ -101,10 +101,14 @@ export class SteadySocket extends SocketCore {
     if (this._dialer.ws) this._dialer.ws.binaryType = value;
   }
 
-  /** Bytes the native socket has not sent yet, plus bytes waiting in the queue. */
+  /**
+   * Bytes the native socket has not sent yet, plus bytes waiting in the queue; with `resume`,
+   * also the bytes sent and not yet acknowledged (they may have to go again): a producer that
+   * paces itself by `bufferedAmount` then follows the receiver, not just the network.
+   */
   get bufferedAmount(): number {
     const ws = this._dialer.ws;
-    return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes;
+    return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes + (this._session?.unackedBytes ?? 0);
   }
 
   /**

@@ -160,6 +160,11 @@ process.stdout.write(JSON.stringify({
     cjs: Object.keys(await load(() => require('steadysocket/testing'))).sort(),
     esm: Object.keys(await load(() => import('steadysocket/testing'))).sort(),
   },
+  server: {
+    resolved: { require: require.resolve('steadysocket/server'), import: import.meta.resolve('steadysocket/server') },
+    cjs: Object.keys(await load(() => require('steadysocket/server'))).sort(),
+    esm: Object.keys(await load(() => import('steadysocket/server'))).sort(),
+  },
 }));
 `;
 
@@ -173,6 +178,7 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     sharedEventEmitter: { cjs: boolean; esm: boolean };
     resolved: { require: string; import: string };
     kit: { resolved: { require: string; import: string }; cjs: string[]; esm: string[] };
+    server: { resolved: { require: string; import: string }; cjs: string[]; esm: string[] };
   };
 
   beforeAll(() => {
@@ -213,6 +219,13 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     expect(probe.kit.esm).toEqual(probe.kit.cjs);
   });
 
+  it('resolves steadysocket/server (Node only) the same way, and leaves it out of the script-tag file', () => {
+    expect(probe.server.resolved).toEqual({ require: dist('server.cjs'), import: pathToFileURL(dist('server.mjs')).href });
+    expect(probe.server.cjs).toEqual(['MemoryStore', 'SESSION_CLOSE', 'SESSION_PROTOCOL', 'Session', 'SessionServer']);
+    expect(probe.server.esm).toEqual(probe.server.cjs);
+    expect(readFileSync(dist('steadysocket.umd.min.js'), 'utf8')).not.toMatch(/SessionServer|node:crypto/);
+  });
+
   it('touches no window, document or navigator while loading', () => {
     expect(probe.touched).toEqual([]);
   });
@@ -229,6 +242,7 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
 const CONSUMER = `
 import { DEFAULTS, SteadySocket, SteadySocketError, backoffDelay, closeVerdict, type SteadySocketOptions } from 'steadysocket';
 import { createTestClock, createTestServer, type ReceivedData, type TestClock } from 'steadysocket/testing';
+import { SessionServer, type Session } from 'steadysocket/server';
 const options: SteadySocketOptions = { maxRetries: DEFAULTS.maxRetries };
 const ws = new SteadySocket('wss://example.com/feed', options);
 ws.on('open', (event) => console.log(event.type));
@@ -245,7 +259,9 @@ const server = createTestServer('ws://test/feed');
 const clock: TestClock = createTestClock();
 const tested = new SteadySocket('ws://test/feed', { WebSocket: server.WebSocket, clock });
 const next: Promise<ReceivedData> = server.nextMessage();
-export { state, delay, error, verdict, tested, next };
+// The server entry's declarations, as a Node app's code uses them (ws's types come with it).
+const onSession = (server: SessionServer) => server.on('session', (session: Session) => session.on('message', (data) => session.send(\`echo \${String(data)}\`)));
+export { state, delay, error, verdict, tested, next, onSession };
 `;
 
 describe('declarations through the exports map', () => {

@@ -231,13 +231,15 @@ describe('client', () => {
     expect([...new Uint8Array(drop.data as ArrayBuffer)]).toEqual([1, 2, 3]);
   });
 
-  it('bufferedAmount stays the native buffer plus the queue, in UTF-8 bytes', () => {
+  it('bufferedAmount counts what is unacknowledged, and what is queued, in UTF-8 bytes', () => {
     const { socket, native, connect } = session();
     connect();
-    for (const t of ['1', '2', '3']) socket.send(t); // the window is full
-    socket.send('€€€'); // queued
+    socket.send('€€€'); // written, unacknowledged
     native().bufferedAmount = 0;
     expect(socket.bufferedAmount).toBe(9);
+    for (const t of ['1', '2']) socket.send(t); // the window (3 messages) is full
+    socket.send('€'); // queued
+    expect(socket.bufferedAmount).toBe(9 + 2 + 3);
   });
 
   it('closes with 4010 when the server breaks the protocol', () => {

@@ -52,6 +52,25 @@ describe('SteadySocket and SessionServer', () => {
     expect(seen.got[2]).toBe('echo text');
   });
 
+  it('long messages (sent by the server in two fragments) arrive whole, text and binary, and are resent whole', async () => {
+    const { url, sessions } = await sessionServer();
+    const { socket, seen } = client(url);
+    socket.binaryType = 'arraybuffer';
+    await until(() => sessions.length === 1 && socket.readyState === 1, 3000, 'the session');
+    const text = 'é'.repeat(10_000) + 'end';
+    const bytes = Buffer.alloc(20_000, 7);
+    sessions[0]!.send(text);
+    sessions[0]!.send(bytes);
+    await until(() => seen.got.length === 2, 3000, 'both');
+    socket.reconnect(); // before any ack was written: the resume hello's count acknowledges both
+    sessions[0]!.send('after');
+    await until(() => seen.got.length === 3, 3000, 'the next, and nothing twice');
+    expect(seen.got[0]).toBe(text);
+    expect(Buffer.from(seen.got[1] as ArrayBuffer).equals(bytes)).toBe(true);
+    expect(seen.got[2]).toBe('after');
+    expect(seen.opens).toEqual([false, true]);
+  });
+
   it('a message the server sends while the client is away arrives once, after the resume', async () => {
     const { url, sessions } = await sessionServer();
     const { socket, seen } = client(url);

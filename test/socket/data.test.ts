@@ -17,6 +17,18 @@ describe('#utf8Length', () => {
     expect(utf8Length(text)).toBe(bytes);
     expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
   });
+
+  // Long strings go through the runtime's encoder, in 16 KiB pieces of output.
+  it.each([
+    ['100 ASCII', 'x'.repeat(100), 100],
+    ['10,000 × é', 'é'.repeat(10_000), 20_000],
+    ['a pair that does not fit the first piece', 'x'.repeat(16_383) + '😀' + 'x', 16_388],
+    ['a lone surrogate at the edge of a piece', 'x'.repeat(16_383) + '\ud800' + 'x'.repeat(70), 16_456],
+    ['30,000 × €', '€'.repeat(30_000), 90_000],
+  ])('%s is %i bytes', (_, text, bytes) => {
+    expect(utf8Length(text)).toBe(bytes);
+    expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+  });
 });
 
 describe('#byteLength', () => {
