@@ -34,13 +34,6 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => globalThis.clearTimeout((handle as { id?: ReturnType<typeof setTimeout> }).id),
 };
 
-/**
- * `clock`, with every timer callback run through `run`: the queue's own timers (drain polling,
- * expiry) run as operations of the socket, so that what they change ends in one `queue` event.
- */
-export function runningAs(clock: Clock, run: (callback: () => void) => void): Clock {
-  return { now: () => clock.now(), setTimeout: (callback, ms) => clock.setTimeout(() => run(callback), ms), clearTimeout: (handle) => clock.clearTimeout(handle) };
-}
 
 /**
  * One timer that is pending or not; starting it again replaces it. The pattern every part

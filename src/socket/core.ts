@@ -1,4 +1,4 @@
-import { runningAs, Timer } from './clock';
+import { Timer } from './clock';
 import type { OutboundData } from './data';
 import { Dialer, type DialerEvents } from './dialer';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
@@ -62,7 +62,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
     this._session = this._options.resume && new ClientSession(this._options.resume, clock, this, this._heartbeat);
     // The queue's timers (drain polling, expiry) run as operations, so `queue` events follow them.
-    this._outbox = new Outbox(this._options.queue, runningAs(clock, (run) => this._operation(run)), this, this._session);
+    this._outbox = new Outbox(this._options.queue, clock, this, this._session);
     this._dormant = given.startClosed === true;
     this._state = this._dormant ? 'closed' : 'connecting';
     if (this._dormant) return;

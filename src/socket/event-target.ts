@@ -172,7 +172,8 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * Runs a state change; events it posts are delivered when the outermost operation ends.
    * Every entry point (public method, native handler, timer) goes through here.
    */
-  protected _operation<T>(change: () => T): T {
+  /** @internal */
+  _operation<T>(change: () => T): T {
     this._depth++;
     try {
       return change();

@@ -36,6 +36,11 @@ export interface QueueLimits {
 export interface DropSink {
   /** `data` will never be sent, for `reason`. */
   _dropped(data: OutboundData, reason: DropReason): void;
+  /**
+   * Runs what a timer of the queue changes as one operation of the socket (its events, the
+   * `queue` event among them, follow it). Optional: a bare queue runs it directly.
+   */
+  _operation?<T>(change: () => T): T;
 }
 
 /** What became of a message: written to a native socket, or dropped (and why). */
@@ -243,6 +248,6 @@ export class OutboundQueue {
     if (this._expiryTimer?.pending || this.length === 0 || this.limits.maxAge === Infinity) return;
     let next = this._items[this._head]!.expires;
     if (this._fronted > 0) for (let i = this._head + 1; i < this._items.length; i++) next = Math.min(next, this._items[i]!.expires);
-    (this._expiryTimer ??= new Timer(this.clock)).start(Math.max(0, next - this.clock.now()), () => this.expire());
+    (this._expiryTimer ??= new Timer(this.clock)).start(Math.max(0, next - this.clock.now()), () => (this.sink._operation ? this.sink._operation(() => this.expire()) : this.expire()));
   }
 }

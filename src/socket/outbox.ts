@@ -33,8 +33,9 @@ export class Outbox {
   // Both made on first use: an idle socket on a runtime that reports bufferedAmount needs neither.
   private _estimateMade: BufferEstimate | undefined;
   private _drainTimer: Timer | undefined;
-  /** The queue's length and bytes when {@link changed} last looked. */
-  private _seen = [0, 0];
+  /** The queue's length and bytes when {@link changed} last looked (two fields, not an array: every socket has them). */
+  private _seenLength = 0;
+  private _seenBytes = 0;
 
   constructor(
     private readonly limits: Readonly<Required<QueueOptions>>,
@@ -67,8 +68,9 @@ export class Outbox {
   /** The queue's figures if they changed since the last call, else `undefined`. */
   changed(): { length: number; bytes: number } | undefined {
     const { length, bytes } = this.queue;
-    if (length === this._seen[0] && bytes === this._seen[1]) return undefined;
-    this._seen = [length, bytes];
+    if (length === this._seenLength && bytes === this._seenBytes) return undefined;
+    this._seenLength = length;
+    this._seenBytes = bytes;
     return { length, bytes };
   }
 
@@ -170,6 +172,6 @@ export class Outbox {
   private _flush(): void {
     const stopped = this._drain(false);
     if (this.queue.length === 0 || !this._ws || stopped === FULL) this._drainTimer?.stop();
-    else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this.clock)).start(DRAIN_POLL_MS, () => this._flush());
+    else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this.clock)).start(DRAIN_POLL_MS, () => (this.sink._operation ? this.sink._operation(() => this._flush()) : this._flush()));
   }
 }

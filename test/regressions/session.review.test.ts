@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SteadySocket, type WebSocketConstructor } from '../../src/socket/index';
-import type { FakeSocket } from '../helpers/fake-socket';
-import { setup } from '../helpers/setup';
+import { sessionRig as session, welcome } from '../helpers/session';
 import { until } from '../integration/server';
 import { HELLO, later, rawClient, sessionServer, welcomeOf } from '../server/helpers';
 
@@ -172,18 +171,6 @@ describe('server: Session.close()', () => {
     expect(seen).toEqual(['close']);
   });
 });
-
-const welcome = (f: Partial<{ session: string; resumed: boolean; received: number }> = {}) =>
-  `W${JSON.stringify({ v: 1, session: f.session ?? 'tok1', resumed: f.resumed ?? false, received: f.received ?? 0, window: { messages: 10, bytes: 1000 }, ttl: 1000 })}`;
-function session() {
-  const rig = setup({ resume: { maxMessages: 3, maxBytes: 100 } });
-  const native = () => rig.native() as FakeSocket;
-  const connect = (w = welcome()) => {
-    native().serverOpen('steadysocket.1');
-    native().serverMessage(w);
-  };
-  return { ...rig, connect, native };
-}
 
 describe('client', () => {
   it('a drop listener that calls reconnect() during a welcome leaves a consistent socket', () => {

@@ -1,21 +1,6 @@
 /** The client side of the session protocol, on a scripted socket and a manual clock. */
 import { describe, expect, it } from 'vitest';
-import { setup } from '../helpers/setup';
-import type { FakeSocket } from '../helpers/fake-socket';
-
-const welcome = (fields: Partial<{ session: string; resumed: boolean; received: number; messages: number; bytes: number }> = {}) =>
-  `W${JSON.stringify({ v: 1, session: fields.session ?? 'tok1', resumed: fields.resumed ?? false, received: fields.received ?? 0, window: { messages: fields.messages ?? 10, bytes: fields.bytes ?? 1000 }, ttl: 1000 })}`;
-
-/** A socket with `resume` whose native socket opened with the session protocol and got `frame` as the welcome. */
-function session(options: Parameters<typeof setup>[0] = {}) {
-  const rig = setup({ resume: { maxMessages: 3, maxBytes: 100 }, ...options });
-  const native = () => rig.native() as FakeSocket;
-  const connect = (welcomeFrame = welcome()) => {
-    native().serverOpen('steadysocket.1');
-    native().serverMessage(welcomeFrame);
-  };
-  return { ...rig, connect, native };
-}
+import { sessionRig as session, welcome } from '../helpers/session';
 
 describe('resume: negotiation', () => {
   it.each([
