@@ -161,6 +161,15 @@ const MISSES = {
       'Each native socket gets shared handler functions (no closure per event), the parts report to the socket through its methods (no hook closures), and DOM-style listeners are records in eventemitter3 (no wrapper closure or Map per listener). What remains is the objects themselves: the socket, dialer, outbox, queue, timers, retry schedule and resolved options.'
     );
   },
+  'session overhead': (s) => {
+    const cases = s['session overhead'].cases;
+    const low = cases.filter((c) => c.ratio < SESSION_RATIO).map((c) => `${c.direction} ${c.bytes >= 1024 ? `${c.bytes / 1024} KiB` : `${c.bytes} B`} ${ratio(c.ratio)}`).join(', ');
+    return (
+      `Below the aim: ${low}. What a session adds per message: the tag byte, a place in the unacknowledged window (an exact UTF-8 size, by the runtime's encoder: about 1 µs for 16 KiB), and an acknowledgement every 512 KiB each way, which the other side reads and answers by releasing frames. ` +
+      'Small messages pay about nothing; 16 KiB ones pay in acknowledgement round trips and in the window: with acks every 64 KiB the 16 KiB cases measured 0.6–0.7×, and a larger window (16 MiB) was slower still (more retained buffers to collect). ' +
+      'Next to try, each to be measured: acknowledging from the receive loop once per read rather than per 512 KiB, and a pool for the server\u2019s retained frames.'
+    );
+  },
   'heap over reconnect cycles': () =>
     'The heap grew by more than a whole idle client per cycle, or native sockets of finished cycles were still reachable after GC: something keeps each old connection (or its listeners) alive. `node --expose-gc bench/cycles.mjs steadysocket PORT 300 1000` against `node bench/server.mjs` reproduces it; a heap snapshot diff shows what holds them.',
   'bundle size': (s) => {
