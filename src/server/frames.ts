@@ -1,8 +1,6 @@
 import type { WebSocket } from 'ws';
 import { DATA_BYTE, TAG } from '../session/protocol';
-
-/** What a session's `send()` takes. */
-export type SessionData = string | Buffer | ArrayBuffer | ArrayBufferView;
+import type { SessionData } from './session-types';
 
 /** Text this long goes in two fragments (tag, then the text as it is) rather than one joined copy. */
 const FRAGMENT_FROM = 4096;

@@ -4,7 +4,8 @@ import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../socket/index';
 import { chosenProtocol, decodeText, encode, MAX_HANDSHAKE_FRAME, SESSION_CLOSE, SESSION_PROTOCOL, TAG, type SessionWindow } from '../session/protocol';
-import { Session, type SessionSettings } from './session';
+import { Session } from './session';
+import type { SessionSettings } from './session-types';
 import { MemoryStore, type SessionStore } from './store';
 import { Timer } from './timer';
 

@@ -1,43 +1,12 @@
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
-import type { Clock } from '../socket/index';
-import { keep, writeData, type Kept, type SessionData } from './frames';
-
-export type { SessionData } from './frames';
-import { Timer } from './timer';
 import { binaryPayload, DATA_BYTE, decodeText, encode, SESSION_CLOSE, TAG, type SessionWindow } from '../session/protocol';
 import { ACK_DELAY, Received, Unacked } from '../session/window';
+import { keep, writeData, type Kept } from './frames';
+import type { SessionData, SessionDropReason, SessionEvents, SessionSettings } from './session-types';
+import { Timer } from './timer';
 
-
-/** Why the server let go of a message it was asked to send. */
-export type SessionDropReason =
-  /** More waited than `maxQueued` allows (the client is away, or acknowledges slowly). */
-  | 'overflow'
-  /** Written, but the session ended before the client acknowledged it. */
-  | 'unconfirmed'
-  /** Sent after the session ended. */
-  | 'closed';
-
-/** The events of a {@link Session}. */
-export interface SessionEvents {
-  /** A message of the client: once, in order. Text arrives as a string, binary as a Buffer. */
-  message: [data: string | Buffer, isBinary: boolean];
-  /** A connection (re)joined the session; `resumed` is false for the first. */
-  attach: [resumed: boolean];
-  /** The connection went away; the session waits `sessionTtl` for the client. */
-  detach: [];
-  /** A message of `send()` will not reach the client, or may not have. */
-  drop: [data: SessionData, reason: SessionDropReason];
-  /** The session ended: `close()`, the client's goodbye, `sessionTtl` passed, or a plain client left. */
-  close: [];
-}
-
-/** Limits and time, from the server's options. */
-export interface SessionSettings {
-  readonly window: SessionWindow;
-  readonly maxQueued: SessionWindow;
-  readonly clock: Clock;
-}
+export type { SessionData, SessionDropReason, SessionEvents } from './session-types';
 
 /** What the session tells the server that holds it. */
 export interface SessionOwner {
@@ -192,13 +161,11 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** @internal The connection it replaces is stale: close it. */
-  _replace(): WebSocket | null {
+  _replace(): void {
     const old = this._ws;
-    if (old) {
-      this._detach(old);
-      old.close(SESSION_CLOSE.replaced, 'session resumed elsewhere');
-    }
-    return old;
+    if (!old) return;
+    this._detach(old);
+    old.close(SESSION_CLOSE.replaced, 'session resumed elsewhere');
   }
 
   /** @internal A frame from `ws`: ignored unless the session is attached to it and goes on. */

@@ -15,17 +15,16 @@ import { SocketReporter } from './reporter';
 import { RetrySchedule } from './retry-schedule';
 import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import { canTransition, type ConnectionState } from './state';
+import { TAG } from '../session/protocol';
 
 const noop = () => {};
 
 /**
- * The connection's lifecycle behind the public {@link SteadySocket}: attempts, retries,
- * the one state field and the one lifecycle timer, and the parts it wires together. The
- * parts report back through methods of this class (marked internal), not closures: an
- * idle socket then costs no function object per connection.
- *
- * Every entry point — public method, native handler, timer — runs as one `operation`:
- * it changes state completely, and the events it posts are delivered afterwards.
+ * The connection's lifecycle behind the public {@link SteadySocket}: attempts, retries, the one
+ * state field and lifecycle timer, and the parts it wires together, which report back through
+ * its (internal) methods, not closures: an idle socket costs no function object per connection.
+ * Every entry point — public method, native handler, timer — runs as one `operation`: it
+ * changes state completely, and the events it posts are delivered afterwards.
  */
 export abstract class SocketCore extends SocketReporter implements DialerEvents, DropSink, HeartbeatHooks, SessionHooks {
   protected readonly _options: ResolvedOptions;
@@ -58,10 +57,9 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._retry = new RetrySchedule(this._options);
     this._timer = new Timer(clock);
     const Native = findWebSocket(given.WebSocket);
-    this._dialer = new Dialer(Native, url, protocols, connectOptionsFor(Native, given.connectOptions), this);
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
     this._session = this._options.resume && new ClientSession(this._options.resume, clock, this, this._heartbeat);
-    // The queue's timers (drain polling, expiry) run as operations, so `queue` events follow them.
+    this._dialer = new Dialer(Native, url, protocols, connectOptionsFor(Native, given.connectOptions), this, this._session);
     this._outbox = new Outbox(this._options.queue, clock, this, this._session);
     this._dormant = given.startClosed === true;
     this._state = this._dormant ? 'closed' : 'connecting';
@@ -108,7 +106,6 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
       data = payload;
     } else if (this._heartbeat !== null && this._heartbeat.inbound(data as never)) return;
     this._receivedCount++;
-    // No event object for nobody.
     if (this.listenerCount('message') > 0) this._post('message', this._event('message', { data }));
   }
 
@@ -144,7 +141,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _heartbeatPing(data: OutboundData): boolean {
-    return this._outbox.ping(this._session?.live ? this._session.ping() : data);
+    return this._outbox.ping(this._session?.live ? TAG.ping : data);
   }
 
   /** @internal */
@@ -169,7 +166,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     if (ws && this._state === 'connecting') this._ready(ws, resumed);
   }
 
-  /** @internal Called inside the operation of the ack's frame, so `queue` events report what it let out. */
+  /** @internal In the operation of the ack's frame: `queue` events report what it let out. */
   _sessionRoom(): void {
     this._outbox.flush();
   }
@@ -182,11 +179,6 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _sessionUnsupported(): void {
     this._post('error', this._errorEvent(new SteadySocketError('RESUME_UNSUPPORTED', 'The server does not speak the session protocol: messages are not resumed')));
-  }
-
-  /** @internal */
-  _offer(protocols: string | string[] | undefined): string | string[] | undefined {
-    return this._session ? this._session.offer(protocols) : protocols;
   }
 
   // ---- attempts ----------------------------------------------------------------------

@@ -14,8 +14,6 @@ export interface DialerEvents {
   _nativeClose(info: SteadyCloseInfo): void;
   /** The attempt failed before a native socket could report anything. */
   _attemptFailed(error: SteadySocketError): void;
-  /** The subprotocols to ask for, given the user's (the session protocol adds its own). */
-  _offer(protocols: string | string[] | undefined): string | string[] | undefined;
 }
 
 /**
@@ -67,6 +65,8 @@ export class Dialer {
     private readonly protocols: ProtocolsProvider | undefined,
     private readonly connectOptions: object | undefined,
     readonly events: DialerEvents,
+    /** With `resume`: adds the session protocol's names to the subprotocols asked for. */
+    private readonly session: { offer(protocols: string | string[] | undefined): string | string[] | undefined } | null = null,
   ) {
     // As the native constructor: a static URL that cannot be a WebSocket URL throws at once.
     if (typeof endpoint !== 'function') this.url = resolveUrl(urlText(endpoint));
@@ -132,7 +132,7 @@ export class Dialer {
   private _create(protocols: string | string[] | undefined): void {
     let ws: NativeSocket;
     try {
-      ws = createNative(this.Native, this.url, this.events._offer(protocols), this.connectOptions);
+      ws = createNative(this.Native, this.url, this.session ? this.session.offer(protocols) : protocols, this.connectOptions);
     } catch (cause) {
       this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
       return;

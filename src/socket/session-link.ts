@@ -63,7 +63,7 @@ export class ClientSession {
     window: SessionWindow,
     private readonly clock: Clock,
     private readonly hooks: SessionHooks,
-    /** Told of every inbound frame: any proves life, a `Q` answers its ping. */
+    /** Told of every inbound frame (each proves life; a `Q` answers its ping). */
     private readonly heartbeat: Heartbeat | null,
   ) {
     this._unacked = new Unacked(window);
@@ -204,11 +204,6 @@ export class ClientSession {
    */
   written(data: OutboundData, size: number): void {
     this._unacked.push(snapshot(data), size);
-  }
-
-  /** The heartbeat's ping, as a control frame. */
-  ping(): string {
-    return encode.ping();
   }
 
   /** Says goodbye before a final close: the server may forget the session at once. */
