@@ -93,12 +93,6 @@ export function chosenProtocol(selected: string): { session: boolean; user: stri
   return { session: false, user: selected === PLAIN_PROTOCOL ? '' : selected };
 }
 
-/** What a server selects from the offered names: the first session name, else undefined. */
-export function selectSessionProtocol(offered: Iterable<string>): string | undefined {
-  for (const name of offered) if (chosenProtocol(name).session) return name;
-  return undefined;
-}
-
 /** A control or text data frame, decoded. `data` carries a text payload. */
 export type TextFrame =
   | { readonly tag: 'D'; readonly data: string }

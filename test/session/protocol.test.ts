@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenProtocol, encode, offerProtocols, selectSessionProtocol } from '../../src/session/protocol';
+import { chosenProtocol, encode, offerProtocols } from '../../src/session/protocol';
 
 describe('#offerProtocols', () => {
   it.each([
@@ -21,16 +21,6 @@ describe('#chosenProtocol', () => {
     ['steadysocket.10', false, 'steadysocket.10'],
   ])('%j: session %s, user %j', (selected, session, user) => {
     expect(chosenProtocol(selected)).toEqual({ session, user });
-  });
-});
-
-describe('#selectSessionProtocol', () => {
-  it.each([
-    [['steadysocket', 'steadysocket.1'], 'steadysocket.1'],
-    [['chat', 'steadysocket.1+chat'], 'steadysocket.1+chat'],
-    [['chat'], undefined],
-  ])('%j → %j', (offered, selected) => {
-    expect(selectSessionProtocol(offered)).toBe(selected);
   });
 });
 
