@@ -171,8 +171,8 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /**
    * Runs a state change; events it posts are delivered when the outermost operation ends.
    * Every entry point (public method, native handler, timer) goes through here.
+   * @internal
    */
-  /** @internal */
   _operation<T>(change: () => T): T {
     this._depth++;
     try {
