@@ -7,7 +7,7 @@ import { chosenProtocol, decodeText, encode, MAX_HANDSHAKE_FRAME, SESSION_CLOSE,
 import { Session } from './session';
 import type { SessionSettings } from './session-types';
 import { MemoryStore, type SessionStore } from './store';
-import { Timer } from './timer';
+import { Timer } from '../session/timer';
 
 /** Options of {@link SessionServer}; every one has a default. */
 export interface SessionServerOptions {

@@ -4,7 +4,7 @@ import { binaryPayload, DATA_BYTE, decodeText, encode, SESSION_CLOSE, TAG, type 
 import { ACK_DELAY, Received, Unacked } from '../session/window';
 import { keep, writeData, type Kept } from './frames';
 import type { SessionData, SessionDropReason, SessionEvents, SessionSettings } from './session-types';
-import { Timer } from './timer';
+import { Timer } from '../session/timer';
 
 export type { SessionData, SessionDropReason, SessionEvents } from './session-types';
 

@@ -34,34 +34,4 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => globalThis.clearTimeout((handle as { id?: ReturnType<typeof setTimeout> }).id),
 };
 
-
-/**
- * One timer that is pending or not; starting it again replaces it. The pattern every part
- * with a deadline uses (lifecycle, drain polling, expiry, heartbeat), written once.
- */
-export class Timer {
-  private _handle: TimerHandle | undefined;
-
-  constructor(private readonly clock: Clock) {}
-
-  /** Whether it will still fire; for leak checks. */
-  get pending(): boolean {
-    return this._handle !== undefined;
-  }
-
-  /** Fires `callback` in `ms` (never, for `Infinity`), replacing a pending one. */
-  start(ms: number, callback: () => void): void {
-    this.stop();
-    if (ms === Infinity) return;
-    this._handle = this.clock.setTimeout(() => {
-      this._handle = undefined;
-      callback();
-    }, ms);
-  }
-
-  stop(): void {
-    if (this._handle === undefined) return;
-    this.clock.clearTimeout(this._handle);
-    this._handle = undefined;
-  }
-}
+export { Timer } from '../session/timer';
