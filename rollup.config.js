@@ -44,6 +44,10 @@ const ts = () =>
     compilerOptions: { declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, outDir: 'dist' },
   });
 
+// The socket and session modules the entries share form one chunk with a stable name
+// (dist/steady-socket.*), whatever module rollup would otherwise name it after.
+const manualChunks = (id) => (/[\\/]src[\\/](socket|session)[\\/]/.test(id) ? 'steady-socket' : undefined);
+
 const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/index.ts', react: 'src/react/index.ts', server: 'src/server/index.ts', testing: 'src/testing/index.ts' };
 
 // Internal members are named `_x` in src/ (every private, protected and @internal member of
@@ -62,11 +66,15 @@ export default [
   {
     input: entries,
     external,
+    // Importing eventemitter3, react or ws does nothing by itself: no bare `import 'x'` is kept
+    // for them in a chunk that uses none of their names (the socket hooks would otherwise
+    // pull eventemitter3 into an app that has no channels).
+    treeshake: { moduleSideEffects: (id, isExternal) => !isExternal },
     plugins: [ts()],
     output: [
-      { dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name].mjs', format: 'es', sourcemap: true, sourcemapPathTransform, banner, plugins: [shortenInternals()] },
+      { dir: 'dist', entryFileNames: '[name].mjs', chunkFileNames: '[name].mjs', manualChunks, hoistTransitiveImports: false, format: 'es', sourcemap: true, sourcemapPathTransform, banner, plugins: [shortenInternals()] },
       // Named exports only: `const { SteadySocket } = require('steadysocket')`.
-      { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: '[name].cjs', format: 'cjs', exports: 'named', sourcemap: true, sourcemapPathTransform, banner, plugins: [shortenInternals()] },
+      { dir: 'dist', entryFileNames: '[name].cjs', chunkFileNames: '[name].cjs', manualChunks, hoistTransitiveImports: false, format: 'cjs', exports: 'named', sourcemap: true, sourcemapPathTransform, banner, plugins: [shortenInternals()] },
     ],
   },
   {

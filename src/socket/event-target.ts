@@ -1,9 +1,9 @@
-import { EventEmitter } from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import type { SteadyEventObject, SteadySocketEventMap, SteadySocketEvents } from './events';
 import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
 import { reportListenerError } from './report-error';
 
-/** A listener as eventemitter3 types it. */
+/** A listener as eventemitter3 types it: the socket's `on`/`once`/`off` keep its signatures. */
 type Listener<T extends EventName> = EventEmitter.EventListener<SteadySocketEvents, T>;
 
 /** What a record holds: a DOM-style listener, an `on*` handler's slot, or an `on()`/`once()` listener. */
@@ -11,24 +11,16 @@ const DOM = 0;
 const SLOT = 1;
 const EMITTER = 2;
 
-/**
- * One listener of any of the three kinds, registered in eventemitter3 as the context of
- * the shared {@link callRecord}: no closure per listener, every kind keeps its place in
- * one order, and each runs isolated — one that throws does not stop the others.
- */
+/** One listener of any of the three kinds: every kind keeps its place in one order per event. */
 interface ListenerRecord {
-  readonly owner: SocketEventTarget;
-  readonly type: string;
-  /** The listener; for an `on*` slot, the current handler (`null`: none). */
+  /** The listener; for an `on*` slot, the current handler. `null` once removed. */
   listener: AnyListener | null;
   readonly once: boolean;
   readonly kind: typeof DOM | typeof SLOT | typeof EMITTER;
   /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
   readonly context?: unknown;
-  /** Set when removed: eventemitter3 calls a snapshot, and a removed listener must not run. */
-  removed: boolean;
   /** Lets go of the `signal` it was added with. */
-  release: (() => void) | undefined;
+  release?: () => void;
 }
 
 interface Posted {
@@ -39,25 +31,24 @@ interface Posted {
   epoch: number | undefined;
 }
 
-/** The emitter seen without its event map: generic methods below cannot narrow it. */
-interface UntypedEmitter {
-  emit(type: string, event: unknown): boolean;
-}
-
 /**
- * The event surface: eventemitter3's typed `on`/`once`/`off`, plus the DOM's
- * `addEventListener`/`removeEventListener`/`dispatchEvent` and `on*` handler properties.
+ * The event surface: eventemitter3's typed `on`/`once`/`off` (its signatures, on one list
+ * of listeners of our own), the DOM's `addEventListener`/`removeEventListener`/
+ * `dispatchEvent`, and `on*` handler properties.
+ *
+ * One list per event name, replaced rather than changed (copy on write), so a dispatch
+ * runs over the listeners it started with; a listener removed meanwhile is skipped. Every
+ * listener runs isolated, as in a browser: one that throws does not stop the others.
  *
  * Delivery is deferred to the end of the operation that produced the events (see
  * {@link _operation}), so a listener always sees a finished state and whatever it calls —
- * `close()` inside a `state` listener, say — starts from a consistent one. DOM-style
- * listeners run isolated, as in a browser: one that throws does not stop the others.
+ * `close()` inside a `state` listener, say — starts from a consistent one.
  */
-export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
+export class SocketEventTarget {
   /** Bumped by the subclass on every change that makes earlier announcements stale. */
   protected _epoch = 0;
   // Created on first use: an idle socket should cost little.
-  private _records: ListenerRecord[] | undefined;
+  private _lists: Partial<Record<string, ListenerRecord[]>> | undefined;
   private _posted: Posted[] | undefined;
   private _depth = 0;
   private _delivering = false;
@@ -85,13 +76,13 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     // The DOM adds the same listener once; so do we.
-    if (listener == null || this._find(type, listener, false)) return;
+    if (listener == null || this._find(type, DOM, listener)) return;
     const { once = false, signal } = typeof options === 'object' ? options : {};
     if (signal?.aborted) return;
-    const record: ListenerRecord = { owner: this, type, listener, once, kind: DOM, removed: false, release: undefined };
-    this._addRecord(record);
+    const record: ListenerRecord = { listener, once, kind: DOM };
+    this._add(type, record);
     if (signal) {
-      const onAbort = () => this._removeRecord(record);
+      const onAbort = () => this._remove(type, record);
       signal.addEventListener('abort', onAbort, { once: true });
       // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
       record.release = () => signal.removeEventListener('abort', onAbort);
@@ -103,8 +94,7 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
   /** Any other event name, as the DOM's. */
   removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   removeEventListener(type: string, listener: AnyListener | null): void {
-    const record = this._find(type, listener, false);
-    if (record) this._removeRecord(record);
+    this._remove(type, this._find(type, DOM, listener));
   }
 
   /**
@@ -112,59 +102,64 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * (nothing is cancelable).
    */
   dispatchEvent(event: { readonly type: string }): boolean {
-    this._dispatch(event.type as EventName, event as never);
+    this._dispatch(event.type, event);
     return true;
   }
 
-  /** eventemitter3's `on`, run isolated: a listener that throws does not stop the others. */
-  override on<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
-    this._addRecord({ owner: this, type, listener: fn as AnyListener, once: false, kind: EMITTER, context, removed: false, release: undefined });
+  /** As eventemitter3's `on`, run isolated: a listener that throws does not stop the others. */
+  on<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
+    this._add(type, { listener: fn as AnyListener, once: false, kind: EMITTER, context });
     return this;
   }
 
   /** The same as {@link on}. */
-  override addListener<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
+  addListener<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
     return this.on(type, fn, context);
   }
 
-  /** eventemitter3's `once`, run isolated. */
-  override once<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
-    this._addRecord({ owner: this, type, listener: fn as AnyListener, once: true, kind: EMITTER, context, removed: false, release: undefined });
+  /** As eventemitter3's `once`, run isolated. */
+  once<T extends EventName>(type: T, fn: Listener<T>, context?: unknown): this {
+    this._add(type, { listener: fn as AnyListener, once: true, kind: EMITTER, context });
     return this;
   }
 
-  /** eventemitter3's `off`: every `on()` listener `fn` (with that `context`, and `once` if given); all of `type` without `fn`. */
-  override off<T extends EventName>(type: T, fn?: Listener<T>, context?: unknown, once?: boolean): this {
+  /** As eventemitter3's `off`: every `on()` listener `fn` (with that `context`, and `once` if given); all of `type` without `fn`. */
+  off<T extends EventName>(type: T, fn?: Listener<T>, context?: unknown, once?: boolean): this {
     if (!fn) return this.removeAllListeners(type);
-    for (const record of this._records?.slice() ?? []) {
+    for (const record of this._lists?.[type] ?? []) {
       // As eventemitter3, which stores `context || emitter`: the emitter itself matches no context.
-      const own = record.context ?? this;
-      if (record.kind === EMITTER && record.type === type && record.listener === fn && (!once || record.once) && (!context || own === context)) {
-        this._removeRecord(record);
+      if (record.kind === EMITTER && record.listener === fn && (!once || record.once) && (!context || (record.context ?? this) === context)) {
+        this._remove(type, record);
       }
     }
     return this;
   }
 
   /** The same as {@link off}. */
-  override removeListener<T extends EventName>(type: T, fn?: Listener<T>, context?: unknown, once?: boolean): this {
+  removeListener<T extends EventName>(type: T, fn?: Listener<T>, context?: unknown, once?: boolean): this {
     return this.off(type, fn, context, once);
   }
 
   /** The listeners of `type`, of every kind, in the order they run. */
-  override listeners<T extends EventName>(type: T): Listener<T>[] {
-    return (this._records ?? []).filter((r) => r.type === type && r.listener).map((r) => r.listener as unknown as Listener<T>);
+  listeners<T extends EventName>(type: T): Listener<T>[] {
+    return (this._lists?.[type] ?? []).map((r) => r.listener as unknown as Listener<T>);
   }
 
-  /** eventemitter3's, also forgetting the DOM listeners and `on*` handlers it takes away. */
-  override removeAllListeners(type?: EventName): this {
-    super.removeAllListeners(type);
-    for (const record of this._records ?? []) {
-      if (type !== undefined && record.type !== type) continue;
-      record.removed = true;
-      record.release?.();
+  /** How many listeners of every kind `type` has. */
+  listenerCount(type: EventName): number {
+    return this._lists?.[type]?.length ?? 0;
+  }
+
+  /** The events that have listeners. */
+  eventNames(): EventName[] {
+    return Object.keys(this._lists ?? {}) as EventName[];
+  }
+
+  /** Removes every listener of `type` (of every kind: `on*` handlers too), or of every event. */
+  removeAllListeners(type?: EventName): this {
+    for (const name of type === undefined ? this.eventNames() : [type]) {
+      for (const record of this._lists?.[name] ?? []) this._remove(name, record);
     }
-    this._records = this._records?.filter((record) => !record.removed);
     return this;
   }
 
@@ -226,32 +221,51 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
     }
   }
 
-  /** Emits, shielding the caller from whatever an eventemitter3 listener throws. */
-  private _dispatch<K extends EventName>(type: K, event: SteadySocketEventMap[K]): void {
-    try {
-      this._untyped.emit(type, event);
-    } catch (error) {
-      reportListenerError(error);
-    } finally {
-      // As the DOM: the stop holds for this dispatch only (an event may be dispatched again).
-      if ((event as { _stopped?: boolean } | null)?._stopped) (event as { _stopped?: boolean })._stopped = false;
+  /**
+   * Calls the listeners of `type` that were there when it started, each isolated: one that
+   * throws is reported and does not stop the others.
+   */
+  private _dispatch(type: string, event: unknown): void {
+    const stoppable = event as Partial<Pick<SteadyEventObject, '_stopped'>>;
+    for (const record of this._lists?.[type] ?? []) {
+      const { listener } = record;
+      // Removed by an earlier listener of this very event; or stopImmediatePropagation(), as in the DOM.
+      if (!listener || (stoppable._stopped && record.kind !== EMITTER)) continue;
+      if (record.once) this._remove(type, record);
+      try {
+        if (record.kind === EMITTER) (listener as (event: unknown) => void).call(record.context ?? this, event);
+        else if (typeof listener === 'function') listener.call(this, event);
+        else listener.handleEvent(event);
+      } catch (error) {
+        reportListenerError(error);
+      }
     }
+    // As the DOM: the stop holds for this dispatch only (an event may be dispatched again).
+    if (stoppable._stopped) stoppable._stopped = false;
   }
 
-  /** The DOM-style record of `listener` (or, with `slot`, the `on*` handler slot) for `type`. */
-  private _find(type: string, listener: unknown, slot: boolean): ListenerRecord | undefined {
-    return this._records?.find((r) => r.type === type && r.kind === (slot ? SLOT : DOM) && (slot || r.listener === listener));
+  /** The DOM-style record of `listener`, or (`SLOT`) the `on*` handler's, for `type`. */
+  private _find(type: string, kind: typeof DOM | typeof SLOT, listener?: unknown): ListenerRecord | undefined {
+    return this._lists?.[type]?.find((r) => r.kind === kind && (kind === SLOT || r.listener === listener));
   }
 
-  private _removeRecord(record: ListenerRecord): void {
-    record.removed = true;
+  private _add(type: string, record: ListenerRecord): void {
+    const lists = (this._lists ??= Object.create(null) as Record<string, ListenerRecord[]>);
+    lists[type] = [...(lists[type] ?? []), record];
+  }
+
+  private _remove(type: string, record: ListenerRecord | undefined): void {
+    const lists = this._lists;
+    const list = lists?.[type]?.filter((r) => r !== record);
+    if (!record || !list) return;
+    record.listener = null;
     record.release?.();
-    this._records = this._records!.filter((r) => r !== record);
-    baseOff.call(this, record.type, callRecord, record);
+    if (list.length) lists![type] = list;
+    else delete lists![type];
   }
 
   private _getHandler<K extends EventName>(type: K): Handler<K> {
-    return (this._find(type, null, true)?.listener as Handler<K> | undefined) ?? null;
+    return (this._find(type, SLOT)?.listener as Handler<K> | undefined) ?? null;
   }
 
   /**
@@ -260,38 +274,9 @@ export class SocketEventTarget extends EventEmitter<SteadySocketEvents> {
    * removes it.
    */
   private _setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
-    const slot = this._find(type, null, true);
-    if (typeof handler !== 'function') {
-      if (slot) this._removeRecord(slot);
-    } else if (slot) slot.listener = handler;
-    else this._addRecord({ owner: this, type, listener: handler, once: false, kind: SLOT, removed: false, release: undefined });
-  }
-
-  private _addRecord(record: ListenerRecord): void {
-    (this._records ??= []).push(record);
-    baseOn.call(this, record.type, callRecord, record);
-  }
-
-  private get _untyped(): UntypedEmitter {
-    return this as unknown as UntypedEmitter;
-  }
-}
-
-// eventemitter3's own registration, under the overrides above.
-const baseOn = EventEmitter.prototype.on as unknown as (this: unknown, type: string, fn: typeof callRecord, context: ListenerRecord) => unknown;
-const baseOff = EventEmitter.prototype.off as unknown as (this: unknown, type: string, fn: typeof callRecord, context: ListenerRecord) => unknown;
-
-/** Calls one listener (`this` is its record), isolated from the others. */
-function callRecord(this: ListenerRecord, event: Partial<SteadyEventObject>): void {
-  const { listener, owner } = this;
-  // Removed by an earlier listener of this very event; or stopImmediatePropagation(), as in the DOM.
-  if (this.removed || !listener || (event._stopped && this.kind !== EMITTER)) return;
-  if (this.once) owner['_removeRecord'](this);
-  try {
-    if (this.kind === EMITTER) (listener as (event: unknown) => void).call(this.context ?? owner, event);
-    else if (typeof listener === 'function') listener.call(owner, event);
-    else listener.handleEvent(event);
-  } catch (error) {
-    reportListenerError(error);
+    const slot = this._find(type, SLOT);
+    if (typeof handler !== 'function') this._remove(type, slot);
+    else if (slot) slot.listener = handler;
+    else this._add(type, { listener: handler, once: false, kind: SLOT });
   }
 }

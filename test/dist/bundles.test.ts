@@ -151,8 +151,8 @@ process.stdout.write(JSON.stringify({
   esm: Object.keys(esm).sort(),
   umdIsClass: typeof globalThis.SteadySocket === 'function' && globalThis.SteadySocket.name === 'SteadySocket',
   sharedEventEmitter: {
-    cjs: cjs.SteadySocket?.prototype instanceof EventEmitterCjs,
-    esm: esm.SteadySocket?.prototype instanceof EventEmitterEsm,
+    cjs: (await load(() => require('steadysocket/channels'))).Channel?.prototype instanceof EventEmitterCjs,
+    esm: (await load(() => import('steadysocket/channels'))).Channel?.prototype instanceof EventEmitterEsm,
   },
   resolved: { require: require.resolve('steadysocket'), import: import.meta.resolve('steadysocket') },
   kit: {
@@ -230,11 +230,13 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     expect(probe.touched).toEqual([]);
   });
 
-  it('keeps eventemitter3 external: the class extends the installed copy, not an inlined one', () => {
+  it('keeps eventemitter3 external where it is used: the channels extend the installed copy; the socket needs none', () => {
     expect(probe.sharedEventEmitter).toEqual({ cjs: true, esm: true });
-    // The entries re-export the module both share (steady-socket.*), which imports eventemitter3.
-    expect(readFileSync(dist('steady-socket.mjs'), 'utf8')).toMatch(/^import .+ from 'eventemitter3';$/m);
-    expect(readFileSync(dist('steady-socket.cjs'), 'utf8')).toMatch(/require\('eventemitter3'\)/);
+    expect(readFileSync(dist('channels.mjs'), 'utf8')).toMatch(/^import .+ from 'eventemitter3';$/m);
+    expect(readFileSync(dist('channels.cjs'), 'utf8')).toMatch(/require\('eventemitter3'\)/);
+    // The socket has its own listener lists (eventemitter3's signatures, no second event layer).
+    expect(readFileSync(dist('steady-socket.mjs'), 'utf8')).not.toMatch(/eventemitter3/);
+    expect(readFileSync(dist('steadysocket.mjs'), 'utf8')).not.toMatch(/eventemitter3/);
   });
 });
 
