@@ -26,6 +26,7 @@ const SIZE_LOG = [
   '| issues 15 and 16 together | 13,081 B (16,353 B with channels) | −2,530 B from 10,551 B (bytes spent, on purpose) |',
   '| fixes after a review of the sessions; UTF-8 lengths by the runtime\u2019s encoder (50× faster for long text, also for the queue) | 13,244 B (16,520 B with channels) | −163 B (bytes spent, on purpose) |',
   '| the socket keeps its listeners in its own lists (one per event, copy on write) instead of over eventemitter3: the same `on`/`once`/`off` signatures and types, one event layer instead of two; eventemitter3 stays in the channels layer and the server | 12,003 B (16,439 B with channels) | 1,234 B |',
+  '| the channels and channel clients extend the socket entry\u2019s `Emitter` (exported; it gained `emit`) instead of eventemitter3: no eventemitter3 in any browser build | 12,068 B (15,330 B with channels) | −65 B (1,109 B with channels) |',
   '',
   'Where the rest is (minified bytes, table above): the lifecycle (`core.ts`) and the facade, eventemitter3 (about 930 B gzipped, a fixed part of the stack), the DOM-style event layer over it, the queue with expiry, front insertion and byte accounting, the heartbeat, option checks and error messages (about 2.3 KB of string literals in the minified socket). Every behaviour of API.md §1–§4 and §11 stays; reaching 6,656 B now means cutting the socket in half, §8’s client side included (about 2.1 KB gzipped of the 12.9 KB: session-link.ts, the protocol codec and the window).',
 ].join('\n');

@@ -1,7 +1,6 @@
-import { EventEmitter } from 'eventemitter3';
 import type { InvalidReason } from './invalid';
 import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
-import { reportListenerError } from '../socket/index';
+import { Emitter } from '../socket/index';
 
 /** The message types of one channel; each is optional. */
 export interface ChannelSpec {
@@ -71,7 +70,7 @@ export type RejectMessage = (reason: InvalidReason, channel: string, data: unkno
  * One named channel: typed `send`, `on('message')` and async iteration. Get it with
  * `client.channel(name)` (see `channels()`); the same name gives the same object.
  */
-export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<ChannelEvents<Received<S>>> {
+export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<ChannelEvents<Received<S>>> {
   /** Set by `client.channel(name, { validate })`; messages that fail go to the client's `invalid` event. */
   validator: Validator<Received<S>> | undefined;
   private _chain: Promise<void> | undefined;
@@ -138,7 +137,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
       sizes.push(chars);
       bytes += chars;
       // Bounded in messages and in characters: the oldest go first, each reported.
-      while (buffer.length > size || (bytes > maxBytes && buffer.length > 0)) this._emitIsolated('overflow', take());
+      while (buffer.length > size || (bytes > maxBytes && buffer.length > 0)) (this.emit as (event: string, value: unknown) => boolean)('overflow', take());
     };
     const finish = () => {
       done = true;
@@ -227,18 +226,8 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends EventEmitter<C
 
   private _deliver(value: Received<S>, size: number): void {
     if (this._feeds.size > 0) for (const feed of this._feeds) feed(value, size);
-    this._emitIsolated('message', value);
-  }
-
-  /**
-   * As the socket's own `on()` listeners: one that throws stops the ones after it for this
-   * event (eventemitter3's loop), is reported, and never unwinds into the client or the socket.
-   */
-  private _emitIsolated(event: 'message' | 'overflow', value: Received<S>): void {
-    try {
-      (this.emit as (event: string, value: unknown) => boolean)(event, value);
-    } catch (error) {
-      reportListenerError(error);
-    }
+    // Each listener runs isolated (the Emitter's way): one that throws is reported and never
+    // unwinds into the client or the socket.
+    (this.emit as (event: string, value: unknown) => boolean)('message', value);
   }
 }

@@ -2,10 +2,9 @@
  * The channel client: a layer on one SteadySocket, through its public surface only — its
  * `send` and its `message`, `close` and `state` events.
  */
-import { EventEmitter } from 'eventemitter3';
 import {
+  Emitter,
   SteadySocketError,
-  reportListenerError,
   type SendOptions,
   type StateEvent,
   type SteadyCloseEvent,
@@ -60,7 +59,7 @@ export interface ChannelClientEvents {
  * no name reaches an object's prototype — or settles the request it replies to. Nothing
  * here throws out of a socket listener because of what arrived.
  */
-export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends EventEmitter<ChannelClientEvents> {
+export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends Emitter<ChannelClientEvents> {
   /** The socket this client sends through and listens to. */
   readonly socket: SteadySocket;
   private readonly _options: ResolvedChannelsOptions;
@@ -153,7 +152,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
 
   // ---- the socket's events (arrow properties: one function each, removable by identity) ----
 
-  // Each checks `disposed`: eventemitter3 still calls a listener removed during the same emit.
+  // Each checks `disposed`: dispose() may come from another listener of the same socket event.
 
   private readonly _onMessage = (event: SteadyMessageEvent): void => {
     // Nothing to route to: nothing is parsed or reported.
@@ -243,11 +242,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     if (this.listenerCount('invalid') === 0) return;
     const error = new SteadySocketError('INVALID_MESSAGE', text);
     const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error };
-    try {
-      this.emit('invalid', event);
-    } catch (thrown) {
-      reportListenerError(thrown);
-    }
+    this.emit('invalid', event);
   }
 }
 

@@ -17,6 +17,8 @@ export type { ConnectionState, ReadyState } from './state';
 export type { WebSocketConstructor, WebSocketLike } from './native';
 export type { AnyListener, ListenerOptions, SteadyListener } from './listener-types';
 export { SteadyEventObject } from './events';
+export { Emitter } from './emitter';
+export type { EmitterEventName, EmitterListener } from './emitter';
 export { systemClock } from './clock';
 export { reportListenerError } from './report-error';
 export type { LifecycleTarget } from './lifecycle';

@@ -3,8 +3,8 @@
  * real `ws` server on 127.0.0.1:
  * - dist/steadysocket.umd.min.js from a plain <script src> (global `SteadySocket`, with
  *   `SteadySocket.channels` from the channels entry);
- * - dist/steadysocket.mjs and dist/channels.mjs from <script type="module"> with an import map
- *   for eventemitter3.
+ * - dist/steadysocket.mjs and dist/channels.mjs from <script type="module">, no import map
+ *   (they import nothing outside the package).
  * Assumes dist/ is built (`npm test` builds it first).
  *
  * How the page lifecycle is driven, found by trying (Chromium 150):

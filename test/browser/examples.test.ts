@@ -14,7 +14,6 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,20 +35,17 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** eventemitter3's real ES module build (its `index.mjs` wraps CommonJS; see servers.ts). */
-const EVENTEMITTER3 = join(dirname(createRequire(import.meta.url).resolve('eventemitter3/package.json')), 'dist', 'eventemitter3.esm.js');
-
 /** What a bundler does for `import { SteadySocket } from 'steadysocket'`, as an import map. */
 const NPM_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>npm example</title>
 <script type="importmap">${JSON.stringify({
-  imports: { steadysocket: '/dist/steadysocket.mjs', eventemitter3: '/vendor/eventemitter3.mjs' },
+  imports: { steadysocket: '/dist/steadysocket.mjs' },
 })}</script>
 <script type="module" src="/examples/npm.mjs"></script>`;
 
 /**
- * Serves /examples/*, /dist/*, /vendor/eventemitter3.mjs and /npm.html over HTTP, and the
+ * Serves /examples/*, /dist/* and /npm.html over HTTP, and the
  * WebSocket endpoints /echo and / (chat) on the same port; stops (dropping every client
  * without a closing handshake) and starts again on that port, as a restarted site does.
  */
@@ -77,7 +73,6 @@ class Site {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
       if (path === '/npm.html') return void response.writeHead(200, { 'content-type': TYPES['.html'] }).end(NPM_PAGE);
       let file: string | undefined;
-      if (path === '/vendor/eventemitter3.mjs') file = EVENTEMITTER3;
       for (const dir of ['examples', 'dist']) {
         const base = join(root, dir);
         const candidate = normalize(join(base, path.slice(dir.length + 2)));

@@ -6,7 +6,6 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,22 +22,7 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/**
- * Where the ESM page's import map sends the bare specifier `eventemitter3`.
- *
- * Not the package's `import` entry (`index.mjs`): that file is `import EventEmitter from
- * './index.js'`, and `index.js` is CommonJS. Node honours that; a browser evaluates
- * `index.js` as an ES module, where `module` is undefined, so it exports nothing and the
- * import fails with "The requested module './index.js' does not provide an export named
- * 'default'". The package also ships a real ES module build, `dist/eventemitter3.esm.js`
- * (outside its exports map, which an import map does not consult): that one is served.
- */
-function eventemitter3Esm(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('eventemitter3/package.json')), 'dist', 'eventemitter3.esm.js');
-}
-
-/** Serves `/pages/*` (test/browser/pages), `/dist/*` (the build) and `/vendor/eventemitter3.mjs`. */
+/** Serves `/pages/*` (test/browser/pages) and `/dist/*` (the build). */
 export class StaticServer {
   private http: HttpServer | undefined;
   port = 0;
@@ -52,11 +36,9 @@ export class StaticServer {
       ['/pages/', join(here, 'pages')],
       ['/dist/', join(root, 'dist')],
     ];
-    const vendor = eventemitter3Esm();
     const http = createServer((request, response) => {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
       let file: string | undefined;
-      if (path === '/vendor/eventemitter3.mjs') file = vendor;
       for (const [prefix, dir] of mounts) {
         if (!path.startsWith(prefix)) continue;
         const candidate = normalize(join(dir, path.slice(prefix.length)));

@@ -142,17 +142,15 @@ const load = async (fn) => { try { return await fn(); } catch (error) { errors.p
 const cjs = await load(() => require('steadysocket'));
 const esm = await load(() => import('steadysocket'));
 await load(() => vm.runInThisContext(readFileSync('dist/steadysocket.umd.min.js', 'utf8')));
-const EventEmitterCjs = require('eventemitter3');
-const EventEmitterEsm = (await import('eventemitter3')).default;
 process.stdout.write(JSON.stringify({
   touched,
   errors,
   cjs: Object.keys(cjs).sort(),
   esm: Object.keys(esm).sort(),
   umdIsClass: typeof globalThis.SteadySocket === 'function' && globalThis.SteadySocket.name === 'SteadySocket',
-  sharedEventEmitter: {
-    cjs: (await load(() => require('steadysocket/channels'))).Channel?.prototype instanceof EventEmitterCjs,
-    esm: (await load(() => import('steadysocket/channels'))).Channel?.prototype instanceof EventEmitterEsm,
+  sharedEmitter: {
+    cjs: [cjs.SteadySocket, (await load(() => require('steadysocket/channels'))).Channel].map((c) => c?.prototype instanceof cjs.Emitter),
+    esm: [esm.SteadySocket, (await load(() => import('steadysocket/channels'))).Channel].map((c) => c?.prototype instanceof esm.Emitter),
   },
   resolved: { require: require.resolve('steadysocket'), import: import.meta.resolve('steadysocket') },
   kit: {
@@ -175,7 +173,7 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     cjs: string[];
     esm: string[];
     umdIsClass: boolean;
-    sharedEventEmitter: { cjs: boolean; esm: boolean };
+    sharedEmitter: { cjs: boolean[]; esm: boolean[] };
     resolved: { require: string; import: string };
     kit: { resolved: { require: string; import: string }; cjs: string[]; esm: string[] };
     server: { resolved: { require: string; import: string }; cjs: string[]; esm: string[] };
@@ -230,13 +228,13 @@ describe('steadysocket.cjs and steadysocket.mjs through the exports map', () => 
     expect(probe.touched).toEqual([]);
   });
 
-  it('keeps eventemitter3 external where it is used: the channels extend the installed copy; the socket needs none', () => {
-    expect(probe.sharedEventEmitter).toEqual({ cjs: true, esm: true });
-    expect(readFileSync(dist('channels.mjs'), 'utf8')).toMatch(/^import .+ from 'eventemitter3';$/m);
-    expect(readFileSync(dist('channels.cjs'), 'utf8')).toMatch(/require\('eventemitter3'\)/);
-    // The socket has its own listener lists (eventemitter3's signatures, no second event layer).
-    expect(readFileSync(dist('steady-socket.mjs'), 'utf8')).not.toMatch(/eventemitter3/);
-    expect(readFileSync(dist('steadysocket.mjs'), 'utf8')).not.toMatch(/eventemitter3/);
+  it('gives the socket and the channels one Emitter class, from the socket entry; eventemitter3 only in the server', () => {
+    expect(probe.sharedEmitter).toEqual({ cjs: [true, true], esm: [true, true] });
+    for (const file of ['steady-socket.mjs', 'steadysocket.mjs', 'channels.mjs', 'react.mjs', 'steady-socket.cjs', 'channels.cjs']) {
+      expect(readFileSync(dist(file), 'utf8')).not.toMatch(/eventemitter3/);
+    }
+    expect(readFileSync(dist('server.mjs'), 'utf8')).toMatch(/^import .+ from 'eventemitter3';$/m);
+    expect(readFileSync(dist('server.cjs'), 'utf8')).toMatch(/require\('eventemitter3'\)/);
   });
 });
 

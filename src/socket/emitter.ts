@@ -1,0 +1,152 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { AnyListener } from './listener-types';
+import { reportListenerError } from './report-error';
+
+/** An event name of the map `E` (eventemitter3's form: one listener signature per event). */
+export type EmitterEventName<E extends object> = EventEmitter.EventNames<E> & string;
+/** A listener of event `K`, as eventemitter3 types it. */
+export type EmitterListener<E extends object, K extends EmitterEventName<E>> = EventEmitter.EventListener<E, K>;
+
+/** What a record holds: a DOM-style listener, an `on*` handler's slot, or an `on()`/`once()` listener. */
+export const DOM = 0;
+export const SLOT = 1;
+const EMITTER = 2;
+
+/** One listener of any of the three kinds: every kind keeps its place in one order per event. */
+export interface ListenerRecord {
+  /** The listener; for an `on*` slot, the current handler. `null` once removed. */
+  listener: AnyListener | null;
+  readonly once: boolean;
+  readonly kind: typeof DOM | typeof SLOT | typeof EMITTER;
+  /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
+  readonly context?: unknown;
+  /** Lets go of the `signal` it was added with. */
+  release?: () => void;
+}
+
+/**
+ * A typed event emitter with eventemitter3's signatures (`on`, `once`, `off`, `emit`…),
+ * whose listeners run isolated: one that throws is reported (`reportError`) and the others
+ * still run. The socket's event surface is built on it, and the channels layer uses it for
+ * its channels and clients (so an app carries one small emitter, not two).
+ *
+ * Listeners are kept in one list per event name, replaced rather than changed (copy on
+ * write): an emit runs over the listeners it started with, and skips one removed meanwhile.
+ * Events carry one argument, the event.
+ *
+ * @example
+ * class Ticker extends Emitter<{ tick: (n: number) => void }> {}
+ * new Ticker().on('tick', (n) => console.log(n)).emit('tick', 1);
+ */
+export class Emitter<E extends object> {
+  // Created on first use: an idle socket should cost little.
+  private _lists: Partial<Record<string, ListenerRecord[]>> | undefined;
+
+  /** As eventemitter3's `on`: `fn` is called with `this` = `context` (default: the emitter). */
+  on<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
+    this._add(type, { listener: fn as AnyListener, once: false, kind: EMITTER, context });
+    return this;
+  }
+
+  /** The same as {@link on}. */
+  addListener<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
+    return this.on(type, fn, context);
+  }
+
+  /** As {@link on}, removed before its first call. */
+  once<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
+    this._add(type, { listener: fn as AnyListener, once: true, kind: EMITTER, context });
+    return this;
+  }
+
+  /** As eventemitter3's `off`: every `on()` listener `fn` (with that `context`, and `once` if given); all of `type` without `fn`. */
+  off<K extends EmitterEventName<E>>(type: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this {
+    if (!fn) return this.removeAllListeners(type);
+    for (const record of this._lists?.[type] ?? []) {
+      // As eventemitter3, which stores `context || emitter`: the emitter itself matches no context.
+      if (record.kind === EMITTER && record.listener === fn && (!once || record.once) && (!context || (record.context ?? this) === context)) {
+        this._remove(type, record);
+      }
+    }
+    return this;
+  }
+
+  /** The same as {@link off}. */
+  removeListener<K extends EmitterEventName<E>>(type: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this {
+    return this.off(type, fn, context, once);
+  }
+
+  /** Removes every listener of `type` (of every kind), or of every event. */
+  removeAllListeners(type?: EmitterEventName<E>): this {
+    for (const name of type === undefined ? this.eventNames() : [type]) {
+      for (const record of this._lists?.[name] ?? []) this._remove(name, record);
+    }
+    return this;
+  }
+
+  /** The listeners of `type`, of every kind, in the order they run. */
+  listeners<K extends EmitterEventName<E>>(type: K): EmitterListener<E, K>[] {
+    return (this._lists?.[type] ?? []).map((r) => r.listener as unknown as EmitterListener<E, K>);
+  }
+
+  /** How many listeners `type` has, of every kind. */
+  listenerCount(type: EmitterEventName<E>): number {
+    return this._lists?.[type]?.length ?? 0;
+  }
+
+  /** The events that have listeners. */
+  eventNames(): EmitterEventName<E>[] {
+    return Object.keys(this._lists ?? {}) as EmitterEventName<E>[];
+  }
+
+  /** Calls the listeners of `type` with `event`, each isolated; `true` if it had any. */
+  emit<K extends EmitterEventName<E>>(type: K, ...event: EventEmitter.EventArgs<E, K>): boolean {
+    const had = this.listenerCount(type) > 0;
+    this._dispatch(type, event[0]);
+    return had;
+  }
+
+  /**
+   * Calls the listeners of `type` that were there when it started, each isolated. With
+   * `stoppable` (the socket's own events and `dispatchEvent()`), `stopImmediatePropagation()`
+   * skips the DOM-style and `on*` listeners after it, for this dispatch only, as in the DOM;
+   * an emitted value (a channel's message, say) is never looked at.
+   */
+  protected _dispatch(type: string, event: unknown, stoppable?: boolean): void {
+    const stop = (stoppable ? event : {}) as { _stopped?: boolean };
+    for (const record of this._lists?.[type] ?? []) {
+      const { listener } = record;
+      // Removed by an earlier listener of this very event; or stopped, as in the DOM.
+      if (!listener || (stop._stopped && record.kind !== EMITTER)) continue;
+      if (record.once) this._remove(type, record);
+      try {
+        if (record.kind === EMITTER) (listener as (event: unknown) => void).call(record.context ?? this, event);
+        else if (typeof listener === 'function') listener.call(this, event);
+        else listener.handleEvent(event);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+    if (stop._stopped) stop._stopped = false;
+  }
+
+  /** The DOM-style record of `listener`, or (`SLOT`) the `on*` handler's, for `type`. */
+  protected _find(type: string, kind: typeof DOM | typeof SLOT, listener?: unknown): ListenerRecord | undefined {
+    return this._lists?.[type]?.find((r) => r.kind === kind && (kind === SLOT || r.listener === listener));
+  }
+
+  protected _add(type: string, record: ListenerRecord): void {
+    const lists = (this._lists ??= Object.create(null) as Record<string, ListenerRecord[]>);
+    lists[type] = [...(lists[type] ?? []), record];
+  }
+
+  protected _remove(type: string, record: ListenerRecord | undefined): void {
+    const lists = this._lists;
+    const list = lists?.[type]?.filter((r) => r !== record);
+    if (!record || !list) return;
+    record.listener = null;
+    record.release?.();
+    if (list.length) lists![type] = list;
+    else delete lists![type];
+  }
+}
