@@ -14,6 +14,7 @@ const EMITTER = 2;
 
 /** One listener of any of the three kinds: every kind keeps its place in one order per event. */
 export interface ListenerRecord {
+  readonly type: string;
   /** The listener; for an `on*` slot, the current handler. `null` once removed. */
   listener: AnyListener | null;
   readonly once: boolean;
@@ -24,27 +25,30 @@ export interface ListenerRecord {
   release?: () => void;
 }
 
+const NONE: readonly ListenerRecord[] = [];
+
 /**
  * A typed event emitter with eventemitter3's signatures (`on`, `once`, `off`, `emit`…),
  * whose listeners run isolated: one that throws is reported (`reportError`) and the others
  * still run. The socket's event surface is built on it, and the channels layer uses it for
  * its channels and clients (so an app carries one small emitter, not two).
  *
- * Listeners are kept in one list per event name, replaced rather than changed (copy on
- * write): an emit runs over the listeners it started with, and skips one removed meanwhile.
- * Events carry one argument, the event.
+ * Listeners of every event are kept in one list (an idle socket has a handful: one array
+ * costs less memory than one per event), replaced rather than changed (copy on write): an
+ * emit runs over the listeners it started with, and skips one removed meanwhile. Events
+ * carry one argument, the event.
  *
  * @example
  * class Ticker extends Emitter<{ tick: (n: number) => void }> {}
  * new Ticker().on('tick', (n) => console.log(n)).emit('tick', 1);
  */
 export class Emitter<E extends object> {
-  // Created on first use: an idle socket should cost little.
-  private _lists: Partial<Record<string, ListenerRecord[]>> | undefined;
+  // Never changed in place, so every emitter without listeners can share one empty list.
+  private _records: readonly ListenerRecord[] = NONE;
 
   /** As eventemitter3's `on`: `fn` is called with `this` = `context` (default: the emitter). */
   on<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add(type, { listener: fn as AnyListener, once: false, kind: EMITTER, context });
+    this._add({ type, listener: fn as AnyListener, once: false, kind: EMITTER, context });
     return this;
   }
 
@@ -55,17 +59,17 @@ export class Emitter<E extends object> {
 
   /** As {@link on}, removed before its first call. */
   once<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add(type, { listener: fn as AnyListener, once: true, kind: EMITTER, context });
+    this._add({ type, listener: fn as AnyListener, once: true, kind: EMITTER, context });
     return this;
   }
 
   /** As eventemitter3's `off`: every `on()` listener `fn` (with that `context`, and `once` if given); all of `type` without `fn`. */
   off<K extends EmitterEventName<E>>(type: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this {
     if (!fn) return this.removeAllListeners(type);
-    for (const record of this._lists?.[type] ?? []) {
+    for (const record of this._records) {
       // As eventemitter3, which stores `context || emitter`: the emitter itself matches no context.
-      if (record.kind === EMITTER && record.listener === fn && (!once || record.once) && (!context || (record.context ?? this) === context)) {
-        this._remove(type, record);
+      if (record.type === type && record.kind === EMITTER && record.listener === fn && (!once || record.once) && (!context || (record.context ?? this) === context)) {
+        this._remove(record);
       }
     }
     return this;
@@ -78,25 +82,25 @@ export class Emitter<E extends object> {
 
   /** Removes every listener of `type` (of every kind), or of every event. */
   removeAllListeners(type?: EmitterEventName<E>): this {
-    for (const name of type === undefined ? this.eventNames() : [type]) {
-      for (const record of this._lists?.[name] ?? []) this._remove(name, record);
-    }
+    for (const record of this._records) if (type === undefined || record.type === type) this._remove(record);
     return this;
   }
 
   /** The listeners of `type`, of every kind, in the order they run. */
   listeners<K extends EmitterEventName<E>>(type: K): EmitterListener<E, K>[] {
-    return (this._lists?.[type] ?? []).map((r) => r.listener as unknown as EmitterListener<E, K>);
+    return this._records.filter((r) => r.type === type).map((r) => r.listener as unknown as EmitterListener<E, K>);
   }
 
   /** How many listeners `type` has, of every kind. */
   listenerCount(type: EmitterEventName<E>): number {
-    return this._lists?.[type]?.length ?? 0;
+    let count = 0;
+    for (const record of this._records) if (record.type === type) count++;
+    return count;
   }
 
   /** The events that have listeners. */
   eventNames(): EmitterEventName<E>[] {
-    return Object.keys(this._lists ?? {}) as EmitterEventName<E>[];
+    return [...new Set(this._records.map((r) => r.type))] as EmitterEventName<E>[];
   }
 
   /** Calls the listeners of `type` with `event`, each isolated; `true` if it had any. */
@@ -114,11 +118,12 @@ export class Emitter<E extends object> {
    */
   protected _dispatch(type: string, event: unknown, stoppable?: boolean): void {
     const stop = (stoppable ? event : {}) as { _stopped?: boolean };
-    for (const record of this._lists?.[type] ?? []) {
+    for (const record of this._records) {
       const { listener } = record;
+      if (record.type !== type) continue;
       // Removed by an earlier listener of this very event; or stopped, as in the DOM.
       if (!listener || (stop._stopped && record.kind !== EMITTER)) continue;
-      if (record.once) this._remove(type, record);
+      if (record.once) this._remove(record);
       try {
         if (record.kind === EMITTER) (listener as (event: unknown) => void).call(record.context ?? this, event);
         else if (typeof listener === 'function') listener.call(this, event);
@@ -132,21 +137,17 @@ export class Emitter<E extends object> {
 
   /** The DOM-style record of `listener`, or (`SLOT`) the `on*` handler's, for `type`. */
   protected _find(type: string, kind: typeof DOM | typeof SLOT, listener?: unknown): ListenerRecord | undefined {
-    return this._lists?.[type]?.find((r) => r.kind === kind && (kind === SLOT || r.listener === listener));
+    return this._records.find((r) => r.type === type && r.kind === kind && (kind === SLOT || r.listener === listener));
   }
 
-  protected _add(type: string, record: ListenerRecord): void {
-    const lists = (this._lists ??= Object.create(null) as Record<string, ListenerRecord[]>);
-    lists[type] = [...(lists[type] ?? []), record];
+  protected _add(record: ListenerRecord): void {
+    this._records = [...this._records, record];
   }
 
-  protected _remove(type: string, record: ListenerRecord | undefined): void {
-    const lists = this._lists;
-    const list = lists?.[type]?.filter((r) => r !== record);
-    if (!record || !list) return;
+  protected _remove(record: ListenerRecord | undefined): void {
+    if (!record || !this._records.includes(record)) return;
     record.listener = null;
     record.release?.();
-    if (list.length) lists![type] = list;
-    else delete lists![type];
+    this._records = this._records.filter((r) => r !== record);
   }
 }

@@ -53,10 +53,10 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
     if (listener == null || this._find(type, DOM, listener)) return;
     const { once = false, signal } = typeof options === 'object' ? options : {};
     if (signal?.aborted) return;
-    const record: ListenerRecord = { listener, once, kind: DOM };
-    this._add(type, record);
+    const record: ListenerRecord = { type, listener, once, kind: DOM };
+    this._add(record);
     if (signal) {
-      const onAbort = () => this._remove(type, record);
+      const onAbort = () => this._remove(record);
       signal.addEventListener('abort', onAbort, { once: true });
       // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
       record.release = () => signal.removeEventListener('abort', onAbort);
@@ -68,7 +68,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   /** Any other event name, as the DOM's. */
   removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   removeEventListener(type: string, listener: AnyListener | null): void {
-    this._remove(type, this._find(type, DOM, listener));
+    this._remove(this._find(type, DOM, listener));
   }
 
   /**
@@ -149,8 +149,8 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
    */
   private _setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
     const slot = this._find(type, SLOT);
-    if (typeof handler !== 'function') this._remove(type, slot);
+    if (typeof handler !== 'function') this._remove(slot);
     else if (slot) slot.listener = handler;
-    else this._add(type, { listener: handler, once: false, kind: SLOT });
+    else this._add({ type, listener: handler, once: false, kind: SLOT });
   }
 }
