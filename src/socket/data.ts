@@ -71,7 +71,7 @@ function countUtf8(text: string): number {
  */
 export function snapshot(data: OutboundData): OutboundData {
   if (typeof data === 'string' || isBlob(data)) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
   return data.slice(0);
 }
 

@@ -86,9 +86,10 @@ export function mustBe(name: string, what: string, given: unknown): string {
 
 /** A value as an error message shows it: text quoted, objects by their class, never their contents. */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'function' || typeof value === 'symbol') return typeof value;
-  if (typeof value !== 'object' || value === null) return String(value);
+  const type = typeof value;
+  if (type === 'string') return `'${value}'`;
+  if (type === 'function' || type === 'symbol') return type;
+  if (type !== 'object' || !value) return String(value);
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof name === 'string' ? `an instance of ${name}` : 'an object';
 }

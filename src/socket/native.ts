@@ -110,8 +110,7 @@ export function resolveUrl(text: string): string {
 
 /** A URL as text: strings as they are, URL objects by `href`. */
 export function urlText(url: unknown): string {
-  if (typeof url === 'string') return url;
-  const href = typeof url === 'object' && url !== null ? (url as { href?: unknown }).href : undefined;
-  if (typeof href === 'string') return href;
+  const text = typeof url === 'object' && url ? (url as { href?: unknown }).href : url;
+  if (typeof text === 'string') return text;
   throw new TypeError(mustBe('url', 'a string or URL, or a function returning one', url));
 }
