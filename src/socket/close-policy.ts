@@ -44,24 +44,18 @@ export type RetryPlan =
 /** The user's override: `false` stops, `true` uses the backoff, a number is the delay in ms. */
 export type ShouldReconnect<E> = (closeEvent: E, attempt: number) => boolean | number;
 
-/** Everything {@link planRetry} decides from; pure data, so it is testable by tables. */
-export interface RetryInput {
-  /** The close code of the attempt that ended. */
-  code: number;
-  /** Retries made so far in this outage, from 0. */
-  attempt: number;
-  maxRetries: number;
-  /** The backoff delay for this attempt (already jittered). */
-  backoff: number;
-  /** A number in [0, 1) used for the 5–30 s "later" window. */
-  random: number;
-  /** The result of `shouldReconnect`, when the user gave one. */
-  override?: boolean | number;
-}
-
-/** Decides whether and when to retry. Pure. */
-export function planRetry(input: RetryInput): RetryPlan {
-  const { code, attempt, maxRetries, backoff, random, override } = input;
+/**
+ * Decides whether and when to retry. Pure, so it is testable by tables; its inputs are
+ * arguments rather than an object, as every app ships this call.
+ *
+ * @param code - The close code of the attempt that ended.
+ * @param attempt - Retries made so far in this outage, from 0.
+ * @param maxRetries - Retries allowed per outage.
+ * @param backoff - The backoff delay for this attempt (already jittered).
+ * @param random - A number in [0, 1) used for the 5–30 s "later" window.
+ * @param override - The result of `shouldReconnect`, when the user gave one.
+ */
+export function planRetry(code: number, attempt: number, maxRetries: number, backoff: number, random: number, override?: boolean | number): RetryPlan {
   let delay = backoff;
   if (override === false) return { retry: false, reason: 'RECONNECT_DECLINED' };
   // `true`, or a number we cannot use (NaN, negative, Infinity), keeps the backoff.

@@ -43,7 +43,7 @@ export class RetrySchedule {
     this._openedAt = undefined;
     const attempt = this.retries;
     const backoff = backoffDelay(attempt, this._settings, random, this._previousDelay);
-    const plan = planRetry({ code: info.code, attempt, maxRetries, backoff, random: random(), override: ask(attempt) });
+    const plan = planRetry(info.code, attempt, maxRetries, backoff, random(), ask(attempt));
     if (plan.retry) {
       this.retries++;
       this._previousDelay = plan.delay;
