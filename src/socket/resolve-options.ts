@@ -8,7 +8,10 @@
  */
 import { systemClock } from './clock';
 import { mustBe } from './errors';
-import { DEFAULTS, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';
+import type { Jitter } from './backoff';
+import type { HeartbeatOptions } from './heartbeat';
+import { DEFAULTS, type OverflowPolicy, type ProtocolsProvider, type QueueOptions, type ResolvedOptions, type SteadySocketOptions } from './options';
+import type { ResumeOptions } from './session-link';
 
 /**
  * Sorts the constructor's second and third arguments: a string or array in second place
@@ -38,7 +41,7 @@ interface Spec {
 
 const number = (what: string, test: (value: number) => boolean): Check => ['number', what, test];
 /** One of `allowed` (whatever its type: anything else is out of range). */
-const oneOf = (...allowed: string[]): Check => [, `one of ${allowed.join(', ')}`, (value: string) => allowed.includes(value)];
+const oneOf = <T extends string>(...allowed: T[]): Check => [, `one of ${allowed.join(', ')}`, (value: T) => allowed.includes(value)];
 
 // Infinity % 1 is NaN: Infinity passes, as it means "unbounded".
 const COUNT = number('a whole number, 0 or more, or Infinity', (v) => v >= 0 && !(v % 1));
@@ -50,11 +53,14 @@ const WHOLE_POSITIVE = number('a whole number above 0', (v) => v > 0 && Number.i
 const FUNCTION: Check = ['function', 'a function'];
 const ANY: Check = [];
 
+/** A rule for every option of `T`, no more (a type check only: a typo or a new option must show here). */
+type Every<T> = { readonly [K in keyof Required<T>]: Rule };
+
 const OPTIONS: Spec = {
   minDelay: MS,
   maxDelay: MS,
   factor: number('a finite number, 1 or more', (v) => v >= 1 && v < Infinity),
-  jitter: oneOf('full', 'equal', 'decorrelated', 'none'),
+  jitter: oneOf<Jitter>('full', 'equal', 'decorrelated', 'none'),
   maxRetries: COUNT,
   connectTimeout: POSITIVE,
   minUptime: MS,
@@ -65,20 +71,20 @@ const OPTIONS: Spec = {
   queue: {
     maxMessages: COUNT,
     maxBytes: COUNT,
-    overflow: oneOf('reject', 'drop-oldest'),
+    overflow: oneOf<OverflowPolicy>('reject', 'drop-oldest'),
     maxAge: POSITIVE,
     highWaterMark: COUNT,
-  },
-  heartbeat: { interval: FINITE_POSITIVE, timeout: FINITE_POSITIVE, message: ANY, isPong: FUNCTION },
-  resume: { maxMessages: WHOLE_POSITIVE, maxBytes: WHOLE_POSITIVE },
-};
+  } satisfies Every<QueueOptions>,
+  heartbeat: { interval: FINITE_POSITIVE, timeout: FINITE_POSITIVE, message: ANY, isPong: FUNCTION } satisfies Every<HeartbeatOptions>,
+  resume: { maxMessages: WHOLE_POSITIVE, maxBytes: WHOLE_POSITIVE } satisfies Every<ResumeOptions>,
+} satisfies Every<Omit<SteadySocketOptions, (typeof HANDED_ON)[number] | 'lifecycleEvents' | 'logger'>>;
 
 // Looked up at each call, as the environment may change after the first socket (the
 // resolved defaults are shared by every socket that sets none).
 const random = () => Math.random();
 
 /** Options the socket hands on as they are; they leave the resolved options as the defaults. */
-const HANDED_ON: readonly string[] = ['WebSocket', 'connectOptions', 'protocols', 'startClosed'];
+const HANDED_ON = ['WebSocket', 'connectOptions', 'protocols', 'startClosed'] as const;
 let defaults: ResolvedOptions | undefined;
 
 /** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
@@ -86,7 +92,7 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
   // Most sockets set nothing the parts read: they share one resolved object (made on first
   // use, never at import), rather than ~300 B each.
   const given = options as Record<string, unknown>;
-  if (Object.keys(given).every((key) => given[key] === undefined || HANDED_ON.includes(key))) return (defaults ??= resolve({}));
+  if (Object.keys(given).every((key) => given[key] === undefined || (HANDED_ON as readonly string[]).includes(key))) return (defaults ??= resolve({}));
   return resolve(options);
 }
 
