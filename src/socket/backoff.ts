@@ -47,7 +47,8 @@ export function backoffDelay(
       return cap / 2 + unit(random) * (cap / 2);
     case 'decorrelated': {
       const floor = Math.min(minDelay, maxDelay);
-      const last = previous !== undefined && previous >= floor ? previous : floor;
+      // Not before the first retry (undefined), nor below the floor (nor NaN).
+      const last = previous! > floor ? previous! : floor;
       const upper = Math.min(maxDelay, last * 3);
       return Math.min(maxDelay, floor + unit(random) * (upper - floor));
     }
@@ -61,8 +62,8 @@ export function backoffCap(attempt: number, policy: BackoffPolicy): number {
   const { minDelay, maxDelay, factor } = policy;
   const n = Number.isFinite(attempt) && attempt > 0 ? Math.floor(attempt) : 0;
   const grown = minDelay * factor ** n;
-  // factor ** n overflows to Infinity for huge n (and 0 * Infinity is NaN): cap first.
-  return Number.isFinite(grown) ? Math.min(maxDelay, grown) : maxDelay;
+  // factor ** n overflows to Infinity for huge n (and 0 * Infinity is NaN): both fail `<`.
+  return grown < maxDelay ? grown : maxDelay;
 }
 
 // A random source outside [0, 1) (a buggy injected one) must not push delays out of bounds.

@@ -1,3 +1,5 @@
+import { mustBe } from './errors';
+
 /** What `send()` accepts: the native `WebSocket.send` types. */
 export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
 
@@ -7,19 +9,10 @@ export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
  * never what the caller meant.
  */
 export function toOutbound(data: unknown): OutboundData {
-  switch (typeof data) {
-    case 'string':
-      return data;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(data);
-    case 'object':
-      if (data !== null && (isBinary(data) || isBlob(data))) return data as OutboundData;
-  }
-  throw new TypeError(
-    `SteadySocket.send: expected a string, ArrayBuffer, ArrayBufferView or Blob, got ${describe(data)}`,
-  );
+  const type = typeof data;
+  if (type === 'string' || isBinary(data) || isBlob(data)) return data as OutboundData;
+  if (type === 'number' || type === 'boolean' || type === 'bigint') return String(data);
+  throw new TypeError(mustBe('send() data', 'a string, ArrayBuffer, ArrayBufferView or Blob', data));
 }
 
 /** The bytes a message takes on the wire: UTF-8 for text, byte length for binary. */
@@ -41,7 +34,7 @@ let scratch: Uint8Array | undefined;
  */
 export function utf8Length(text: string): number {
   if (text.length > 64) {
-    const native = (encoder ??= typeof TextEncoder === 'function' && typeof TextEncoder.prototype.encodeInto === 'function' ? new TextEncoder() : null);
+    const native = (encoder ??= typeof TextEncoder === 'function' && 'encodeInto' in TextEncoder.prototype ? new TextEncoder() : null);
     if (native) {
       const into = (scratch ??= new Uint8Array(16_384));
       let bytes = 0;
@@ -61,21 +54,11 @@ function countUtf8(text: string): number {
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) {
-      bytes += 1;
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
-        bytes += 2;
-        i++;
-      } else {
-        bytes += 2;
-      }
-    } else {
-      bytes += 2;
-    }
+    // Past U+007F one more byte, past U+07FF two: a surrogate pair (two units) takes 4 bytes,
+    // so its low half adds nothing; a lone surrogate takes 3 (U+FFFD).
+    if (c > 0x7f) bytes += c < 0x800 ? 1 : 2;
+    // charCodeAt past the end is NaN, and NaN & 0xfc00 is 0.
+    if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
   }
   return bytes;
 }
@@ -88,28 +71,16 @@ function countUtf8(text: string): number {
  */
 export function snapshot(data: OutboundData): OutboundData {
   if (typeof data === 'string' || isBlob(data)) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
   return data.slice(0);
 }
 
 // Not SharedArrayBuffer, nor views on one: the native send() takes a BufferSource without
 // [AllowShared] and throws on them.
-function isBinary(data: object): boolean {
-  if (data instanceof ArrayBuffer) return true;
-  return ArrayBuffer.isView(data) && !isSharedBuffer(data.buffer);
-}
-
-function isSharedBuffer(buffer: ArrayBufferLike): boolean {
-  return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+function isBinary(data: unknown): boolean {
+  return data instanceof ArrayBuffer || (ArrayBuffer.isView(data) && !(typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer));
 }
 
 function isBlob(data: unknown): data is Blob {
   return typeof Blob === 'function' && data instanceof Blob;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' ? `an instance of ${name}` : 'an object';
 }

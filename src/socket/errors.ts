@@ -74,3 +74,22 @@ export class SteadySocketError extends Error {
     if (options && 'cause' in options) this.cause = options.cause;
   }
 }
+
+/**
+ * The message of every error a bad argument or option throws (`TypeError`, `RangeError`, a
+ * `DOMException`): it names what was wrong, says what it must be and what was given. One
+ * builder keeps the messages alike and the bundle small.
+ */
+export function mustBe(name: string, what: string, given: unknown): string {
+  return `SteadySocket: ${name} must be ${what}, got ${describe(given)}`;
+}
+
+/** A value as an error message shows it: text quoted, objects by their class, never their contents. */
+function describe(value: unknown): string {
+  const type = typeof value;
+  if (type === 'string') return `'${value}'`;
+  if (type === 'function' || type === 'symbol') return type;
+  if (type !== 'object' || !value) return String(value);
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' ? `an instance of ${name}` : 'an object';
+}

@@ -1,3 +1,4 @@
+import { mustBe } from './errors';
 import { redactUrls } from './redact';
 import { domException } from './validation';
 
@@ -42,10 +43,7 @@ export interface NativeSocket {
 export function findWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
   const found = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (typeof found !== 'function') {
-    throw new TypeError(
-      'SteadySocket: no WebSocket implementation found. Pass one as options.WebSocket ' +
-        "(in Node: `import WebSocket from 'ws'` and `new SteadySocket(url, { WebSocket })`).",
-    );
+    throw new TypeError(mustBe('options.WebSocket', "a WebSocket class where there is no global one (in Node: `import WebSocket from 'ws'`)", found));
   }
   return found;
 }
@@ -106,14 +104,13 @@ export function resolveUrl(text: string): string {
     // Relative with no base, or no working URL class: judged below as it is.
   }
   url = url.replace(/^http(s?):/i, 'ws$1:');
-  if (!/^wss?:\/\/[^#]+$/i.test(url)) throw domException(`SteadySocket: invalid WebSocket URL '${redactUrls(text)}'`, 'SyntaxError');
+  if (!/^wss?:\/\/[^#]+$/i.test(url)) throw domException(mustBe('url', 'a ws:, wss:, http: or https: URL without a fragment', redactUrls(text)), 'SyntaxError');
   return url;
 }
 
 /** A URL as text: strings as they are, URL objects by `href`. */
 export function urlText(url: unknown): string {
-  if (typeof url === 'string') return url;
-  const href = typeof url === 'object' && url !== null ? (url as { href?: unknown }).href : undefined;
-  if (typeof href === 'string') return href;
-  throw new TypeError(`SteadySocket: the URL provider returned ${url === null ? 'null' : typeof url}, not a string or URL`);
+  const text = typeof url === 'object' && url ? (url as { href?: unknown }).href : url;
+  if (typeof text === 'string') return text;
+  throw new TypeError(mustBe('url', 'a string or URL, or a function returning one', url));
 }

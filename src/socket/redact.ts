@@ -5,26 +5,19 @@
  * (The `url` getter still shows the whole URL, as the native one does.)
  */
 
-// scheme://  [user:pass@]  host/path  [?query][#fragment]
-// (A quote may be part of a path, so only whitespace ends a URL: a closing quote after a
-// query is redacted with it.)
-const URL_IN_TEXT = /\b([a-z][a-z\d+.-]*:\/\/)([^\s/?#@]*@)?([^\s?#]*)([?#]\S*)?/gi;
-
-// Then what is left of a URL written without its scheme (`/feed?token=…`,
-// `host:8080/a?t=…`, `user:pass@host`): a query or fragment glued to a word, and anything
-// glued before an `@`. (Both passes leave what the first one wrote as it is.)
-// (No lookbehind: Safari before 16.4 cannot parse one.)
+// The credentials of a URL with a scheme (`ws://user:pass@`, even with no host after them);
+// then a query or fragment glued to a word (`wss://h/feed?token=…`, `/feed?token=…`,
+// `host:8080/a#…`); then anything glued before an `@` (`user:pass@host`). Only whitespace
+// ends a URL, as a quote may be part of a path (a closing quote after a query is redacted
+// with it). Each pass leaves what the ones before wrote as it is. (No lookbehind: Safari
+// before 16.4 cannot parse one.)
+const CREDENTIALS_IN_URL = /:\/\/[^\s/?#@]*@/g;
 const QUERY_IN_TEXT = /(\S)[?#]\S+/g;
 const CREDENTIALS_IN_TEXT = /[^\s/?#@]+@(?=[^\s@])/g;
 
 /** `text` with every URL in it stripped of its credentials, query and fragment. */
 export function redactUrls(text: string): string {
-  return text
-    .replace(URL_IN_TEXT, (_, scheme: string, credentials: string | undefined, rest: string, query: string | undefined) =>
-      `${scheme}${credentials ? '***@' : ''}${rest}${query ? '?***' : ''}`,
-    )
-    .replace(QUERY_IN_TEXT, '$1?***')
-    .replace(CREDENTIALS_IN_TEXT, '***@');
+  return text.replace(CREDENTIALS_IN_URL, '://***@').replace(QUERY_IN_TEXT, '$1?***').replace(CREDENTIALS_IN_TEXT, '***@');
 }
 
 /**

@@ -2,11 +2,16 @@
  * Turns what the caller passed into the resolved options: sorts the constructor's
  * arguments, fills in the defaults and checks every value (a bad one is a `TypeError` or
  * `RangeError` naming it). The shapes and the defaults themselves are in options.ts.
+ *
+ * One table says what each option must be, and one function walks it (and the nested
+ * groups `queue`, `heartbeat`, `resume`): a call per option would cost every app its bytes.
  */
 import { systemClock } from './clock';
-import type { HeartbeatOptions, ResolvedHeartbeat } from './heartbeat';
-import { DEFAULTS, type ProtocolsProvider, type ResolvedOptions, type SteadySocketOptions } from './options';
-import type { SessionWindow } from '../session/protocol';
+import { mustBe } from './errors';
+import type { Jitter } from './backoff';
+import type { HeartbeatOptions } from './heartbeat';
+import { DEFAULTS, type OverflowPolicy, type ProtocolsProvider, type QueueOptions, type ResolvedOptions, type SteadySocketOptions } from './options';
+import type { ResumeOptions } from './session-link';
 
 /**
  * Sorts the constructor's second and third arguments: a string or array in second place
@@ -22,15 +27,64 @@ export function splitArguments(
   return { protocols: (protocolsOrOptions as ProtocolsProvider | undefined) ?? given.protocols, options: given };
 }
 
-/** How a number is checked: ms that may be 0 but not Infinity; ms above 0 (Infinity allowed); a count. */
-type Rule = 'ms' | 'positive ms' | 'count';
+/**
+ * How one option is checked: a value not of `type` (or NaN) is a `TypeError`, one that fails
+ * `test` a `RangeError`, both saying it must be `what`. With no `what` ({@link ANY}), the
+ * value is taken as given, `null` meaning the default.
+ */
+type Check = readonly [type?: string, what?: string, test?: (value: never) => boolean];
+/** A {@link Check}, or a nested group: off when falsy, its defaults when `true`. */
+type Rule = Check | Spec;
+interface Spec {
+  readonly [option: string]: Rule;
+}
+
+const number = (what: string, test: (value: number) => boolean): Check => ['number', what, test];
+/** One of `allowed` (whatever its type: anything else is out of range). */
+const oneOf = <T extends string>(...allowed: T[]): Check => [, `one of ${allowed.join(', ')}`, (value: T) => allowed.includes(value)];
+
+// Infinity % 1 is NaN: Infinity passes, as it means "unbounded".
+const COUNT = number('a whole number, 0 or more, or Infinity', (v) => v >= 0 && !(v % 1));
+const MS = number('a finite number of ms, 0 or more', (v) => v >= 0 && v < Infinity);
+const POSITIVE = number('a number of ms above 0, or Infinity', (v) => v > 0);
+const FINITE_POSITIVE = number('a finite number of ms above 0', (v) => v > 0 && v < Infinity);
+// Told to the server in JSON, which has no Infinity.
+const WHOLE_POSITIVE = number('a whole number above 0', (v) => v > 0 && Number.isSafeInteger(v));
+const FUNCTION: Check = ['function', 'a function'];
+const ANY: Check = [];
+
+/** A rule for every option of `T`, no more (a type check only: a typo or a new option must show here). */
+type Every<T> = { readonly [K in keyof Required<T>]: Rule };
+
+const OPTIONS: Spec = {
+  minDelay: MS,
+  maxDelay: MS,
+  factor: number('a finite number, 1 or more', (v) => v >= 1 && v < Infinity),
+  jitter: oneOf<Jitter>('full', 'equal', 'decorrelated', 'none'),
+  maxRetries: COUNT,
+  connectTimeout: POSITIVE,
+  minUptime: MS,
+  closeTimeout: POSITIVE,
+  shouldReconnect: FUNCTION,
+  random: FUNCTION,
+  clock: ANY,
+  queue: {
+    maxMessages: COUNT,
+    maxBytes: COUNT,
+    overflow: oneOf<OverflowPolicy>('reject', 'drop-oldest'),
+    maxAge: POSITIVE,
+    highWaterMark: COUNT,
+  } satisfies Every<QueueOptions>,
+  heartbeat: { interval: FINITE_POSITIVE, timeout: FINITE_POSITIVE, message: ANY, isPong: FUNCTION } satisfies Every<HeartbeatOptions>,
+  resume: { maxMessages: WHOLE_POSITIVE, maxBytes: WHOLE_POSITIVE } satisfies Every<ResumeOptions>,
+} satisfies Every<Omit<SteadySocketOptions, (typeof HANDED_ON)[number] | 'lifecycleEvents' | 'logger'>>;
 
 // Looked up at each call, as the environment may change after the first socket (the
 // resolved defaults are shared by every socket that sets none).
 const random = () => Math.random();
 
 /** Options the socket hands on as they are; they leave the resolved options as the defaults. */
-const HANDED_ON: readonly string[] = ['WebSocket', 'connectOptions', 'protocols', 'startClosed'];
+const HANDED_ON = ['WebSocket', 'connectOptions', 'protocols', 'startClosed'] as const;
 let defaults: ResolvedOptions | undefined;
 
 /** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
@@ -38,85 +92,45 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
   // Most sockets set nothing the parts read: they share one resolved object (made on first
   // use, never at import), rather than ~300 B each.
   const given = options as Record<string, unknown>;
-  if (Object.keys(given).every((key) => given[key] === undefined || HANDED_ON.includes(key))) return (defaults ??= resolve({}));
+  if (Object.keys(given).every((key) => given[key] === undefined || (HANDED_ON as readonly string[]).includes(key))) return (defaults ??= resolve({}));
   return resolve(options);
 }
 
 function resolve(options: SteadySocketOptions): ResolvedOptions {
-  const q = options.queue ?? {};
-  const dq = DEFAULTS.queue;
-  const maxDelay = num('maxDelay', options.maxDelay, DEFAULTS.maxDelay, 'ms');
-  const resolved: ResolvedOptions = {
+  // `heartbeat` and `resume` are off unless asked for; `queue` is always on.
+  const fallback = { ...DEFAULTS, clock: systemClock, random, heartbeat: null, resume: null };
+  const r = group(options, fallback, OPTIONS, '') as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
+  if (r.minDelay > r.maxDelay) {
     // A `maxDelay` below the default `minDelay` lowers it too: only a given `minDelay` can conflict.
-    minDelay: num('minDelay', options.minDelay, Math.min(DEFAULTS.minDelay, maxDelay), 'ms'),
-    maxDelay,
-    factor: num('factor', options.factor, DEFAULTS.factor, 'ms'),
-    jitter: oneOf('jitter', options.jitter, ['full', 'equal', 'decorrelated', 'none']),
-    maxRetries: num('maxRetries', options.maxRetries, DEFAULTS.maxRetries, 'count'),
-    connectTimeout: num('connectTimeout', options.connectTimeout, DEFAULTS.connectTimeout, 'positive ms'),
-    minUptime: num('minUptime', options.minUptime, DEFAULTS.minUptime, 'ms'),
-    closeTimeout: num('closeTimeout', options.closeTimeout, DEFAULTS.closeTimeout, 'positive ms'),
-    shouldReconnect: fn('shouldReconnect', options.shouldReconnect),
-    heartbeat: resolveHeartbeat(options.heartbeat),
-    queue: options.queue === undefined ? dq : {
-      maxMessages: num('queue.maxMessages', q.maxMessages, dq.maxMessages, 'count'),
-      maxBytes: num('queue.maxBytes', q.maxBytes, dq.maxBytes, 'count'),
-      overflow: oneOf('queue.overflow', q.overflow, ['reject', 'drop-oldest']),
-      maxAge: num('queue.maxAge', q.maxAge, dq.maxAge, 'positive ms'),
-      highWaterMark: num('queue.highWaterMark', q.highWaterMark, dq.highWaterMark, 'count'),
-    },
-    lifecycleEvents: options.lifecycleEvents,
-    clock: options.clock ?? systemClock,
-    random: fn('random', options.random) ?? random,
-    logger: options.logger,
-    resume: resolveResume(options.resume),
-  };
-  if (resolved.factor < 1) fail('factor', resolved.factor, 'at least 1');
-  if (resolved.minDelay > maxDelay) fail('minDelay', resolved.minDelay, `at most maxDelay (${maxDelay})`);
-  return resolved;
+    if (options.minDelay !== undefined) throw new RangeError(mustBe('minDelay', `at most maxDelay (${r.maxDelay})`, r.minDelay));
+    r.minDelay = r.maxDelay;
+  }
+  const resume = r.resume as { maxMessages: number; maxBytes: number } | null;
+  r.resume = resume && { messages: resume.maxMessages, bytes: resume.maxBytes };
+  r.lifecycleEvents = options.lifecycleEvents;
+  r.logger = options.logger;
+  return r;
 }
 
-function resolveHeartbeat(option: HeartbeatOptions | boolean | undefined): ResolvedHeartbeat | null {
-  if (!option) return null;
-  const h = option === true ? {} : option;
-  const d = DEFAULTS.heartbeat;
-  const interval = num('heartbeat.interval', h.interval, d.interval, 'positive ms');
-  const timeout = num('heartbeat.timeout', h.timeout, d.timeout, 'positive ms');
-  if (!Number.isFinite(interval + timeout)) fail('heartbeat.interval + timeout', interval + timeout, 'finite');
-  return { interval, timeout, message: h.message ?? d.message, isPong: fn('heartbeat.isPong', h.isPong) ?? d.isPong };
-}
-
-function resolveResume(option: SteadySocketOptions['resume']): SessionWindow | null {
-  if (!option) return null;
-  const r = option === true ? {} : option;
-  const d = DEFAULTS.resume;
-  const messages = num('resume.maxMessages', r.maxMessages, d.maxMessages, 'positive ms');
-  const bytes = num('resume.maxBytes', r.maxBytes, d.maxBytes, 'positive ms');
-  // Both are told to the server in JSON, which has no Infinity.
-  if (!Number.isSafeInteger(messages) || !Number.isSafeInteger(bytes)) fail('resume.maxMessages and maxBytes', `${messages}, ${bytes}`, 'whole numbers');
-  return { messages, bytes };
-}
-
-/** A number by `rule`, or `fallback` when not given. */
-function num(name: string, value: unknown, fallback: number, rule: Rule): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`SteadySocket: ${name} must be a number, got ${String(value)}`);
-  const ok = rule === 'count' ? value >= 0 && (Number.isInteger(value) || value === Infinity) : rule === 'ms' ? value >= 0 && value < Infinity : value > 0;
-  if (!ok) fail(name, value, `a valid ${rule} (${rule === 'count' ? 'a whole number or Infinity' : rule === 'ms' ? 'finite, 0 or more' : 'above 0'})`);
-  return value;
-}
-
-/** One of `allowed`; the first is the default. */
-function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[]): T {
-  if (value !== undefined && !allowed.includes(value)) fail(name, value, `one of ${allowed.join(', ')}`);
-  return value ?? allowed[0]!;
-}
-
-function fn<F>(name: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new TypeError(`SteadySocket: ${name} must be a function`);
-  return value;
-}
-
-function fail(name: string, value: unknown, expected: string): never {
-  throw new RangeError(`SteadySocket: ${name} must be ${expected}, got ${String(value)}`);
+/** `given` checked option by option against `spec`, with `fallback`'s value for each one not given. */
+function group(given: object, fallback: object, spec: Spec, path: string): object {
+  const values = given as Record<string, unknown>;
+  const defaultOf = fallback as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in spec) {
+    const rule = spec[key]!;
+    const name = path + key;
+    let value = values[key];
+    if (!Array.isArray(rule)) {
+      // A nested group: `true` for its defaults, falsy for the fallback (off, or the defaults for `queue`).
+      value = value ? group(value === true ? {} : (value as object), DEFAULTS[key as 'queue'], rule as Spec, `${name}.`) : defaultOf[key];
+    } else {
+      const [type, what, test] = rule as Check;
+      if (value === undefined || (!what && value === null)) value = defaultOf[key];
+      else if (type && (typeof value !== type || Number.isNaN(value))) throw new TypeError(mustBe(name, what!, value));
+      else if (test && !test(value as never)) throw new RangeError(mustBe(name, what!, value));
+    }
+    out[key] = value;
+  }
+  return out;
 }

@@ -20,7 +20,7 @@ export class RetrySchedule {
   private _previousDelay: number | undefined;
   private _openedAt: number | undefined;
 
-  constructor(private readonly settings: RetrySettings) {}
+  constructor(private readonly _settings: RetrySettings) {}
 
   /** A connection opened at `now`. */
   opened(now: number): void {
@@ -38,12 +38,12 @@ export class RetrySchedule {
    * `shouldReconnect`, given the retries made so far. A retry is counted when planned.
    */
   next(info: SteadyCloseInfo, now: number, ask: (attempt: number) => boolean | number | undefined): RetryPlan {
-    const { random, maxRetries, minUptime } = this.settings;
+    const { random, maxRetries, minUptime } = this._settings;
     if (this._openedAt !== undefined && now - this._openedAt >= minUptime) this.reset();
     this._openedAt = undefined;
     const attempt = this.retries;
-    const backoff = backoffDelay(attempt, this.settings, random, this._previousDelay);
-    const plan = planRetry({ code: info.code, attempt, maxRetries, backoff, random: random(), override: ask(attempt) });
+    const backoff = backoffDelay(attempt, this._settings, random, this._previousDelay);
+    const plan = planRetry(info.code, attempt, maxRetries, backoff, random(), ask(attempt));
     if (plan.retry) {
       this.retries++;
       this._previousDelay = plan.delay;

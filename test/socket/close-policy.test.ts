@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { closeVerdict, LATER_MAX, LATER_MIN, planRetry, stopReason, type RetryInput } from '../../src/socket/close-policy';
+import { closeVerdict, LATER_MAX, LATER_MIN, planRetry, stopReason } from '../../src/socket/close-policy';
+
+/** planRetry's arguments by name, for the table. */
+interface RetryInput {
+  code: number;
+  attempt: number;
+  maxRetries: number;
+  backoff: number;
+  random: number;
+  override?: boolean | number;
+}
 
 describe('#closeVerdict', () => {
   it.each([
@@ -60,6 +70,7 @@ describe('#planRetry', () => {
     ['override still bounded by maxRetries', { override: true, attempt: 1, maxRetries: 1 }, { retry: false, reason: 'RETRIES_EXHAUSTED' }],
     ['a stop code wins over exhausted retries', { code: 1008, attempt: 9, maxRetries: 1 }, { retry: false, reason: 'POLICY_VIOLATION' }],
   ])('%s', (_name, input, expected) => {
-    expect(planRetry({ ...base, ...input })).toEqual(expected);
+    const { code, attempt, maxRetries, backoff, random, override } = { ...base, ...input };
+    expect(planRetry(code, attempt, maxRetries, backoff, random, override)).toEqual(expected);
   });
 });

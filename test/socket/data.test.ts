@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { byteLength, toOutbound, utf8Length } from '../../src/socket/data';
 
@@ -16,6 +17,17 @@ describe('#utf8Length', () => {
   ])('%j is %i bytes', (text, bytes) => {
     expect(utf8Length(text)).toBe(bytes);
     expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it('counts short strings of any UTF-16 units (pairs, lone and reversed surrogates) as the encoder does', () => {
+    const unit = fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd7fe, max: 0xe001 }));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 64 }), (units) => {
+        const text = String.fromCharCode(...units);
+        expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   // Long strings go through the runtime's encoder, in 16 KiB pieces of output.

@@ -14,6 +14,9 @@ describe('#redactUrls', () => {
     ["invalid WebSocket URL '/feed?token=s3cret'", "invalid WebSocket URL '/feed?***"],
     ['Invalid URL: localhost:8080/feed?token=s3cret', 'Invalid URL: localhost:8080/feed?***'],
     ['user:s3cret@host.example/feed', '***@host.example/feed'],
+    ['no host: ws://user:s3cret@ and more', 'no host: ws://***@ and more'],
+    ['two at signs: ws://user:s3cret@@h/', 'two at signs: ws://***@@h/'],
+    ['end of text: ws://user:s3cret@', 'end of text: ws://***@'],
   ])('%s → %s', (text, redacted) => {
     expect(redactUrls(text)).toBe(redacted);
     expect(redactUrls(text)).not.toMatch(/s3cret/);

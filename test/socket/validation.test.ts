@@ -39,3 +39,10 @@ describe('#validateClose', () => {
     expect(() => validateClose(1000, 'x'.repeat(123))).not.toThrow();
   });
 });
+
+describe('#validateClose messages', () => {
+  it('say what the code and reason must be, and what was given', () => {
+    expect(() => validateClose(999, undefined)).toThrow('SteadySocket: close code must be 1000, or 3000 to 4999, got 999');
+    expect(() => validateClose(1000, 'é'.repeat(62))).toThrow('SteadySocket: close reason must be at most 123 UTF-8 bytes, got 124');
+  });
+});
