@@ -162,7 +162,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _sessionReady(resumed: boolean): void {
-    const ws = this._dialer.ws;
+    const ws = this._dialer._ws;
     if (ws && this._state === 'connecting') this._ready(ws, resumed);
   }
 
@@ -187,8 +187,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._transition('connecting');
     const timeout = this._options.connectTimeout;
     this._arm(timeout, () => this._abandon(new SteadySocketError('CONNECT_TIMEOUT', `No connection within ${timeout} ms`)));
-    this._release(this._dialer.hangUp(true));
-    this._dialer.dial();
+    this._release(this._dialer._hangUp(true));
+    this._dialer._dial();
   }
 
   /**
@@ -198,7 +198,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   private _abandon(error: SteadySocketError, code = 1006, dead = true): void {
     if (this._state !== 'connecting' && this._state !== 'open') return;
     // A dead peer gets no closing handshake; a live one that broke the protocol gets the code.
-    this._release(this._dialer.hangUp(dead ? 'dead' : true, code, error.code), error);
+    this._release(this._dialer._hangUp(dead ? 'dead' : true, code, error.code), error);
     this._post('error', this._errorEvent(error));
     this._lost({ code, reason: error.message, wasClean: false });
   }
@@ -206,7 +206,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** The connection or attempt ended without `close()`: retry, or give up. */
   private _lost(info: SteadyCloseInfo): void {
     if (this._state !== 'connecting' && this._state !== 'open') return;
-    this._release(this._dialer.hangUp(false), undefined, info.code);
+    this._release(this._dialer._hangUp(false), undefined, info.code);
     const epoch = this._epoch;
     const plan = this._retry.next(info, this._options.clock.now(), (attempt) => this._askPolicy(info, attempt));
     if (epoch !== this._epoch) return; // shouldReconnect itself called close() or reconnect()
@@ -242,7 +242,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** The final close: after `close()`, or giving up. */
   protected _finish(info: SteadyCloseInfo): void {
-    this._release(this._dialer.hangUp(true));
+    this._release(this._dialer._hangUp(true));
     this._transition('closed');
     this._stopWatching();
     this._stopWatching = noop;

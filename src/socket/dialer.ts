@@ -24,7 +24,7 @@ export interface DialerEvents {
  */
 const OWNER = Symbol('steadysocket.dialer');
 type Owned = NativeSocket & { [OWNER]?: Dialer | undefined };
-const ownerOf = (ws: Owned) => ws[OWNER]?.events;
+const ownerOf = (ws: Owned) => ws[OWNER]?._events;
 
 function onOpen(this: Owned): void {
   ownerOf(this)?._nativeOpen(this);
@@ -54,29 +54,29 @@ const noop = () => {};
  */
 export class Dialer {
   /** The native socket of the current attempt or connection. */
-  ws: NativeSocket | null = null;
+  _ws: NativeSocket | null = null;
   /** The URL of the current or last attempt. */
-  url = '';
+  _url = '';
   private _generation = 0;
 
   constructor(
-    private readonly Native: WebSocketConstructor,
-    private readonly endpoint: UrlProvider,
-    private readonly protocols: ProtocolsProvider | undefined,
-    private readonly connectOptions: object | undefined,
-    readonly events: DialerEvents,
+    private readonly _native: WebSocketConstructor,
+    private readonly _endpoint: UrlProvider,
+    private readonly _protocols: ProtocolsProvider | undefined,
+    private readonly _connectOptions: object | undefined,
+    readonly _events: DialerEvents,
     /** With `resume`: adds the session protocol's names to the subprotocols asked for. */
-    private readonly session: { offer(protocols: string | string[] | undefined): string | string[] | undefined } | null = null,
+    private readonly _session: { offer(protocols: string | string[] | undefined): string | string[] | undefined } | null = null,
   ) {
     // As the native constructor: a static URL that cannot be a WebSocket URL throws at once.
-    if (typeof endpoint !== 'function') this.url = resolveUrl(urlText(endpoint));
+    if (typeof _endpoint !== 'function') this._url = resolveUrl(urlText(_endpoint));
   }
 
   /** Starts an attempt. With static URL and protocols the native socket is created at once. */
-  dial(): void {
-    this.hangUp(true);
+  _dial(): void {
+    this._hangUp(true);
     const generation = this._generation;
-    const { endpoint: url, protocols } = this;
+    const { _endpoint: url, _protocols: protocols } = this;
     if (typeof url !== 'function' && typeof protocols !== 'function') {
       this._create(protocols);
       return;
@@ -85,16 +85,16 @@ export class Dialer {
       ([resolvedUrl, resolvedProtocols]) => {
         if (generation !== this._generation) return;
         try {
-          this.url = resolveUrl(resolvedUrl);
+          this._url = resolveUrl(resolvedUrl);
         } catch (cause) {
-          this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
+          this._events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
           return;
         }
         this._create(resolvedProtocols);
       },
       (cause: unknown) => {
         if (generation !== this._generation) return;
-        this.events._attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describeSafely(cause)}`, { cause: safeCause(cause) }));
+        this._events._attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describeSafely(cause)}`, { cause: safeCause(cause) }));
       },
     );
   }
@@ -106,11 +106,11 @@ export class Dialer {
    * answer one, and `ws` would otherwise hold the connection for its 30 s close timeout.
    * Returns the socket it let go of.
    */
-  hangUp(abort: boolean | 'dead', code?: number, reason?: string): NativeSocket | null {
+  _hangUp(abort: boolean | 'dead', code?: number, reason?: string): NativeSocket | null {
     this._generation++;
-    const ws = this.ws;
+    const ws = this._ws;
     if (!ws) return null;
-    this.ws = null;
+    this._ws = null;
     (ws as Owned)[OWNER] = undefined;
     ws.onopen = ws.onmessage = ws.onclose = null;
     // `ws`'s emitter (its binaryType may have changed since, so not judged by nodeEmitter()).
@@ -132,9 +132,9 @@ export class Dialer {
   private _create(protocols: string | string[] | undefined): void {
     let ws: NativeSocket;
     try {
-      ws = createNative(this.Native, this.url, this.session ? this.session.offer(protocols) : protocols, this.connectOptions);
+      ws = createNative(this._native, this._url, this._session ? this._session.offer(protocols) : protocols, this._connectOptions);
     } catch (cause) {
-      this.events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
+      this._events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
       return;
     }
     (ws as Owned)[OWNER] = this;
@@ -144,8 +144,8 @@ export class Dialer {
     else ws.onmessage = onMessage;
     ws.onerror = onError;
     ws.onclose = onClose;
-    this.ws = ws;
-    this.events._nativeCreated(ws);
+    this._ws = ws;
+    this._events._nativeCreated(ws);
   }
 }
 

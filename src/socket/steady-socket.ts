@@ -76,29 +76,29 @@ export class SteadySocket extends SocketCore {
 
   /** The URL of the current or last attempt. */
   get url(): string {
-    return this._dialer.url;
+    return this._dialer._url;
   }
 
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
-    const chosen = this._dialer.ws?.protocol ?? '';
+    const chosen = this._dialer._ws?.protocol ?? '';
     return this._session ? this._session.userProtocol(chosen) : chosen;
   }
 
   /** The extensions the server chose on the current connection, or `''`. */
   get extensions(): string {
-    return this._dialer.ws?.extensions ?? '';
+    return this._dialer._ws?.extensions ?? '';
   }
 
   /** Kept across reconnects. Until set, the runtime's default (`'blob'` in browsers). */
   get binaryType(): BinaryType {
-    return this._binaryTypeSet ?? ((this._dialer.ws?.binaryType as BinaryType | undefined) ?? 'blob');
+    return this._binaryTypeSet ?? ((this._dialer._ws?.binaryType as BinaryType | undefined) ?? 'blob');
   }
 
   /** Sets it on the current native socket and on every one after. */
   set binaryType(value: BinaryType) {
     this._binaryTypeSet = value;
-    if (this._dialer.ws) this._dialer.ws.binaryType = value;
+    if (this._dialer._ws) this._dialer._ws.binaryType = value;
   }
 
   /**
@@ -107,7 +107,7 @@ export class SteadySocket extends SocketCore {
    * paces itself by `bufferedAmount` then follows the receiver, not just the network.
    */
   get bufferedAmount(): number {
-    const ws = this._dialer.ws;
+    const ws = this._dialer._ws;
     return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes + (this._session?.unackedBytes ?? 0);
   }
 
@@ -183,7 +183,7 @@ export class SteadySocket extends SocketCore {
     const checked = validateClose(code, reason);
     this._operation(() => {
       this._closeRequested = true;
-      const ws = this._dialer.ws;
+      const ws = this._dialer._ws;
       if (this._state === 'open' && ws) {
         // As the native `send(); close()` would: what waits goes out before the close frame.
         this._outbox.close(true);
@@ -239,7 +239,7 @@ export class SteadySocket extends SocketCore {
       if (this._state === 'closed') this._watch();
       if (this._state === 'open') {
         const info = { code: checked.code ?? 1000, reason: checked.reason ?? 'reconnect', wasClean: false };
-        this._release(this._dialer.hangUp(true, info.code, info.reason));
+        this._release(this._dialer._hangUp(true, info.code, info.reason));
         this._post('close', this._closeEvent(info, true));
       }
       this._retry.reset();
