@@ -4,7 +4,7 @@ import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
 import { ACK_DELAY, Received, Unacked } from '../session/window';
-import { chosenProtocol, DATA_BYTE, decodeText, encode, offerProtocols, SESSION_CLOSE, TAG, type SessionWindow, type Welcome } from '../session/protocol';
+import { ackCount, DATA_BYTE, decodeWelcome, isSessionProtocol, offerProtocols, SESSION_CLOSE, userProtocol, type Hello, type SessionWindow } from '../session/protocol';
 
 /** Bounds of what a session keeps until the server acknowledges it (API.md §8). */
 export interface ResumeOptions {
@@ -33,7 +33,6 @@ export interface SessionHooks extends DropSink {
 
 }
 
-const PREFIX = new Uint8Array([DATA_BYTE]);
 /** Returned by {@link ClientSession.inbound} for a frame that was the protocol's own. */
 export const CONTROL = Symbol('control');
 /** Returned by {@link ClientSession.quick} for a frame that needs {@link ClientSession.inbound}. */
@@ -92,13 +91,12 @@ export class ClientSession {
 
   /** The subprotocols to ask for, given the user's. */
   offer(protocols: string | string[] | undefined): string | string[] | undefined {
-    if (this.unsupported) return protocols;
-    return offerProtocols(protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : protocols);
+    return this.unsupported ? protocols : offerProtocols([protocols ?? []].flat());
   }
 
   /** The subprotocol the user sees: the server's choice without ours. */
   userProtocol(selected: string): string {
-    return chosenProtocol(selected).user;
+    return userProtocol(selected);
   }
 
   /**
@@ -107,14 +105,16 @@ export class ClientSession {
    */
   opened(ws: NativeSocket): boolean {
     if (this.unsupported) return false;
-    if (!chosenProtocol(ws.protocol ?? '').session) {
+    if (!isSessionProtocol(ws.protocol ?? '')) {
       this._fallBack();
       return false;
     }
     this._ws = ws;
-    const token = tokens.get(this);
-    // The count in a resume hello acknowledges as much.
-    this._raw(encode.hello(token === undefined ? { v: 1, window: this._unacked.window } : { v: 1, window: this._unacked.window, session: token, received: this._received.acked() }));
+    const session = tokens.get(this);
+    // JSON leaves out what is undefined: `session` and `received` only to resume. The count in
+    // a resume hello acknowledges as much.
+    const hello: Hello = { v: 1, window: this._unacked.window, session, received: session ? this._received.acked() : undefined };
+    this._raw(`H${JSON.stringify(hello)}`);
     return true;
   }
 
@@ -151,30 +151,36 @@ export class ClientSession {
     return data.slice(1);
   }
 
-  /** Any other frame on the session's connection; {@link CONTROL}, or a payload. */
+  /**
+   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"); {@link CONTROL},
+   * or a payload. Before the welcome nothing else may come; after it, data took the quick path.
+   */
   inbound(data: unknown): unknown {
-    if (typeof data !== 'string') return this._broken('binary frame before the welcome');
-    const frame = decodeText(data);
-    if (typeof frame === 'string') return this._broken(frame);
-    this.heartbeat?.seen(frame.tag === TAG.pong);
-    if (frame.tag === TAG.welcome) return this._welcomed ? this._broken('second welcome') : this._welcome(frame.welcome);
-    if (!this._welcomed || frame.tag === TAG.data) return this._broken('frame before the welcome');
-    switch (frame.tag) {
-      case TAG.ack:
-        if (!this._unacked.ack(frame.count)) return this._broken('ack of more than was sent');
+    if (typeof data !== 'string' || (!this._welcomed && data[0] !== 'W')) return this._broken('frame before the welcome');
+    const tag = data.charAt(0);
+    const rest = data.slice(1);
+    this.heartbeat?.seen(tag === 'Q');
+    switch (tag) {
+      case 'W':
+        return this._welcome(rest);
+      case 'A':
+        // -1 for a malformed count, which no window accepts either.
+        if (!this._unacked.ack(ackCount(rest))) break;
         this.hooks._sessionRoom();
         return CONTROL;
-      case TAG.ping:
-        this._raw(encode.pong(frame.data));
+      case 'P':
+        this._raw(`Q${rest}`);
         return CONTROL;
-      case TAG.bye:
+      case 'Q':
+        return CONTROL;
+      case 'B':
+        if (rest) break;
         // The server ended the session: what it has not acknowledged may or may not have arrived.
         this._ack();
         this._forget();
         return CONTROL;
-      default:
-        return frame.tag === TAG.pong ? CONTROL : this._broken('unexpected frame');
     }
+    return this._broken(`bad frame '${tag}'`);
   }
 
   /** Whether the window has room for a message of `bytes`. */
@@ -184,17 +190,15 @@ export class ClientSession {
 
   /** The wire form of a data message. */
   frame(data: OutboundData): OutboundData {
-    let framed: OutboundData;
-    if (typeof data === 'string') framed = TAG.data + data;
-    else if (typeof Blob === 'function' && data instanceof Blob) framed = new Blob([PREFIX, data]);
-    else {
-      const view = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array((data as ArrayBufferView).buffer, (data as ArrayBufferView).byteOffset, (data as ArrayBufferView).byteLength);
-      const bytes = new Uint8Array(view.byteLength + 1);
-      bytes[0] = DATA_BYTE;
-      bytes.set(view, 1);
-      framed = bytes;
-    }
-    return framed;
+    if (typeof data === 'string') return `D${data}`;
+    // The text 'D' in a Blob is the byte 0x44.
+    if (typeof Blob === 'function' && data instanceof Blob) return new Blob(['D', data]);
+    const view = data as Partial<ArrayBufferView> & ArrayBuffer;
+    const bytes = new Uint8Array(view.byteLength + 1);
+    bytes[0] = DATA_BYTE;
+    // An ArrayBuffer has no `buffer` or `byteOffset`: it is its own, from 0.
+    bytes.set(new Uint8Array(view.buffer ?? view, view.byteOffset, view.byteLength), 1);
+    return bytes;
   }
 
   /**
@@ -210,7 +214,7 @@ export class ClientSession {
   bye(): void {
     if (!this._welcomed) return;
     this._ack();
-    this._raw(encode.bye());
+    this._raw('B');
   }
 
   /** The connection is gone; the session waits for the next one. */
@@ -228,15 +232,16 @@ export class ClientSession {
     this._forget();
   }
 
-  private _welcome(welcome: Welcome): unknown {
-    const resumed = welcome.resumed && tokens.has(this);
-    if (welcome.resumed && (!resumed || !this._unacked.ack(welcome.received))) return this._broken('a resume that cannot be');
-    if (!resumed) this._forget();
+  private _welcome(json: string): unknown {
+    const welcome = decodeWelcome(json);
+    // A resume needs a session to resume, and the server's count must fit what was sent.
+    if (!welcome || this._welcomed || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
+    if (!welcome.resumed) this._forget();
     tokens.set(this, welcome.session);
     this._peer = welcome.window;
     this._welcomed = true;
     for (const data of this._unacked.pending()) this._raw(this.frame(data));
-    this.hooks._sessionReady(resumed);
+    this.hooks._sessionReady(welcome.resumed);
     return CONTROL;
   }
 
@@ -262,7 +267,7 @@ export class ClientSession {
 
   private _ack(): void {
     this._ackTimer?.stop();
-    if (this._welcomed && this._received.owed) this._raw(encode.ack(this._received.acked()));
+    if (this._welcomed && this._received.owed) this._raw(`A${this._received.acked()}`);
   }
 
   /** The session is over: a later connection starts a new one. */
