@@ -33,10 +33,12 @@ export interface SessionHooks extends DropSink {
 
 }
 
-/** Returned by {@link ClientSession.inbound} for a frame that was the protocol's own. */
-export const CONTROL = Symbol('control');
+// The application's payloads are strings, buffers and Blobs: never undefined or null, so
+// these need not be Symbols.
+/** Returned by {@link ClientSession.inbound}: the frame was the protocol's own. */
+export const CONTROL = undefined;
 /** Returned by {@link ClientSession.quick} for a frame that needs {@link ClientSession.inbound}. */
-export const SLOW = Symbol('slow');
+export const SLOW = null;
 /** Session tokens, kept off the session object: a logged socket shows no secret. */
 const tokens = new WeakMap<ClientSession, string>();
 
@@ -155,7 +157,7 @@ export class ClientSession {
    * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"); {@link CONTROL},
    * or a payload. Before the welcome nothing else may come; after it, data took the quick path.
    */
-  inbound(data: unknown): unknown {
+  inbound(data: unknown): typeof CONTROL {
     if (typeof data !== 'string' || (!this._welcomed && data[0] !== 'W')) return this._broken('frame before the welcome');
     const tag = data.charAt(0);
     const rest = data.slice(1);
@@ -193,11 +195,10 @@ export class ClientSession {
     if (typeof data === 'string') return `D${data}`;
     // The text 'D' in a Blob is the byte 0x44.
     if (typeof Blob === 'function' && data instanceof Blob) return new Blob(['D', data]);
-    const view = data as Partial<ArrayBufferView> & ArrayBuffer;
-    const bytes = new Uint8Array(view.byteLength + 1);
+    const view = bytesOf(data as ArrayBuffer);
+    const bytes = new Uint8Array(view.length + 1);
     bytes[0] = DATA_BYTE;
-    // An ArrayBuffer has no `buffer` or `byteOffset`: it is its own, from 0.
-    bytes.set(new Uint8Array(view.buffer ?? view, view.byteOffset, view.byteLength), 1);
+    bytes.set(view, 1);
     return bytes;
   }
 
@@ -232,7 +233,7 @@ export class ClientSession {
     this._forget();
   }
 
-  private _welcome(json: string): unknown {
+  private _welcome(json: string): typeof CONTROL {
     const welcome = decodeWelcome(json);
     // A resume needs a session to resume, and the server's count must fit what was sent.
     if (!welcome || this._welcomed || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
@@ -247,15 +248,12 @@ export class ClientSession {
 
   private _binary(data: unknown): unknown {
     this.heartbeat?.seen(false);
-    let payload: unknown;
-    if (typeof Blob === 'function' && data instanceof Blob) payload = data.slice(1); // its tag cannot be read synchronously
-    else if (data instanceof ArrayBuffer) payload = new Uint8Array(data)[0] === DATA_BYTE ? data.slice(1) : undefined;
-    else if (ArrayBuffer.isView(data)) {
-      const view = data as Uint8Array;
-      payload = view.byteLength > 0 && new Uint8Array(view.buffer, view.byteOffset, 1)[0] === DATA_BYTE ? view.subarray(1) : undefined;
-    }
-    if (payload === undefined) return this._broken('binary frame without the data tag');
-    this._delivered(sizeOf(payload as OutboundData));
+    const binary = data as Blob & Partial<Uint8Array>;
+    // A Blob's tag cannot be read synchronously: it is cut off unread. A view (Node's Buffer)
+    // is cut without a copy, an ArrayBuffer or a Blob by a copy.
+    if (!(typeof Blob === 'function' && data instanceof Blob) && bytesOf(data as ArrayBuffer)[0] !== DATA_BYTE) return this._broken('binary frame without the data tag');
+    const payload = binary.subarray?.(1) ?? binary.slice(1);
+    this._delivered(sizeOf(payload));
     return payload;
   }
 
@@ -295,6 +293,12 @@ export class ClientSession {
       // A connection that refuses to write is about to report its end; the frames stay kept.
     }
   }
+}
+
+/** The bytes of a buffer or a view, without a copy. An ArrayBuffer has no `buffer` or `byteOffset`: it is its own, from 0. */
+function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  const view = data as Partial<ArrayBufferView> & { byteLength: number };
+  return new Uint8Array(view.buffer ?? (data as ArrayBuffer), view.byteOffset, view.byteLength);
 }
 
 /** The size of a message as the window counts it: its bytes on the wire (UTF-8 for text). */

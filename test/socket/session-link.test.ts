@@ -108,6 +108,30 @@ describe('resume: data and acknowledgements', () => {
     expect([...new Uint8Array(await (sent[3] as Blob).arrayBuffer())]).toEqual([0x44, 6]);
   });
 
+  it.each([
+    ['an ArrayBuffer', new Uint8Array([0x44, 7, 8]).buffer],
+    ['a view into a larger buffer (a Node Buffer)', new Uint8Array([1, 0x44, 7, 8, 1]).subarray(1, 4)],
+    ['a Blob', new Blob([new Uint8Array([0x44, 7, 8])])],
+  ])('strips the tag of binary data in %s', async (_, frame) => {
+    const { native, connect, events } = session();
+    connect();
+    native().serverMessage(frame);
+    const data = events.filter((e) => e.type === 'message').map((e) => (e.event as { data: unknown }).data)[0];
+    const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+    expect([...bytes]).toEqual([7, 8]);
+  });
+
+  it.each([
+    ['without the tag', new Uint8Array([7, 8]).buffer],
+    ['empty', new ArrayBuffer(0)],
+    ['as an empty view at the end of its buffer', new Uint8Array([0x44]).subarray(1)],
+  ])('drops the connection on binary data %s', (_, frame) => {
+    const { native, connect, log } = session();
+    connect();
+    native().serverMessage(frame);
+    expect(log()).toContain('error:SESSION_PROTOCOL_ERROR');
+  });
+
   it('stops writing at its window and goes on as acknowledgements come', () => {
     const { socket, native, connect } = session();
     connect();
