@@ -258,8 +258,7 @@ export class ClientSession {
   }
 
   private _delivered(bytes: number): void {
-    const when = this._received.add(bytes, this._peer);
-    if (when === 'now') this._ack();
+    if (this._received.add(bytes, this._peer)) this._ack();
     else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this.clock)).start(ACK_DELAY, () => this._ack());
   }
 
