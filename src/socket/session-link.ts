@@ -4,7 +4,7 @@ import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
 import { ACK_DELAY, Received, Unacked } from '../session/window';
-import { ackCount, DATA_BYTE, decodeWelcome, isSessionProtocol, offerProtocols, SESSION_CLOSE, userProtocol, type Hello, type SessionWindow } from '../session/protocol';
+import { ackCount, DATA_BYTE, decodeWelcome, isSessionProtocol, offerProtocols, userProtocol, type Hello, type SESSION_CLOSE, type SessionWindow } from '../session/protocol';
 
 /** Bounds of what a session keeps until the server acknowledges it (API.md §8). */
 export interface ResumeOptions {
@@ -223,8 +223,9 @@ export class ClientSession {
     this._ws = null;
     this._welcomed = false;
     this._ackTimer?.stop();
-    // Another connection took the session over: it is not ours to resume any more.
-    if (code === SESSION_CLOSE.replaced) this._forget();
+    // Another connection took the session over: it is not ours to resume any more. (The
+    // number itself, checked against the protocol's table: the table stays out of the bundle.)
+    if (code === (4012 satisfies (typeof SESSION_CLOSE)['replaced'])) this._forget();
   }
 
   /** The socket closed for good: whatever is unacknowledged is reported `unconfirmed`. */
@@ -251,7 +252,7 @@ export class ClientSession {
     const binary = data as Blob & Partial<Uint8Array>;
     // A Blob's tag cannot be read synchronously: it is cut off unread. A view (Node's Buffer)
     // is cut without a copy, an ArrayBuffer or a Blob by a copy.
-    if (!(typeof Blob === 'function' && data instanceof Blob) && bytesOf(data as ArrayBuffer)[0] !== DATA_BYTE) return this._broken('binary frame without the data tag');
+    if (!(typeof Blob === 'function' && data instanceof Blob) && bytesOf(data as ArrayBuffer)[0] !== DATA_BYTE) return this._broken('untagged binary frame');
     const payload = binary.subarray?.(1) ?? binary.slice(1);
     this._delivered(sizeOf(payload));
     return payload;
