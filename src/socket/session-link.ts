@@ -30,11 +30,9 @@ export interface SessionHooks extends DropSink {
   _sessionBroken(what: string): void;
   /** The server does not speak the protocol: say so (once). */
   _sessionUnsupported(): void;
-
 }
 
-// The application's payloads are strings, buffers and Blobs: never undefined or null, so
-// these need not be Symbols.
+// No payload (a string, buffer or Blob) is undefined or null: these need not be Symbols.
 /** Returned by {@link ClientSession.inbound}: the frame was the protocol's own. */
 export const CONTROL = undefined;
 /** Returned by {@link ClientSession.quick} for a frame that needs {@link ClientSession.inbound}. */
@@ -107,10 +105,7 @@ export class ClientSession {
    */
   opened(ws: NativeSocket): boolean {
     if (this.unsupported) return false;
-    if (!isSessionProtocol(ws.protocol ?? '')) {
-      this._fallBack();
-      return false;
-    }
+    if (!isSessionProtocol(ws.protocol ?? '')) return this._fallBack();
     this._ws = ws;
     const session = tokens.get(this);
     // JSON leaves out what is undefined: `session` and `received` only to resume. The count in
@@ -154,8 +149,8 @@ export class ClientSession {
   }
 
   /**
-   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"); {@link CONTROL},
-   * or a payload. Before the welcome nothing else may come; after it, data took the quick path.
+   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"): {@link CONTROL}.
+   * Before the welcome nothing else may come; after it, data took the quick path.
    */
   inbound(data: unknown): typeof CONTROL {
     if (typeof data !== 'string' || (!this._welcomed && data[0] !== 'W')) return this._broken('frame before the welcome');
@@ -203,9 +198,8 @@ export class ClientSession {
   }
 
   /**
-   * `data` (of `size`, see {@link sizeOf}) was written: it is kept until acknowledged, as it
-   * is now (the caller may change a buffer after `send()`), to be framed again if resent or
-   * handed back in an `unconfirmed` drop.
+   * `data` (of `size`, see {@link sizeOf}) was written: kept as it is now (the caller may change
+   * a buffer after `send()`) until acknowledged, to be resent or handed back `unconfirmed`.
    */
   written(data: OutboundData, size: number): void {
     this._unacked.push(snapshot(data), size);
@@ -275,10 +269,11 @@ export class ClientSession {
     for (const data of this._unacked.reset()) this.hooks._dropped(data, 'unconfirmed');
   }
 
-  private _fallBack(): void {
+  private _fallBack(): false {
     this.unsupported = true;
     this._forget();
     this.hooks._sessionUnsupported();
+    return false;
   }
 
   private _broken(what: string): typeof CONTROL {
