@@ -223,8 +223,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private _deliver(payload: string | Buffer, isBinary: boolean, bytes: number): void {
-    const when = this._received.add(bytes, this._peer);
-    if (when === 'now') this._ack();
+    if (this._received.add(bytes, this._peer)) this._ack();
     else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this.settings.clock)).start(ACK_DELAY, () => this._ack());
     this.emit('message', payload, isBinary);
   }

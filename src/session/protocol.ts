@@ -86,11 +86,19 @@ export function offerProtocols(user: readonly string[]): string[] {
   return user.length === 0 ? [PLAIN_PROTOCOL, SESSION_PROTOCOL] : [...user, ...user.map((p) => `${SESSION_PROTOCOL}+${p}`)];
 }
 
+/** Whether the server chose the session protocol (alone, or with a user's subprotocol after `+`). */
+export function isSessionProtocol(selected: string): boolean {
+  return `${selected}+`.startsWith(`${SESSION_PROTOCOL}+`);
+}
+
+/** The user's subprotocol within the server's choice: without ours, and the plain name is none. */
+export function userProtocol(selected: string): string {
+  return isSessionProtocol(selected) ? selected.slice(SESSION_PROTOCOL.length + 1) : selected === PLAIN_PROTOCOL ? '' : selected;
+}
+
 /** Whether the server chose the session protocol, and the user's subprotocol within it. */
 export function chosenProtocol(selected: string): { session: boolean; user: string } {
-  if (selected === SESSION_PROTOCOL) return { session: true, user: '' };
-  if (selected.startsWith(`${SESSION_PROTOCOL}+`)) return { session: true, user: selected.slice(SESSION_PROTOCOL.length + 1) };
-  return { session: false, user: selected === PLAIN_PROTOCOL ? '' : selected };
+  return { session: isSessionProtocol(selected), user: userProtocol(selected) };
 }
 
 /** A control or text data frame, decoded. `data` carries a text payload. */
@@ -102,7 +110,11 @@ export type TextFrame =
   | { readonly tag: 'P' | 'Q'; readonly data: string }
   | { readonly tag: 'B' };
 
-/** Decodes a text frame; a string saying what is wrong when it breaks the protocol. */
+/**
+ * Decodes a text frame; a string saying what is wrong when it breaks the protocol. The
+ * reference decoder (the server's, and docs/PROTOCOL.md's vectors): the client reads the few
+ * frames it may receive with the parts below, so its bundle carries no hello validation.
+ */
 export function decodeText(frame: string): TextFrame | string {
   const tag = frame[0];
   const rest = frame.slice(1);
@@ -111,24 +123,41 @@ export function decodeText(frame: string): TextFrame | string {
     case TAG.ping:
     case TAG.pong:
       return { tag, data: rest };
-    case TAG.ack:
-      return /^(0|[1-9]\d{0,15})$/.test(rest) && Number.isSafeInteger(+rest) ? { tag, count: +rest } : 'bad ack';
+    case TAG.ack: {
+      const count = ackCount(rest);
+      return count < 0 ? 'bad ack' : { tag, count };
+    }
     case TAG.bye:
       return rest === '' ? { tag } : 'bad bye';
     case TAG.hello: {
-      const hello = parseObject(rest) as Partial<Hello> | undefined;
-      if (!hello || hello.v !== 1 || !isWindow(hello.window)) return 'bad hello';
-      if (hello.session === undefined && hello.received === undefined) return { tag, hello: hello as Hello };
-      return typeof hello.session === 'string' && isCount(hello.received) ? { tag, hello: hello as Hello } : 'bad hello';
+      const hello = decodeHello(rest);
+      return hello ? { tag, hello } : 'bad hello';
     }
     case TAG.welcome: {
-      const w = parseObject(rest) as Partial<Welcome> | undefined;
-      const ok = w && w.v === 1 && typeof w.session === 'string' && w.session !== '' && typeof w.resumed === 'boolean' && isCount(w.received) && isWindow(w.window) && isCount(w.ttl);
-      return ok ? { tag, welcome: w as Welcome } : 'bad welcome';
+      const welcome = decodeWelcome(rest);
+      return welcome ? { tag, welcome } : 'bad welcome';
     }
     default:
       return 'unknown frame';
   }
+}
+
+/** The count of an ack (the text after `A`: digits without a leading zero, a safe integer); -1 when it is not one. */
+export function ackCount(text: string): number {
+  return /^(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(+text) ? +text : -1;
+}
+
+/** A welcome's JSON (after `W`), checked; undefined when it breaks the protocol. */
+export function decodeWelcome(json: string): Welcome | undefined {
+  const w = parse(json) as Partial<Welcome> | undefined;
+  return w?.v === 1 && typeof w.session === 'string' && w.session !== '' && typeof w.resumed === 'boolean' && isCount(w.received) && isWindow(w.window) && isCount(w.ttl) ? (w as Welcome) : undefined;
+}
+
+/** A hello's JSON (after `H`), checked; undefined when it breaks the protocol. `session` and `received` come together or not at all. */
+export function decodeHello(json: string): Hello | undefined {
+  const h = parse(json) as Partial<Hello> | undefined;
+  if (h?.v !== 1 || !isWindow(h.window)) return undefined;
+  return (h.session === undefined && h.received === undefined) || (typeof h.session === 'string' && isCount(h.received)) ? (h as Hello) : undefined;
 }
 
 /** The application's bytes of a binary data frame; a string saying what is wrong when it has no data tag. */
@@ -139,7 +168,7 @@ export function binaryPayload<T extends Uint8Array>(frame: T): T | string {
 /** Hellos and welcomes are small; a bigger one is refused before it is parsed. */
 export const MAX_HANDSHAKE_FRAME = 4096;
 
-/** Encodes a control frame. */
+/** Encodes a control frame (the server's encoder; the client, which writes few, writes their tags itself). */
 export const encode = {
   ack: (count: number) => `${TAG.ack}${count}`,
   hello: (hello: Hello) => `${TAG.hello}${JSON.stringify(hello)}`,
@@ -149,20 +178,21 @@ export const encode = {
   bye: () => TAG.bye,
 };
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+// What is not JSON is undefined; so is JSON that is no object, once its fields are read (`v` is missing).
+function parse(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+// isSafeInteger is false for what is not a number, too.
+function isCount(value: unknown, min = 0): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= min;
 }
 
 function isWindow(value: unknown): value is SessionWindow {
-  const w = value as Partial<SessionWindow> | null;
-  return typeof w === 'object' && w !== null && isCount(w.messages) && w.messages > 0 && isCount(w.bytes) && w.bytes > 0;
+  const w = value as Partial<SessionWindow> | null | undefined;
+  return isCount(w?.messages, 1) && isCount(w?.bytes, 1);
 }

@@ -34,8 +34,8 @@ export class Unacked<F> {
    * nothing else is unacknowledged, or it could never be sent.
    */
   full(nextBytes = 0): boolean {
-    if (this.length === 0) return false;
-    return this.length >= this.window.messages || this._bytes + nextBytes > this.window.bytes;
+    const length = this.length;
+    return length > 0 && (length >= this.window.messages || this._bytes + nextBytes > this.window.bytes);
   }
 
   /** A data frame was written. */
@@ -52,15 +52,11 @@ export class Unacked<F> {
    */
   ack(count: number): boolean {
     if (count > this.sent || count < this.acked) return false;
-    while (this.acked < count) {
-      this._bytes -= this._sizes[this._head]!;
-      this._head++;
-      this.acked++;
-    }
+    for (; this.acked < count; this.acked++) this._bytes -= this._sizes[this._head++]!;
     // Compact now and then rather than shift() per frame.
     if (this._head > 1024 && this._head * 2 > this._frames.length) {
-      this._frames = this._frames.slice(this._head);
-      this._sizes = this._sizes.slice(this._head);
+      this._frames.splice(0, this._head);
+      this._sizes.splice(0, this._head);
       this._head = 0;
     }
     return true;
@@ -102,13 +98,12 @@ export class Received {
   private _unackedBytes = 0;
 
   /**
-   * A data frame of `bytes` arrived. `'now'` when an ack should go now, else `'later'`: within
+   * A data frame of `bytes` arrived. `true` when an ack should go now, else within
    * {@link ACK_DELAY} (the caller arms its timer unless it is pending).
    */
-  add(bytes: number, peer: SessionWindow): 'now' | 'later' {
-    this.count++;
+  add(bytes: number, peer: SessionWindow): boolean {
     this._unackedBytes += bytes;
-    return this.count - this._ackedCount >= Math.ceil(peer.messages / 2) || this._unackedBytes * 2 >= peer.bytes || this._unackedBytes >= ACK_BYTES ? 'now' : 'later';
+    return ++this.count - this._ackedCount >= peer.messages / 2 || this._unackedBytes * 2 >= peer.bytes || this._unackedBytes >= ACK_BYTES;
   }
 
   /** Whether anything awaits an acknowledgement. */

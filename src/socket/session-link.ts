@@ -4,7 +4,7 @@ import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
 import { ACK_DELAY, Received, Unacked } from '../session/window';
-import { chosenProtocol, DATA_BYTE, decodeText, encode, offerProtocols, SESSION_CLOSE, TAG, type SessionWindow, type Welcome } from '../session/protocol';
+import { ackCount, DATA_BYTE, decodeWelcome, isSessionProtocol, offerProtocols, userProtocol, type Hello, type SESSION_CLOSE, type SessionWindow } from '../session/protocol';
 
 /** Bounds of what a session keeps until the server acknowledges it (API.md §8). */
 export interface ResumeOptions {
@@ -30,14 +30,13 @@ export interface SessionHooks extends DropSink {
   _sessionBroken(what: string): void;
   /** The server does not speak the protocol: say so (once). */
   _sessionUnsupported(): void;
-
 }
 
-const PREFIX = new Uint8Array([DATA_BYTE]);
-/** Returned by {@link ClientSession.inbound} for a frame that was the protocol's own. */
-export const CONTROL = Symbol('control');
+// No payload (a string, buffer or Blob) is undefined or null: these need not be Symbols.
+/** Returned by {@link ClientSession.inbound}: the frame was the protocol's own. */
+export const CONTROL = undefined;
 /** Returned by {@link ClientSession.quick} for a frame that needs {@link ClientSession.inbound}. */
-export const SLOW = Symbol('slow');
+export const SLOW = null;
 /** Session tokens, kept off the session object: a logged socket shows no secret. */
 const tokens = new WeakMap<ClientSession, string>();
 
@@ -92,13 +91,12 @@ export class ClientSession {
 
   /** The subprotocols to ask for, given the user's. */
   offer(protocols: string | string[] | undefined): string | string[] | undefined {
-    if (this.unsupported) return protocols;
-    return offerProtocols(protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : protocols);
+    return this.unsupported ? protocols : offerProtocols([protocols ?? []].flat());
   }
 
   /** The subprotocol the user sees: the server's choice without ours. */
   userProtocol(selected: string): string {
-    return chosenProtocol(selected).user;
+    return userProtocol(selected);
   }
 
   /**
@@ -107,14 +105,13 @@ export class ClientSession {
    */
   opened(ws: NativeSocket): boolean {
     if (this.unsupported) return false;
-    if (!chosenProtocol(ws.protocol ?? '').session) {
-      this._fallBack();
-      return false;
-    }
+    if (!isSessionProtocol(ws.protocol ?? '')) return this._fallBack();
     this._ws = ws;
-    const token = tokens.get(this);
-    // The count in a resume hello acknowledges as much.
-    this._raw(encode.hello(token === undefined ? { v: 1, window: this._unacked.window } : { v: 1, window: this._unacked.window, session: token, received: this._received.acked() }));
+    const session = tokens.get(this);
+    // JSON leaves out what is undefined: `session` and `received` only to resume. The count in
+    // a resume hello acknowledges as much.
+    const hello: Hello = { v: 1, window: this._unacked.window, session, received: session ? this._received.acked() : undefined };
+    this._raw(`H${JSON.stringify(hello)}`);
     return true;
   }
 
@@ -151,30 +148,36 @@ export class ClientSession {
     return data.slice(1);
   }
 
-  /** Any other frame on the session's connection; {@link CONTROL}, or a payload. */
-  inbound(data: unknown): unknown {
-    if (typeof data !== 'string') return this._broken('binary frame before the welcome');
-    const frame = decodeText(data);
-    if (typeof frame === 'string') return this._broken(frame);
-    this.heartbeat?.seen(frame.tag === TAG.pong);
-    if (frame.tag === TAG.welcome) return this._welcomed ? this._broken('second welcome') : this._welcome(frame.welcome);
-    if (!this._welcomed || frame.tag === TAG.data) return this._broken('frame before the welcome');
-    switch (frame.tag) {
-      case TAG.ack:
-        if (!this._unacked.ack(frame.count)) return this._broken('ack of more than was sent');
+  /**
+   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"): {@link CONTROL}.
+   * Before the welcome nothing else may come; after it, data took the quick path.
+   */
+  inbound(data: unknown): typeof CONTROL {
+    if (typeof data !== 'string' || (!this._welcomed && data[0] !== 'W')) return this._broken('frame before the welcome');
+    const tag = data.charAt(0);
+    const rest = data.slice(1);
+    this.heartbeat?.seen(tag === 'Q');
+    switch (tag) {
+      case 'W':
+        return this._welcome(rest);
+      case 'A':
+        // -1 for a malformed count, which no window accepts either.
+        if (!this._unacked.ack(ackCount(rest))) break;
         this.hooks._sessionRoom();
         return CONTROL;
-      case TAG.ping:
-        this._raw(encode.pong(frame.data));
+      case 'P':
+        this._raw(`Q${rest}`);
         return CONTROL;
-      case TAG.bye:
+      case 'Q':
+        return CONTROL;
+      case 'B':
+        if (rest) break;
         // The server ended the session: what it has not acknowledged may or may not have arrived.
         this._ack();
         this._forget();
         return CONTROL;
-      default:
-        return frame.tag === TAG.pong ? CONTROL : this._broken('unexpected frame');
     }
+    return this._broken(`bad frame '${tag}'`);
   }
 
   /** Whether the window has room for a message of `bytes`. */
@@ -184,23 +187,19 @@ export class ClientSession {
 
   /** The wire form of a data message. */
   frame(data: OutboundData): OutboundData {
-    let framed: OutboundData;
-    if (typeof data === 'string') framed = TAG.data + data;
-    else if (typeof Blob === 'function' && data instanceof Blob) framed = new Blob([PREFIX, data]);
-    else {
-      const view = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array((data as ArrayBufferView).buffer, (data as ArrayBufferView).byteOffset, (data as ArrayBufferView).byteLength);
-      const bytes = new Uint8Array(view.byteLength + 1);
-      bytes[0] = DATA_BYTE;
-      bytes.set(view, 1);
-      framed = bytes;
-    }
-    return framed;
+    if (typeof data === 'string') return `D${data}`;
+    // The text 'D' in a Blob is the byte 0x44.
+    if (typeof Blob === 'function' && data instanceof Blob) return new Blob(['D', data]);
+    const view = bytesOf(data as ArrayBuffer);
+    const bytes = new Uint8Array(view.length + 1);
+    bytes[0] = DATA_BYTE;
+    bytes.set(view, 1);
+    return bytes;
   }
 
   /**
-   * `data` (of `size`, see {@link sizeOf}) was written: it is kept until acknowledged, as it
-   * is now (the caller may change a buffer after `send()`), to be framed again if resent or
-   * handed back in an `unconfirmed` drop.
+   * `data` (of `size`, see {@link sizeOf}) was written: kept as it is now (the caller may change
+   * a buffer after `send()`) until acknowledged, to be resent or handed back `unconfirmed`.
    */
   written(data: OutboundData, size: number): void {
     this._unacked.push(snapshot(data), size);
@@ -210,7 +209,7 @@ export class ClientSession {
   bye(): void {
     if (!this._welcomed) return;
     this._ack();
-    this._raw(encode.bye());
+    this._raw('B');
   }
 
   /** The connection is gone; the session waits for the next one. */
@@ -218,8 +217,9 @@ export class ClientSession {
     this._ws = null;
     this._welcomed = false;
     this._ackTimer?.stop();
-    // Another connection took the session over: it is not ours to resume any more.
-    if (code === SESSION_CLOSE.replaced) this._forget();
+    // Another connection took the session over: it is not ours to resume any more. (The
+    // number itself, checked against the protocol's table: the table stays out of the bundle.)
+    if (code === (4012 satisfies (typeof SESSION_CLOSE)['replaced'])) this._forget();
   }
 
   /** The socket closed for good: whatever is unacknowledged is reported `unconfirmed`. */
@@ -228,41 +228,38 @@ export class ClientSession {
     this._forget();
   }
 
-  private _welcome(welcome: Welcome): unknown {
-    const resumed = welcome.resumed && tokens.has(this);
-    if (welcome.resumed && (!resumed || !this._unacked.ack(welcome.received))) return this._broken('a resume that cannot be');
-    if (!resumed) this._forget();
+  private _welcome(json: string): typeof CONTROL {
+    const welcome = decodeWelcome(json);
+    // A resume needs a session to resume, and the server's count must fit what was sent.
+    if (!welcome || this._welcomed || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
+    if (!welcome.resumed) this._forget();
     tokens.set(this, welcome.session);
     this._peer = welcome.window;
     this._welcomed = true;
     for (const data of this._unacked.pending()) this._raw(this.frame(data));
-    this.hooks._sessionReady(resumed);
+    this.hooks._sessionReady(welcome.resumed);
     return CONTROL;
   }
 
   private _binary(data: unknown): unknown {
     this.heartbeat?.seen(false);
-    let payload: unknown;
-    if (typeof Blob === 'function' && data instanceof Blob) payload = data.slice(1); // its tag cannot be read synchronously
-    else if (data instanceof ArrayBuffer) payload = new Uint8Array(data)[0] === DATA_BYTE ? data.slice(1) : undefined;
-    else if (ArrayBuffer.isView(data)) {
-      const view = data as Uint8Array;
-      payload = view.byteLength > 0 && new Uint8Array(view.buffer, view.byteOffset, 1)[0] === DATA_BYTE ? view.subarray(1) : undefined;
-    }
-    if (payload === undefined) return this._broken('binary frame without the data tag');
-    this._delivered(sizeOf(payload as OutboundData));
+    const binary = data as Blob & Partial<Uint8Array>;
+    // A Blob's tag cannot be read synchronously: it is cut off unread. A view (Node's Buffer)
+    // is cut without a copy, an ArrayBuffer or a Blob by a copy.
+    if (!(typeof Blob === 'function' && data instanceof Blob) && bytesOf(data as ArrayBuffer)[0] !== DATA_BYTE) return this._broken('untagged binary frame');
+    const payload = binary.subarray?.(1) ?? binary.slice(1);
+    this._delivered(sizeOf(payload));
     return payload;
   }
 
   private _delivered(bytes: number): void {
-    const when = this._received.add(bytes, this._peer);
-    if (when === 'now') this._ack();
+    if (this._received.add(bytes, this._peer)) this._ack();
     else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this.clock)).start(ACK_DELAY, () => this._ack());
   }
 
   private _ack(): void {
     this._ackTimer?.stop();
-    if (this._welcomed && this._received.owed) this._raw(encode.ack(this._received.acked()));
+    if (this._welcomed && this._received.owed) this._raw(`A${this._received.acked()}`);
   }
 
   /** The session is over: a later connection starts a new one. */
@@ -272,10 +269,11 @@ export class ClientSession {
     for (const data of this._unacked.reset()) this.hooks._dropped(data, 'unconfirmed');
   }
 
-  private _fallBack(): void {
+  private _fallBack(): false {
     this.unsupported = true;
     this._forget();
     this.hooks._sessionUnsupported();
+    return false;
   }
 
   private _broken(what: string): typeof CONTROL {
@@ -290,6 +288,12 @@ export class ClientSession {
       // A connection that refuses to write is about to report its end; the frames stay kept.
     }
   }
+}
+
+/** The bytes of a buffer or a view, without a copy. An ArrayBuffer has no `buffer` or `byteOffset`: it is its own, from 0. */
+function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  const view = data as Partial<ArrayBufferView> & { byteLength: number };
+  return new Uint8Array(view.buffer ?? (data as ArrayBuffer), view.byteOffset, view.byteLength);
 }
 
 /** The size of a message as the window counts it: its bytes on the wire (UTF-8 for text). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenProtocol, encode, offerProtocols } from '../../src/session/protocol';
+import { ackCount, chosenProtocol, decodeHello, decodeWelcome, encode, offerProtocols } from '../../src/session/protocol';
 
 describe('#offerProtocols', () => {
   it.each([
@@ -21,6 +21,52 @@ describe('#chosenProtocol', () => {
     ['steadysocket.10', false, 'steadysocket.10'],
   ])('%j: session %s, user %j', (selected, session, user) => {
     expect(chosenProtocol(selected)).toEqual({ session, user });
+  });
+});
+
+describe('#ackCount', () => {
+  it.each([
+    ['0', 0],
+    ['12', 12],
+    ['9007199254740991', 9007199254740991],
+    ['9007199254740992', -1],
+    ['012', -1],
+    ['', -1],
+    ['-1', -1],
+    ['1e3', -1],
+    [' 1', -1],
+    ['1.0', -1],
+  ])('%j → %i', (text, count) => {
+    expect(ackCount(text)).toBe(count);
+  });
+});
+
+describe('#decodeWelcome, #decodeHello', () => {
+  const window = { messages: 1, bytes: 1 };
+  it.each([
+    ['null', undefined],
+    ['"W"', undefined],
+    ['[1]', undefined],
+    ['{', undefined],
+    [JSON.stringify({ v: 1, session: 't', resumed: false, received: 0, window, ttl: 0 }), { v: 1, session: 't', resumed: false, received: 0, window, ttl: 0 }],
+    [JSON.stringify({ v: 1, session: 't', resumed: 1, received: 0, window, ttl: 0 }), undefined],
+    [JSON.stringify({ v: 1, session: 't', resumed: false, received: 0.5, window, ttl: 0 }), undefined],
+    [JSON.stringify({ v: 1, session: 't', resumed: false, received: 0, window: { messages: 1, bytes: 0 }, ttl: 0 }), undefined],
+    [JSON.stringify({ v: 1, session: 't', resumed: false, received: 0, window: null, ttl: 0 }), undefined],
+    [JSON.stringify({ v: 1, session: 't', resumed: false, received: 0, window, ttl: -1 }), undefined],
+  ])('welcome %s', (json, welcome) => {
+    expect(decodeWelcome(json)).toEqual(welcome);
+  });
+
+  it.each([
+    ['null', undefined],
+    [JSON.stringify({ v: 1, window }), { v: 1, window }],
+    [JSON.stringify({ v: 1, window, session: 't', received: 0 }), { v: 1, window, session: 't', received: 0 }],
+    [JSON.stringify({ v: 1, window, received: 0 }), undefined],
+    [JSON.stringify({ v: 1, window, session: 1, received: 0 }), undefined],
+    [JSON.stringify({ v: 1, window: [] }), undefined],
+  ])('hello %s', (json, hello) => {
+    expect(decodeHello(json)).toEqual(hello);
   });
 });
 

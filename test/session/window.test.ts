@@ -60,10 +60,11 @@ describe('Unacked', () => {
 
 describe('Received', () => {
   it.each([
-    [{ messages: 4, bytes: 1000 }, [10, 10], ['later', 'now']],
-    [{ messages: 100, bytes: 100 }, [10, 40], ['later', 'now']],
-    [{ messages: 100, bytes: 1000 }, [10, 10, 10], ['later', 'later', 'later']],
-    [{ messages: 1, bytes: 1000 }, [10], ['now']],
+    [{ messages: 4, bytes: 1000 }, [10, 10], [false, true]],
+    [{ messages: 100, bytes: 100 }, [10, 40], [false, true]],
+    [{ messages: 100, bytes: 1000 }, [10, 10, 10], [false, false, false]],
+    [{ messages: 1, bytes: 1000 }, [10], [true]],
+    [{ messages: 3, bytes: 1000 }, [1, 1], [false, true]], // half of an odd window, rounded up
   ])('peer window %j, frames of %j bytes → %j', (peer, sizes, whens) => {
     const received = new Received();
     expect(sizes.map((bytes) => received.add(bytes, peer))).toEqual(whens);
@@ -76,6 +77,6 @@ describe('Received', () => {
     expect(received.owed).toBe(true);
     expect(received.acked()).toBe(2);
     expect(received.owed).toBe(false);
-    expect(received.add(1, { messages: 100, bytes: 100 })).toBe('later');
+    expect(received.add(1, { messages: 100, bytes: 100 })).toBe(false);
   });
 });

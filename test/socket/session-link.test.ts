@@ -96,6 +96,42 @@ describe('resume: data and acknowledgements', () => {
     expect([...new Uint8Array(data)]).toEqual([7, 8]);
   });
 
+  it('frames every binary type with the tag byte, a view by its own bytes only', async () => {
+    const { socket, native, connect } = session({ resume: { maxMessages: 10, maxBytes: 100 } });
+    connect();
+    socket.send(new Uint8Array([9, 1, 2, 9]).subarray(1, 3));
+    socket.send(new Uint8Array([3]).buffer);
+    socket.send(new DataView(new Uint8Array([9, 4, 5]).buffer, 1));
+    socket.send(new Blob([new Uint8Array([6])]));
+    const sent = native().sent.slice(1);
+    expect(sent.slice(0, 3)).toEqual([new Uint8Array([0x44, 1, 2]), new Uint8Array([0x44, 3]), new Uint8Array([0x44, 4, 5])]);
+    expect([...new Uint8Array(await (sent[3] as Blob).arrayBuffer())]).toEqual([0x44, 6]);
+  });
+
+  it.each([
+    ['an ArrayBuffer', new Uint8Array([0x44, 7, 8]).buffer],
+    ['a view into a larger buffer (a Node Buffer)', new Uint8Array([1, 0x44, 7, 8, 1]).subarray(1, 4)],
+    ['a Blob', new Blob([new Uint8Array([0x44, 7, 8])])],
+  ])('strips the tag of binary data in %s', async (_, frame) => {
+    const { native, connect, events } = session();
+    connect();
+    native().serverMessage(frame);
+    const data = events.filter((e) => e.type === 'message').map((e) => (e.event as { data: unknown }).data)[0];
+    const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+    expect([...bytes]).toEqual([7, 8]);
+  });
+
+  it.each([
+    ['without the tag', new Uint8Array([7, 8]).buffer],
+    ['empty', new ArrayBuffer(0)],
+    ['as an empty view at the end of its buffer', new Uint8Array([0x44]).subarray(1)],
+  ])('drops the connection on binary data %s', (_, frame) => {
+    const { native, connect, log } = session();
+    connect();
+    native().serverMessage(frame);
+    expect(log()).toContain('error:SESSION_PROTOCOL_ERROR');
+  });
+
   it('stops writing at its window and goes on as acknowledgements come', () => {
     const { socket, native, connect } = session();
     connect();
@@ -169,13 +205,21 @@ describe('resume: reconnecting', () => {
 
   it.each([
     ['an unknown frame', 'Zzz'],
+    ['an empty frame', ''],
     ['an ack of more than was sent', 'A9'],
+    ['a malformed ack', 'A01'],
+    ['a bye with text', 'Bx'],
+    ['a hello', 'H{"v":1,"window":{"messages":2,"bytes":1000}}'],
+    ['a second welcome', welcome()],
     ['data before the welcome', 'Dx'],
+    ['a ping before the welcome', 'P'],
+    ['binary data before the welcome', new Uint8Array([0x44, 1]).buffer],
+    ['a malformed welcome', 'W{"v":1,"session":"t","resumed":false,"received":0,"window":{"messages":1,"bytes":1}}'],
     ['a resume of a session it never had', welcome({ resumed: true })],
   ])('drops the connection on %s (SESSION_PROTOCOL_ERROR) and reconnects', (name, frame) => {
     const { native, log, clock } = session();
     native().serverOpen('steadysocket.1');
-    if (name !== 'data before the welcome' && !name.startsWith('a resume')) native().serverMessage(welcome());
+    if (!/before the welcome|a resume|malformed welcome/.test(name)) native().serverMessage(welcome());
     native().serverMessage(frame);
     expect(log()).toContain('error:SESSION_PROTOCOL_ERROR');
     expect(log()).toContain('close:4010:r');
