@@ -15,7 +15,7 @@ import { SocketReporter } from './reporter';
 import { RetrySchedule } from './retry-schedule';
 import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import { canTransition, type ConnectionState } from './state';
-import { TAG } from '../session/protocol';
+import type { TAG } from '../session/protocol';
 
 const noop = () => {};
 
@@ -141,7 +141,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _heartbeatPing(data: OutboundData): boolean {
-    return this._outbox.ping(this._session?.live ? TAG.ping : data);
+    // In a session the protocol's own ping (its tag, checked against TAG: no table in the bundle).
+    return this._outbox.ping(this._session?.live ? ('P' satisfies typeof TAG.ping) : data);
   }
 
   /** @internal */
