@@ -14,15 +14,15 @@ const EMITTER = 2;
 
 /** One listener of any of the three kinds: every kind keeps its place in one order per event. */
 export interface ListenerRecord {
-  readonly type: string;
+  readonly _type: string;
   /** The listener; for an `on*` slot, the current handler. `null` once removed. */
-  listener: AnyListener | null;
-  readonly once: boolean;
-  readonly kind: typeof DOM | typeof SLOT | typeof EMITTER;
+  _listener: AnyListener | null;
+  readonly _once: boolean;
+  readonly _kind: typeof DOM | typeof SLOT | typeof EMITTER;
   /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
-  readonly context?: unknown;
+  readonly _context?: unknown;
   /** Lets go of the `signal` it was added with. */
-  release?: () => void;
+  _release?: () => void;
 }
 
 const NONE: readonly ListenerRecord[] = [];
@@ -48,7 +48,7 @@ export class Emitter<E extends object> {
 
   /** As eventemitter3's `on`: `fn` is called with `this` = `context` (default: the emitter). */
   on<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add({ type, listener: fn as AnyListener, once: false, kind: EMITTER, context });
+    this._add({ _type: type, _listener: fn as AnyListener, _once: false, _kind: EMITTER, _context: context });
     return this;
   }
 
@@ -59,7 +59,7 @@ export class Emitter<E extends object> {
 
   /** As {@link on}, removed before its first call. */
   once<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add({ type, listener: fn as AnyListener, once: true, kind: EMITTER, context });
+    this._add({ _type: type, _listener: fn as AnyListener, _once: true, _kind: EMITTER, _context: context });
     return this;
   }
 
@@ -68,7 +68,7 @@ export class Emitter<E extends object> {
     if (!fn) return this.removeAllListeners(type);
     for (const record of this._records) {
       // As eventemitter3, which stores `context || emitter`: the emitter itself matches no context.
-      if (record.type === type && record.kind === EMITTER && record.listener === fn && (!once || record.once) && (!context || (record.context ?? this) === context)) {
+      if (record._type === type && record._kind === EMITTER && record._listener === fn && (!once || record._once) && (!context || (record._context ?? this) === context)) {
         this._remove(record);
       }
     }
@@ -82,25 +82,25 @@ export class Emitter<E extends object> {
 
   /** Removes every listener of `type` (of every kind), or of every event. */
   removeAllListeners(type?: EmitterEventName<E>): this {
-    for (const record of this._records) if (type === undefined || record.type === type) this._remove(record);
+    for (const record of this._records) if (type === undefined || record._type === type) this._remove(record);
     return this;
   }
 
   /** The listeners of `type`, of every kind, in the order they run. */
   listeners<K extends EmitterEventName<E>>(type: K): EmitterListener<E, K>[] {
-    return this._records.filter((r) => r.type === type).map((r) => r.listener as unknown as EmitterListener<E, K>);
+    return this._records.filter((r) => r._type === type).map((r) => r._listener as unknown as EmitterListener<E, K>);
   }
 
   /** How many listeners `type` has, of every kind. */
   listenerCount(type: EmitterEventName<E>): number {
     let count = 0;
-    for (const record of this._records) if (record.type === type) count++;
+    for (const record of this._records) if (record._type === type) count++;
     return count;
   }
 
   /** The events that have listeners. */
   eventNames(): EmitterEventName<E>[] {
-    return [...new Set(this._records.map((r) => r.type))] as EmitterEventName<E>[];
+    return [...new Set(this._records.map((r) => r._type))] as EmitterEventName<E>[];
   }
 
   /** Calls the listeners of `type` with `event`, each isolated; `true` if it had any. */
@@ -119,13 +119,13 @@ export class Emitter<E extends object> {
   protected _dispatch(type: string, event: unknown, stoppable?: boolean): void {
     const stop = (stoppable ? event : {}) as { _stopped?: boolean };
     for (const record of this._records) {
-      const { listener } = record;
-      if (record.type !== type) continue;
+      const listener = record._listener;
+      if (record._type !== type) continue;
       // Removed by an earlier listener of this very event; or stopped, as in the DOM.
-      if (!listener || (stop._stopped && record.kind !== EMITTER)) continue;
-      if (record.once) this._remove(record);
+      if (!listener || (stop._stopped && record._kind !== EMITTER)) continue;
+      if (record._once) this._remove(record);
       try {
-        if (record.kind === EMITTER) (listener as (event: unknown) => void).call(record.context ?? this, event);
+        if (record._kind === EMITTER) (listener as (event: unknown) => void).call(record._context ?? this, event);
         else if (typeof listener === 'function') listener.call(this, event);
         else listener.handleEvent(event);
       } catch (error) {
@@ -137,7 +137,7 @@ export class Emitter<E extends object> {
 
   /** The DOM-style record of `listener`, or (`SLOT`) the `on*` handler's, for `type`. */
   protected _find(type: string, kind: typeof DOM | typeof SLOT, listener?: unknown): ListenerRecord | undefined {
-    return this._records.find((r) => r.type === type && r.kind === kind && (kind === SLOT || r.listener === listener));
+    return this._records.find((r) => r._type === type && r._kind === kind && (kind === SLOT || r._listener === listener));
   }
 
   protected _add(record: ListenerRecord): void {
@@ -146,8 +146,8 @@ export class Emitter<E extends object> {
 
   protected _remove(record: ListenerRecord | undefined): void {
     if (!record || !this._records.includes(record)) return;
-    record.listener = null;
-    record.release?.();
+    record._listener = null;
+    record._release?.();
     this._records = this._records.filter((r) => r !== record);
   }
 }

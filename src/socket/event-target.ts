@@ -53,13 +53,13 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
     if (listener == null || this._find(type, DOM, listener)) return;
     const { once = false, signal } = typeof options === 'object' ? options : {};
     if (signal?.aborted) return;
-    const record: ListenerRecord = { type, listener, once, kind: DOM };
+    const record: ListenerRecord = { _type: type, _listener: listener, _once: once, _kind: DOM };
     this._add(record);
     if (signal) {
       const onAbort = () => this._remove(record);
       signal.addEventListener('abort', onAbort, { once: true });
       // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
-      record.release = () => signal.removeEventListener('abort', onAbort);
+      record._release = () => signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -139,7 +139,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   }
 
   private _getHandler<K extends EventName>(type: K): Handler<K> {
-    return (this._find(type, SLOT)?.listener as Handler<K> | undefined) ?? null;
+    return (this._find(type, SLOT)?._listener as Handler<K> | undefined) ?? null;
   }
 
   /**
@@ -150,7 +150,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   private _setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
     const slot = this._find(type, SLOT);
     if (typeof handler !== 'function') this._remove(slot);
-    else if (slot) slot.listener = handler;
-    else this._add({ type, listener: handler, once: false, kind: SLOT });
+    else if (slot) slot._listener = handler;
+    else this._add({ _type: type, _listener: handler, _once: false, _kind: SLOT });
   }
 }
