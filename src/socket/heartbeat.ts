@@ -96,21 +96,21 @@ export class Heartbeat {
   }
 
   /**
-   * Every inbound message goes through here. Returns `true` for a pong, which the caller
+   * @internal Every inbound message goes through here. Returns `true` for a pong, which the caller
    * must not deliver as a message.
    */
-  inbound(data: MessageData): boolean {
+  _inbound(data: MessageData): boolean {
     let pong = false;
     try {
       pong = this._options.isPong(data) === true;
     } catch {
       // A user's isPong that throws must not unwind into the socket: not a pong.
     }
-    return this.seen(pong);
+    return this._seen(pong);
   }
 
-  /** An inbound message that the caller already knows to be a pong or not. Returns `pong`. */
-  seen(pong: boolean): boolean {
+  /** @internal An inbound message that the caller already knows to be a pong or not. Returns `pong`. */
+  _seen(pong: boolean): boolean {
     const now = (this._lastInbound = this._clock.now());
     this._received++;
     if (!pong) return false;

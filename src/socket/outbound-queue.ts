@@ -170,10 +170,10 @@ export class OutboundQueue {
   }
 
   /**
-   * Removes every message waiting and returns them in order, reporting no drop: the caller
+   * @internal Removes every message waiting and returns them in order, reporting no drop: the caller
    * took them. A sender that waits on the outcome (a request) learns `'cancelled'`.
    */
-  takeAll(): OutboundData[] {
+  _takeAll(): OutboundData[] {
     const taken: OutboundData[] = [];
     for (let entry = this._take(); entry; entry = this._take()) {
       taken.push(entry._data);

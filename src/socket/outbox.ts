@@ -24,9 +24,10 @@ type WriteResult = Outcome | boolean;
  * order, as the buffer empties. Nothing sent later overtakes anything queued earlier.
  */
 export class Outbox {
-  readonly queue: OutboundQueue;
-  /** Messages written to a native socket (pings excluded). */
-  sent = 0;
+  /** @internal */
+  readonly _queue: OutboundQueue;
+  /** @internal Messages written to a native socket (pings excluded). */
+  _sent = 0;
   /** The native socket, only while it is open. */
   private _ws: NativeSocket | null = null;
   /** Made on first use: an idle socket needs none. */
@@ -39,7 +40,7 @@ export class Outbox {
    */
   private _estimated = 0;
   private _estimatedAt = 0;
-  /** The queue's length and bytes when {@link changed} last looked (two fields, not an array: every socket has them). */
+  /** The queue's length and bytes when {@link _changed} last looked (two fields, not an array: every socket has them). */
   private _seenLength = 0;
   private _seenBytes = 0;
 
@@ -49,25 +50,21 @@ export class Outbox {
     private readonly _sink: DropSink,
     private readonly _session: ClientSession | null,
   ) {
-    this.queue = new OutboundQueue(_limits, _clock, _sink);
+    this._queue = new OutboundQueue(_limits, _clock, _sink);
   }
 
-  /** Bytes the open native socket holds (or, where it does not say, our estimate). */
-  get nativeBuffered(): number {
-    return this._ws ? this.bufferedOf(this._ws) : 0;
-  }
-
-  /** Bytes `ws` holds, also while it is closing. */
-  bufferedOf(ws: NativeSocket): number {
+  /** @internal Bytes `ws` holds, also while it is closing (by default the open one's; none without one). */
+  _buffered(ws: NativeSocket | null = this._ws): number {
+    if (!ws) return 0;
     const reported = ws.bufferedAmount;
     return typeof reported === 'number'
       ? reported
       : this._estimated && Math.max(0, this._estimated - ((this._clock.now() - this._estimatedAt) * Math.max(this._limits.highWaterMark, 1)) / 1000);
   }
 
-  /** The queue's figures if they changed since the last call, else `undefined`. */
-  changed(): { length: number; bytes: number } | undefined {
-    const { length, bytes } = this.queue;
+  /** @internal The queue's figures if they changed since the last call, else `undefined`. */
+  _changed(): { length: number; bytes: number } | undefined {
+    const { length, bytes } = this._queue;
     if (length === this._seenLength && bytes === this._seenBytes) return undefined;
     this._seenLength = length;
     this._seenBytes = bytes;
@@ -81,11 +78,11 @@ export class Outbox {
     this.flush();
   }
 
-  /** The connection is gone: messages meant only for it are dropped, the rest wait. */
-  lost(): void {
+  /** @internal The connection is gone: messages meant only for it are dropped, the rest wait. */
+  _lost(): void {
     this._ws = null;
     this._drainTimer?.stop();
-    this.queue._dropConnectionOnly();
+    this._queue._dropConnectionOnly();
   }
 
   /**
@@ -96,12 +93,12 @@ export class Outbox {
     if (flush) this._drain(true);
     this._ws = null;
     this._drainTimer?.stop();
-    this.queue._clear('closed');
+    this._queue._clear('closed');
   }
 
   /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
   send(data: OutboundData, options: SendOptions = {}): boolean {
-    if (this.queue.length === 0) {
+    if (this._queue.length === 0) {
       const result = this._write(data, false);
       if (typeof result === 'string') {
         settle(this._sink, data, options, result);
@@ -109,7 +106,7 @@ export class Outbox {
       }
     }
     // It waits: keep its bytes as they are now, as the native send() would.
-    if (!this.queue.push(snapshot(data), byteLength(data), options)) return false;
+    if (!this._queue.push(snapshot(data), byteLength(data), options)) return false;
     this.flush();
     return true;
   }
@@ -121,7 +118,7 @@ export class Outbox {
   flush(): void {
     if (!this._ws) return;
     const full = this._drain(false);
-    if (this.queue.length === 0 || !this._ws || full) this._drainTimer?.stop();
+    if (this._queue.length === 0 || !this._ws || full) this._drainTimer?.stop();
     else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this._clock)).start(DRAIN_POLL_MS, () => inOperation(this._sink, () => this.flush()));
   }
 
@@ -132,7 +129,7 @@ export class Outbox {
 
   private _write(data: OutboundData, force: boolean, count = true): WriteResult {
     const ws = this._ws;
-    if (!ws || ws.readyState !== 1 || (!force && this.bufferedOf(ws) > this._limits.highWaterMark)) return false;
+    if (!ws || ws.readyState !== 1 || (!force && this._buffered(ws) > this._limits.highWaterMark)) return false;
     // In a session, a data message goes framed, and only while the window has room (also at
     // close(): PROTOCOL.md §5 allows no more; the rest is dropped there).
     const session = count && this._session?.live ? this._session : undefined;
@@ -146,10 +143,10 @@ export class Outbox {
     }
     session?.written(data, size);
     if (typeof ws.bufferedAmount !== 'number') {
-      this._estimated = this.bufferedOf(ws) + byteLength(data);
+      this._estimated = this._buffered(ws) + byteLength(data);
       this._estimatedAt = this._clock.now();
     }
-    if (count) this.sent++;
+    if (count) this._sent++;
     return 'written';
   }
 
@@ -158,7 +155,7 @@ export class Outbox {
    * is dropped. Returns whether the session's window stopped it.
    */
   private _drain(force: boolean): boolean {
-    const queue = this.queue;
+    const queue = this._queue;
     for (let entry = queue._first(); entry; entry = queue._first()) {
       const result = entry._options.signal?.aborted ? 'cancelled' : this._write(entry._data, force);
       if (typeof result === 'boolean') return result;

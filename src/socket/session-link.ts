@@ -146,7 +146,7 @@ export class ClientSession {
     if (!this._welcomed) return SLOW;
     if (typeof data !== 'string') return this._binary(data);
     if (data.charCodeAt(0) !== 68 /* D */) return SLOW;
-    this.heartbeat?.seen(false);
+    this.heartbeat?._seen(false);
     this._delivered(data.length - 1);
     return data.slice(1);
   }
@@ -156,7 +156,7 @@ export class ClientSession {
     if (typeof data !== 'string') return this._broken('binary frame before the welcome');
     const frame = decodeText(data);
     if (typeof frame === 'string') return this._broken(frame);
-    this.heartbeat?.seen(frame.tag === TAG.pong);
+    this.heartbeat?._seen(frame.tag === TAG.pong);
     if (frame.tag === TAG.welcome) return this._welcomed ? this._broken('second welcome') : this._welcome(frame.welcome);
     if (!this._welcomed || frame.tag === TAG.data) return this._broken('frame before the welcome');
     switch (frame.tag) {
@@ -241,7 +241,7 @@ export class ClientSession {
   }
 
   private _binary(data: unknown): unknown {
-    this.heartbeat?.seen(false);
+    this.heartbeat?._seen(false);
     let payload: unknown;
     if (typeof Blob === 'function' && data instanceof Blob) payload = data.slice(1); // its tag cannot be read synchronously
     else if (data instanceof ArrayBuffer) payload = new Uint8Array(data)[0] === DATA_BYTE ? data.slice(1) : undefined;
