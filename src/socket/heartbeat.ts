@@ -90,9 +90,7 @@ export class Heartbeat {
   stop(reason: unknown): void {
     this._timer.stop();
     this._pingAt = this._rttFrom = undefined;
-    const waiters = this._waiters;
-    this._waiters = [];
-    for (const [, reject] of waiters) reject(reason);
+    this._answer(1, reason);
   }
 
   /**
@@ -122,9 +120,7 @@ export class Heartbeat {
       const rtt = now - this._rttFrom;
       this._rttFrom = undefined;
       this._hooks._heartbeatRtt(rtt);
-      const waiters = this._waiters;
-      this._waiters = [];
-      for (const [resolve] of waiters) resolve(rtt);
+      this._answer(0, rtt);
     }
     return true;
   }
@@ -176,6 +172,13 @@ export class Heartbeat {
     this._receivedAtPing = this._received;
     this._pendingAtPing = this._hooks._heartbeatPending();
     this._arm(now + this._options.timeout);
+  }
+
+  /** Settles every waiting probe: resolved (`0`) with the round-trip time, or rejected (`1`) with the reason. */
+  private _answer(settle: 0 | 1, value: unknown): void {
+    const waiters = this._waiters;
+    this._waiters = [];
+    for (const waiter of waiters) (waiter[settle] as (value: unknown) => void)(value);
   }
 
   private _arm(at: number): void {

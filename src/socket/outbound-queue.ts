@@ -189,7 +189,7 @@ export class OutboundQueue {
 
   /** @internal Drops the messages marked `connectionOnly` (reason `'disconnected'`), keeping the others in order. */
   _dropConnectionOnly(): void {
-    this._removeWhere((entry) => entry._options.connectionOnly === true, 'disconnected');
+    this._removeWhere((entry) => entry._options.connectionOnly, 'disconnected');
   }
 
   /** @internal Drops the messages whose `maxAge` has passed. Runs by itself on a timer, too. */
@@ -204,7 +204,7 @@ export class OutboundQueue {
   }
 
   /** Drops the entries `drop` picks, wherever they are, keeping the others in order. */
-  private _removeWhere(drop: (entry: Entry) => boolean, reason: DropReason): void {
+  private _removeWhere(drop: (entry: Entry) => boolean | undefined, reason: DropReason): void {
     const kept: Entry[] = [];
     const dropped: Entry[] = [];
     for (let i = this._head; i < this._items.length; i++) (drop(this._items[i]!) ? dropped : kept).push(this._items[i]!);
