@@ -104,7 +104,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
       if (payload === SLOW) payload = this._operation(() => session.inbound(data));
       if (payload === CONTROL) return;
       data = payload;
-    } else if (this._heartbeat !== null && this._heartbeat.inbound(data as never)) return;
+    } else if (this._heartbeat !== null && this._heartbeat._inbound(data as never)) return;
     this._receivedCount++;
     if (this.listenerCount('message') > 0) this._post('message', this._event('message', { data }));
   }
@@ -147,7 +147,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _heartbeatPending(): number {
-    return this._outbox.nativeBuffered;
+    return this._outbox._buffered();
   }
 
   /** @internal */
@@ -257,7 +257,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   protected _release(ws: NativeSocket | null, reason?: SteadySocketError, code = 0): void {
     if (!ws) return;
     this._session?.lost(code);
-    this._outbox.lost();
+    this._outbox._lost();
     this._heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
   }
 

@@ -48,10 +48,8 @@ export interface HeartbeatHooks {
  */
 export const LATE_SLACK = 2_000;
 
-interface Waiter {
-  resolve(rtt: number): void;
-  reject(error: unknown): void;
-}
+/** A probe's promise, settled with the round-trip time or the reason the connection ended. */
+type Waiter = [resolve: (rtt: number) => void, reject: (reason: unknown) => void];
 
 /**
  * Liveness of one connection, judged on wall-clock deadlines. Any inbound message proves
@@ -75,130 +73,116 @@ export class Heartbeat {
   private _waiters: Waiter[] = [];
 
   constructor(
-    private readonly options: ResolvedHeartbeat,
-    private readonly clock: Clock,
-    private readonly hooks: HeartbeatHooks,
+    private readonly _options: ResolvedHeartbeat,
+    private readonly _clock: Clock,
+    private readonly _hooks: HeartbeatHooks,
   ) {
-    this._timer = new Timer(clock);
-  }
-
-  /** Whether a timer is pending; for leak checks. */
-  get running(): boolean {
-    return this._timer.pending;
+    this._timer = new Timer(_clock);
   }
 
   /** The connection opened: silence is measured from now. */
   start(): void {
-    this._lastInbound = this.clock.now();
     this._pingAt = this._rttFrom = undefined;
-    this._arm(this._lastInbound + this.options.interval);
+    this._arm((this._lastInbound = this._clock.now()) + this._options.interval);
   }
 
   /** The connection is gone: clears the timer and rejects pending probes with `reason`. */
   stop(reason: unknown): void {
     this._timer.stop();
     this._pingAt = this._rttFrom = undefined;
-    const waiters = this._waiters;
-    this._waiters = [];
-    for (const waiter of waiters) waiter.reject(reason);
+    this._answer(1, reason);
   }
 
   /**
-   * Every inbound message goes through here. Returns `true` for a pong, which the caller
+   * @internal Every inbound message goes through here. Returns `true` for a pong, which the caller
    * must not deliver as a message.
    */
-  inbound(data: MessageData): boolean {
-    return this.seen(this._matchesPong(data));
+  _inbound(data: MessageData): boolean {
+    let pong = false;
+    try {
+      pong = this._options.isPong(data) === true;
+    } catch {
+      // A user's isPong that throws must not unwind into the socket: not a pong.
+    }
+    return this._seen(pong);
   }
 
-  /** An inbound message that the caller already knows to be a pong or not. Returns `pong`. */
-  seen(pong: boolean): boolean {
-    const now = this.clock.now();
-    this._lastInbound = now;
+  /** @internal An inbound message that the caller already knows to be a pong or not. Returns `pong`. */
+  _seen(pong: boolean): boolean {
+    const now = (this._lastInbound = this._clock.now());
     this._received++;
     if (!pong) return false;
     if (this._pingAt !== undefined) {
       this._pingAt = undefined;
-      this._arm(now + this.options.interval);
+      this._arm(now + this._options.interval);
     }
     if (this._rttFrom !== undefined) {
       const rtt = now - this._rttFrom;
       this._rttFrom = undefined;
-      this.hooks._heartbeatRtt(rtt);
-      const waiters = this._waiters;
-      this._waiters = [];
-      for (const waiter of waiters) waiter.resolve(rtt);
+      this._hooks._heartbeatRtt(rtt);
+      this._answer(0, rtt);
     }
     return true;
   }
 
   /** Pings now (unless a ping is already out) and resolves with the round-trip time. */
   probe(): Promise<number> {
-    const result = new Promise<number>((resolve, reject) => this._waiters.push({ resolve, reject }));
-    if (this._pingAt === undefined) this._ping(this.clock.now());
+    const result = new Promise<number>((resolve, reject) => this._waiters.push([resolve, reject]));
+    if (this._pingAt === undefined) this._ping(this._clock.now());
     return result;
   }
 
   private _check(): void {
-    const now = this.clock.now();
+    const now = this._clock.now();
     if (this._pingAt === undefined) {
       const quietSince = this._lastInbound;
-      if (now - quietSince < this.options.interval) this._arm(quietSince + this.options.interval);
+      if (now - quietSince < this._options.interval) this._arm(quietSince + this._options.interval);
       else this._ping(now);
-      return;
-    }
-    if (this._received !== this._receivedAtPing) {
+    } else if (this._received !== this._receivedAtPing) {
       // Other traffic proved life. A probe still waits for a pong: ask again.
       if (this._waiters.length > 0) this._ping(now);
       else {
         this._pingAt = undefined;
-        this._arm(this._lastInbound + this.options.interval);
+        this._arm(this._lastInbound + this._options.interval);
       }
-      return;
-    }
-    const late = now - this._due > LATE_SLACK;
-    const pending = this.hooks._heartbeatPending();
-    if (late || pending < this._pendingAtPing) {
+    } else if (now - this._due > LATE_SLACK || this._hooks._heartbeatPending() < this._pendingAtPing) {
       // Late: judge a fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
       this._ping(now);
-      return;
-    }
-    this._timer.stop();
-    this._pingAt = undefined;
-    this.hooks._heartbeatDead();
-  }
-
-  // A user's isPong or message function that throws must not unwind into the socket.
-  private _matchesPong(data: MessageData): boolean {
-    try {
-      return this.options.isPong(data) === true;
-    } catch {
-      return false;
+    } else {
+      this._timer.stop();
+      this._pingAt = undefined;
+      this._hooks._heartbeatDead();
     }
   }
 
   private _ping(now: number): void {
-    const { message } = this.options;
+    const { message } = this._options;
     let sent = false;
     try {
-      sent = this.hooks._heartbeatPing(typeof message === 'function' ? message() : message);
+      sent = this._hooks._heartbeatPing(typeof message === 'function' ? message() : message);
     } catch {
-      sent = false;
+      // A user's message function that throws must not unwind into the socket: not written.
     }
     if (!sent) {
       // A ping that was never written cannot time out: look again after another interval.
-      this._arm(now + this.options.interval);
+      this._arm(now + this._options.interval);
       return;
     }
-    this._pingAt = now;
-    this._rttFrom = now;
+    this._pingAt = this._rttFrom = now;
     this._receivedAtPing = this._received;
-    this._pendingAtPing = this.hooks._heartbeatPending();
-    this._arm(now + this.options.timeout);
+    this._pendingAtPing = this._hooks._heartbeatPending();
+    this._arm(now + this._options.timeout);
+  }
+
+  /** Settles every waiting probe: resolved (`0`) with the round-trip time, or rejected (`1`) with the reason. */
+  private _answer(settle: 0 | 1, value: unknown): void {
+    const waiters = this._waiters;
+    this._waiters = [];
+    for (const waiter of waiters) (waiter[settle] as (value: unknown) => void)(value);
   }
 
   private _arm(at: number): void {
     this._due = at;
-    this._timer.start(Math.max(0, at - this.clock.now()), () => this._check());
+    this._timer.start(Math.max(0, at - this._clock.now()), () => this._check());
   }
 }

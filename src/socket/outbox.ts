@@ -1,9 +1,8 @@
-import { BufferEstimate } from './buffer-estimate';
 import { Timer, type Clock } from './clock';
 import { byteLength, snapshot, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
-import { OutboundQueue, type DropSink, type SendOptions } from './outbound-queue';
+import { OutboundQueue, inOperation, settle, type DropSink, type Outcome, type SendOptions } from './outbound-queue';
 import { sizeOf, type ClientSession } from './session-link';
 
 /**
@@ -12,12 +11,12 @@ import { sizeOf, type ClientSession } from './session-link';
  */
 export const DRAIN_POLL_MS = 5;
 
-const WRITTEN = 0;
-const WAIT = 1;
-const REJECTED = 2;
-/** The session's window is full: an acknowledgement, not the buffer, will make room (no polling). */
-const FULL = 3;
-type WriteResult = typeof WRITTEN | typeof WAIT | typeof REJECTED | typeof FULL;
+/**
+ * What a write came to: an outcome (`'written'`, or `'rejected'` by the native `send()`), or
+ * it must wait: `false` for the buffer (polling will see it drain), `true` when the session's
+ * window is full (an acknowledgement, not the buffer, will make room: no polling).
+ */
+type WriteResult = Outcome | boolean;
 
 /**
  * The write path: writes through to the open native socket while its buffer is at or
@@ -25,49 +24,47 @@ type WriteResult = typeof WRITTEN | typeof WAIT | typeof REJECTED | typeof FULL;
  * order, as the buffer empties. Nothing sent later overtakes anything queued earlier.
  */
 export class Outbox {
-  readonly queue: OutboundQueue;
-  /** Messages written to a native socket (pings excluded). */
-  sent = 0;
+  /** @internal */
+  readonly _queue: OutboundQueue;
+  /** @internal Messages written to a native socket (pings excluded). */
+  _sent = 0;
   /** The native socket, only while it is open. */
   private _ws: NativeSocket | null = null;
-  // Both made on first use: an idle socket on a runtime that reports bufferedAmount needs neither.
-  private _estimateMade: BufferEstimate | undefined;
+  /** Made on first use: an idle socket needs none. */
   private _drainTimer: Timer | undefined;
-  /** The queue's length and bytes when {@link changed} last looked (two fields, not an array: every socket has them). */
+  /**
+   * Where the runtime reports no bufferedAmount (React Native): the bytes we wrote, as of
+   * `_estimatedAt`, assumed to drain one high-water mark per second — bounded if pessimistic
+   * on fast links; without it a fast producer would write without limit (Android's OkHttp
+   * closes the socket once 16 MiB are waiting).
+   */
+  private _estimated = 0;
+  private _estimatedAt = 0;
+  /** The queue's length and bytes when {@link _changed} last looked (two fields, not an array: every socket has them). */
   private _seenLength = 0;
   private _seenBytes = 0;
 
   constructor(
-    private readonly limits: Readonly<Required<QueueOptions>>,
-    private readonly clock: Clock,
-    private readonly sink: DropSink,
-    private readonly session: ClientSession | null,
+    private readonly _limits: Readonly<Required<QueueOptions>>,
+    private readonly _clock: Clock,
+    private readonly _sink: DropSink,
+    private readonly _session: ClientSession | null,
   ) {
-    this.queue = new OutboundQueue(limits, clock, sink);
+    this._queue = new OutboundQueue(_limits, _clock, _sink);
   }
 
-  /**
-   * Where the runtime reports no bufferedAmount (React Native), our estimate: the link is
-   * assumed to drain one high-water mark per second, bounded if pessimistic on fast links.
-   */
-  private get _estimate(): BufferEstimate {
-    return (this._estimateMade ??= new BufferEstimate(this.clock, Math.max(this.limits.highWaterMark, 1)));
-  }
-
-  /** Bytes the open native socket holds (or, where it does not say, our estimate). */
-  get nativeBuffered(): number {
-    return this._ws ? this.bufferedOf(this._ws) : 0;
-  }
-
-  /** Bytes `ws` holds, also while it is closing. */
-  bufferedOf(ws: NativeSocket): number {
+  /** @internal Bytes `ws` holds, also while it is closing (by default the open one's; none without one). */
+  _buffered(ws: NativeSocket | null = this._ws): number {
+    if (!ws) return 0;
     const reported = ws.bufferedAmount;
-    return typeof reported === 'number' ? reported : this._estimate.current();
+    return typeof reported === 'number'
+      ? reported
+      : this._estimated && Math.max(0, this._estimated - ((this._clock.now() - this._estimatedAt) * Math.max(this._limits.highWaterMark, 1)) / 1000);
   }
 
-  /** The queue's figures if they changed since the last call, else `undefined`. */
-  changed(): { length: number; bytes: number } | undefined {
-    const { length, bytes } = this.queue;
+  /** @internal The queue's figures if they changed since the last call, else `undefined`. */
+  _changed(): { length: number; bytes: number } | undefined {
+    const { length, bytes } = this._queue;
     if (length === this._seenLength && bytes === this._seenBytes) return undefined;
     this._seenLength = length;
     this._seenBytes = bytes;
@@ -77,15 +74,15 @@ export class Outbox {
   /** A connection opened: what waits goes first, then sends write through. */
   open(ws: NativeSocket): void {
     this._ws = ws;
-    this._estimateMade?.reset();
-    this._flush();
+    this._estimated = 0;
+    this.flush();
   }
 
-  /** The connection is gone: messages meant only for it are dropped, the rest wait. */
-  lost(): void {
+  /** @internal The connection is gone: messages meant only for it are dropped, the rest wait. */
+  _lost(): void {
     this._ws = null;
     this._drainTimer?.stop();
-    this.queue.dropConnectionOnly();
+    this._queue._dropConnectionOnly();
   }
 
   /**
@@ -96,82 +93,74 @@ export class Outbox {
     if (flush) this._drain(true);
     this._ws = null;
     this._drainTimer?.stop();
-    this.queue.clear('closed');
+    this._queue._clear('closed');
   }
 
   /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
   send(data: OutboundData, options: SendOptions = {}): boolean {
-    const track = options.onOutcome;
-    if (this.queue.length === 0) {
+    if (this._queue.length === 0) {
       const result = this._write(data, false);
-      if (result === WRITTEN) {
-        track?.('written');
-        return true;
-      }
-      if (result === REJECTED) {
-        this.sink._dropped(data, 'rejected');
-        track?.('rejected');
-        return false;
+      if (typeof result === 'string') {
+        settle(this._sink, data, options, result);
+        return result === 'written';
       }
     }
     // It waits: keep its bytes as they are now, as the native send() would.
-    if (!this.queue.push(snapshot(data), byteLength(data), options)) return false;
-    if (this._ws) this._flush();
+    if (!this._queue.push(snapshot(data), byteLength(data), options)) return false;
+    this.flush();
     return true;
   }
 
-  /** Writes what waits, as far as the buffer and the session's window allow. */
+  /**
+   * Writes what waits, as far as the buffer and the session's window allow, and polls the
+   * buffer while something still waits for it.
+   */
   flush(): void {
-    if (this._ws) this._flush();
+    if (!this._ws) return;
+    const full = this._drain(false);
+    if (this._queue.length === 0 || !this._ws || full) this._drainTimer?.stop();
+    else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this._clock)).start(DRAIN_POLL_MS, () => inOperation(this._sink, () => this.flush()));
   }
 
   /** Writes a heartbeat ping at once: it must not wait behind queued data. */
   ping(data: OutboundData): boolean {
-    return this._write(data, true, false) === WRITTEN;
+    return this._write(data, true, false) === 'written';
   }
 
   private _write(data: OutboundData, force: boolean, count = true): WriteResult {
     const ws = this._ws;
-    if (!ws || ws.readyState !== 1) return WAIT;
-    const reported = ws.bufferedAmount;
-    const known = typeof reported === 'number';
-    if (!force && (known ? reported : this._estimate.current()) > this.limits.highWaterMark) return WAIT;
+    if (!ws || ws.readyState !== 1 || (!force && this._buffered(ws) > this._limits.highWaterMark)) return false;
     // In a session, a data message goes framed, and only while the window has room (also at
     // close(): PROTOCOL.md §5 allows no more; the rest is dropped there).
-    const session = count && this.session?.live ? this.session : undefined;
+    const session = count && this._session?.live ? this._session : undefined;
     const size = session ? sizeOf(data) : 0;
-    if (session && !session.hasRoom(size)) return FULL;
-    const wire = session ? session.frame(data) : data;
+    if (session && !session.hasRoom(size)) return true;
     try {
-      ws.send(wire);
+      ws.send(session ? session.frame(data) : data);
     } catch {
       // The socket is open and took no exception to its state: it refuses this message.
-      return REJECTED;
+      return 'rejected';
     }
     session?.written(data, size);
-    if (!known) this._estimate.add(byteLength(data));
-    if (count) this.sent++;
-    return WRITTEN;
-  }
-
-  /** Writes queued messages in order while they may be written; a refused one is dropped. */
-  private _drain(force: boolean): WriteResult {
-    for (let next = this.queue.peek(); next !== undefined; next = this.queue.peek()) {
-      if (this.queue.headCancelled()) {
-        this.queue.discard('cancelled');
-        continue;
-      }
-      const result = this._write(next, force);
-      if (result === WAIT || result === FULL) return result;
-      if (result === WRITTEN) this.queue.shift();
-      else this.queue.discard('rejected');
+    if (typeof ws.bufferedAmount !== 'number') {
+      this._estimated = this._buffered(ws) + byteLength(data);
+      this._estimatedAt = this._clock.now();
     }
-    return WRITTEN;
+    if (count) this._sent++;
+    return 'written';
   }
 
-  private _flush(): void {
-    const stopped = this._drain(false);
-    if (this.queue.length === 0 || !this._ws || stopped === FULL) this._drainTimer?.stop();
-    else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this.clock)).start(DRAIN_POLL_MS, () => (this.sink._operation ? this.sink._operation(() => this._flush()) : this._flush()));
+  /**
+   * Writes queued messages in order while they may be written; a refused or cancelled one
+   * is dropped. Returns whether the session's window stopped it.
+   */
+  private _drain(force: boolean): boolean {
+    const queue = this._queue;
+    for (let entry = queue._first(); entry; entry = queue._first()) {
+      const result = entry._options.signal?.aborted ? 'cancelled' : this._write(entry._data, force);
+      if (typeof result === 'boolean') return result;
+      queue._shift(result);
+    }
+    return false;
   }
 }

@@ -143,7 +143,7 @@ export class ClientSession {
     if (!this._welcomed) return SLOW;
     if (typeof data !== 'string') return this._binary(data);
     if (data.charCodeAt(0) !== 68 /* D */) return SLOW;
-    this.heartbeat?.seen(false);
+    this.heartbeat?._seen(false);
     this._delivered(data.length - 1);
     return data.slice(1);
   }
@@ -156,7 +156,7 @@ export class ClientSession {
     if (typeof data !== 'string' || (!this._welcomed && data[0] !== 'W')) return this._broken('frame before the welcome');
     const tag = data.charAt(0);
     const rest = data.slice(1);
-    this.heartbeat?.seen(tag === 'Q');
+    this.heartbeat?._seen(tag === 'Q');
     switch (tag) {
       case 'W':
         return this._welcome(rest);
@@ -242,7 +242,7 @@ export class ClientSession {
   }
 
   private _binary(data: unknown): unknown {
-    this.heartbeat?.seen(false);
+    this.heartbeat?._seen(false);
     const binary = data as Blob & Partial<Uint8Array>;
     // A Blob's tag cannot be read synchronously: it is cut off unread. A view (Node's Buffer)
     // is cut without a copy, an ArrayBuffer or a Blob by a copy.

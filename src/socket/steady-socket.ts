@@ -108,7 +108,7 @@ export class SteadySocket extends SocketCore {
    */
   get bufferedAmount(): number {
     const ws = this._dialer._ws;
-    return (ws ? this._outbox.bufferedOf(ws) : 0) + this._outbox.queue.bytes + (this._session?.unackedBytes ?? 0);
+    return this._outbox._buffered(ws) + this._outbox._queue.bytes + (this._session?.unackedBytes ?? 0);
   }
 
   /**
@@ -130,12 +130,12 @@ export class SteadySocket extends SocketCore {
    * this one takes them over). No `drop` event is reported for them: the caller took them.
    */
   drainQueuedMessages(): OutboundData[] {
-    return this._operation(() => this._outbox.queue.takeAll());
+    return this._operation(() => this._outbox._queue._takeAll());
   }
 
   /** Reports a change of the queue's figures (`queue` event), once per operation. */
   protected override _settle(): void {
-    const change = this._outbox.changed();
+    const change = this._outbox._changed();
     if (change && this.listenerCount('queue') > 0) this._post('queue', this._event('queue', change));
   }
 
@@ -143,10 +143,10 @@ export class SteadySocket extends SocketCore {
   get stats(): SteadySocketStats {
     return {
       reconnects: Math.max(0, this._opens - 1),
-      messagesSent: this._outbox.sent,
+      messagesSent: this._outbox._sent,
       messagesReceived: this._receivedCount,
-      queued: this._outbox.queue.length,
-      queuedBytes: this._outbox.queue.bytes,
+      queued: this._outbox._queue.length,
+      queuedBytes: this._outbox._queue.bytes,
       dropped: this._dropCount,
       rtt: this._rtt,
       unacked: this._session?.unacked ?? 0,

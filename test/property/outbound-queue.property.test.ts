@@ -104,27 +104,27 @@ describe('OutboundQueue (generated)', () => {
               break;
             }
             case 'shift': {
-              const got = queue.shift();
+              const got = queue._shift();
               const want = ref.shift();
               if (got !== want?.id) throw new Error(`shift gave ${String(got)}, expected ${want?.id}`);
               break;
             }
             case 'discard':
-              queue.discard(step.reason);
+              queue._shift(step.reason);
               if (ref.length > 0) gone(ref.shift()!, step.reason);
               break;
             case 'clear':
-              queue.clear(step.reason);
+              queue._clear(step.reason);
               for (const e of ref) gone(e, step.reason);
               ref = [];
               break;
             case 'dropConnectionOnly':
-              queue.dropConnectionOnly();
+              queue._dropConnectionOnly();
               for (const e of ref) if (e.connectionOnly) gone(e, 'disconnected');
               ref = ref.filter((e) => !e.connectionOnly);
               break;
             case 'expire':
-              queue.expire();
+              queue._expire();
               expireRef(now);
               break;
             case 'advance':
@@ -136,7 +136,7 @@ describe('OutboundQueue (generated)', () => {
           const bytes = ref.reduce((n, e) => n + e.bytes, 0);
           if (queue.length !== ref.length) throw new Error(`length ${queue.length}, expected ${ref.length}`);
           if (queue.bytes !== bytes) throw new Error(`bytes ${queue.bytes}, expected ${bytes}`);
-          if (queue.peek() !== ref[0]?.id) throw new Error(`peek ${String(queue.peek())}, expected ${ref[0]?.id}`);
+          if (queue._first()?._data !== ref[0]?.id) throw new Error(`peek ${String(queue._first()?._data)}, expected ${ref[0]?.id}`);
           if (queue.length > lim.maxMessages || queue.bytes > lim.maxBytes) throw new Error('over its bounds');
           if (JSON.stringify(reported) !== JSON.stringify(expected)) {
             throw new Error(`drops ${JSON.stringify(reported.slice(-5))}, expected ${JSON.stringify(expected.slice(-5))}`);

@@ -14,7 +14,7 @@ function make(limits: Partial<QueueLimits> = {}) {
   const push = (data: OutboundData) => queue.push(data, byteLength(data));
   const drain = () => {
     const out: OutboundData[] = [];
-    for (let m = queue.shift(); m !== undefined; m = queue.shift()) out.push(m);
+    for (let m = queue._shift(); m !== undefined; m = queue._shift()) out.push(m);
     return out;
   };
   return { queue, clock, drops, push, drain };
@@ -74,8 +74,8 @@ describe('OutboundQueue', () => {
     const { queue, push, drops } = make();
     push('a');
     push('b');
-    queue.clear('closed');
-    queue.clear('closed');
+    queue._clear('closed');
+    queue._clear('closed');
     expect(drops).toEqual([
       ['a', 'closed'],
       ['b', 'closed'],
@@ -108,9 +108,9 @@ describe('OutboundQueue', () => {
     const { queue, push } = make({ maxMessages: 5000, maxBytes: 1e9 });
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 4000; i++) push(`m${i}`);
-      for (let i = 0; i < 3999; i++) queue.shift();
-      expect(queue.peek()).toBe('m3999');
-      queue.shift();
+      for (let i = 0; i < 3999; i++) queue._shift();
+      expect(queue._first()?._data).toBe('m3999');
+      queue._shift();
     }
     expect(queue.length).toBe(0);
   });
