@@ -5,7 +5,6 @@
 import {
   Emitter,
   SteadySocketError,
-  type SendOptions,
   type StateEvent,
   type SteadyCloseEvent,
   type SteadyMessageEvent,
@@ -13,8 +12,8 @@ import {
 } from '../socket/index';
 import { Channel, type ChannelMap, type ChannelSpec, type Received, type Replied, type RequestName, type SpecPart } from './channel';
 import type { Envelope } from './codec';
-import type { InvalidReason } from './invalid';
-import { resolveChannelsOptions, type ChannelsOptions, type ResolvedChannelsOptions } from './options';
+import { messageOf, type ClientHooks, type InvalidReason } from './invalid';
+import { resolveChannelsOptions, type ChannelsOptions } from './options';
 import { idsOf, Requests, type RequestOptions } from './requests';
 import type { ValidationIssue, Validator } from './schema';
 
@@ -62,7 +61,8 @@ export interface ChannelClientEvents {
 export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends Emitter<ChannelClientEvents> {
   /** The socket this client sends through and listens to. */
   readonly socket: SteadySocket;
-  private readonly _options: ResolvedChannelsOptions;
+  /** What its channels and requests use of it: one object for all of them. */
+  private readonly _hooks: ClientHooks;
   private readonly _requests: Requests;
   // Created on first use: a client may only make requests.
   private _channels: Map<string, Channel> | undefined;
@@ -79,17 +79,16 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       throw new TypeError('channels: the first argument must be a SteadySocket');
     }
     this.socket = socket;
-    this._options = resolveChannelsOptions(options);
-    const { codec, requestTimeout, clock } = this._options;
-    this._requests = new Requests(idsOf(socket), codec, requestTimeout, clock, this._options.limits, {
-      send: (text, sendOptions) => this._transmit(text, sendOptions),
-      invalid: (reason, channel, data, issues) => this._invalid(reason, channel, data, issues),
-    });
+    this._hooks = {
+      _options: resolveChannelsOptions(options),
+      // The one way out: channel messages and requests, through the socket's queue.
+      _send: (text, sendOptions) => !this._disposed && socket.send(text, sendOptions),
+      _invalid: (reason, channel, data, issues) => this._invalid(reason, channel, data, issues),
+    };
+    this._requests = new Requests(idsOf(socket), this._hooks);
     // Closed for good already (a startClosed socket, CLOSED until its reconnect(), is not).
     this._ended = socket.ended;
-    socket.on('message', this._onMessage);
-    socket.on('close', this._onClose);
-    socket.on('state', this._onState);
+    this._listen('on');
   }
 
   /**
@@ -106,13 +105,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     const channels = (this._channels ??= new Map());
     let channel = channels.get(name);
     if (!channel) {
-      channel = new Channel(
-        name,
-        (channelName, data) => this._transmit(this._options.codec.encode({ channel: channelName, data })),
-        (reason, channelName, data, issues) => this._invalid(reason, channelName, data, issues),
-        this._options.limits,
-      );
-      channels.set(name, channel);
+      channels.set(name, (channel = new Channel(name, this._hooks)));
       if (this._disposed) channel._detach();
       else if (this._ended) channel._end();
     }
@@ -131,8 +124,8 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     data: SpecPart<Api[K], 'request'>,
     options?: RequestOptions<Replied<Api[K]>>,
   ): Promise<Replied<Api[K]>> {
-    if (this._disposed) return Promise.reject(disposedError());
-    return this._requests.request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
+    if (this._disposed) return Promise.reject(new SteadySocketError('CONNECTION_LOST', DISPOSED));
+    return this._requests._request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
   }
 
   /**
@@ -143,11 +136,9 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    this.socket.off('message', this._onMessage);
-    this.socket.off('close', this._onClose);
-    this.socket.off('state', this._onState);
-    this._requests.rejectAll(disposedError().message);
-    for (const channel of this._channels?.values() ?? []) channel._detach();
+    this._listen('off');
+    this._requests._rejectAll(DISPOSED);
+    this._each((channel) => channel._detach());
   }
 
   // ---- the socket's events (arrow properties: one function each, removable by identity) ----
@@ -156,39 +147,46 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
 
   private readonly _onMessage = (event: SteadyMessageEvent): void => {
     // Nothing to route to: nothing is parsed or reported.
-    if (this._disposed || ((this._channels?.size ?? 0) === 0 && !this._requests.listening)) return;
+    if (this._disposed || (!this._channels?.size && !this._requests._listening())) return;
     this._route(event.data);
   };
 
   private readonly _onClose = (event: SteadyCloseEvent): void => {
     if (this._disposed) return;
-    if (event.willReconnect) {
-      this._requests.connectionLost();
-      return;
-    }
+    if (event.willReconnect) return this._requests._lost();
     // The final close: every request settles, every iteration ends.
-    this._requests.rejectAll('The socket was closed');
+    this._requests._rejectAll('The socket was closed');
     this._ended = true;
-    for (const channel of this._channels?.values() ?? []) channel._end();
+    this._each((channel) => channel._end());
   };
 
   private readonly _onState = (event: StateEvent): void => {
     if (this._disposed || event.previous !== 'closed') return;
     // `reconnect()` revived a socket that gave up.
     this._ended = false;
-    for (const channel of this._channels?.values() ?? []) channel._reopen();
+    this._each((channel) => channel._reopen());
   };
+
+  /** Adds or removes the three socket listeners. */
+  private _listen(how: 'on' | 'off'): void {
+    this.socket[how]('message', this._onMessage)[how]('close', this._onClose)[how]('state', this._onState);
+  }
+
+  /**
+   * Tells every channel of the socket's (or the client's) end, or of a revival. A function,
+   * not a method name: the build shortens `_` names, never the strings that would name them.
+   */
+  private _each(tell: (channel: Channel) => void): void {
+    for (const channel of this._channels?.values() ?? []) tell(channel);
+  }
 
   // ---- inbound ----
 
   private _route(data: SteadyMessageEvent['data']): void {
     // Channels speak text; binary messages are left to raw `message` listeners.
     if (typeof data !== 'string') return;
-    const { maxMessageSize, codec } = this._options;
-    if (data.length > maxMessageSize) {
-      this._report('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
-      return;
-    }
+    const { maxMessageSize, codec } = this._hooks._options;
+    if (data.length > maxMessageSize) return this._report('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
     // A custom codec may return anything, with getters that throw: read it once, guarded.
     let name: unknown;
     let id: unknown;
@@ -202,12 +200,12 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       // Only a reply can be an error reply; channel messages skip the check.
       if (name === undefined && 'error' in envelope) failure = { error: envelope.error };
     } catch (error) {
-      this._report('undecodable', undefined, data, describe(error));
-      return;
+      return this._report('undecodable', undefined, data, messageOf(error));
     }
+    const requests = this._requests;
     if (name === undefined && typeof id === 'number') {
       // Not ours and below the socket's next id: another client's, or one settled already (a late reply is normal).
-      if (!this._requests.reply(id, payload, failure) && !this._requests.issued(id)) this._report('unknown-reply', undefined, payload, `no request ${id}`);
+      if (!requests._reply(id, payload, failure) && !requests._issued(id)) this._report('unknown-reply', undefined, payload, `no request ${id}`);
     } else if (typeof name !== 'string') this._report('shape', undefined, payload, 'neither a channel message nor a reply');
     else {
       const channel = this._channels?.get(name);
@@ -218,12 +216,6 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
 
   // ---- plumbing ----
 
-  /** The one way out: channel messages and requests, through the socket's queue. */
-  private _transmit(text: string, options?: SendOptions): boolean {
-    if (this._disposed) return false;
-    return this.socket.send(text, options);
-  }
-
   private _report(reason: InvalidReason, channel: string | undefined, data: unknown, message: string): void {
     this._invalid(reason, channel, data, [{ message }]);
   }
@@ -232,17 +224,18 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     if (this._disposed) return;
     // The text says what was wrong, never the message itself (it may be large, or hostile).
     const text = `Invalid message (${reason}${channel === undefined ? '' : ` on "${channel}"`}): ${issues[0]?.message ?? ''}`;
-    const { logger } = this._options;
+    const { logger } = this._hooks._options;
+    const heard = this.listenerCount('invalid') > 0;
     if (logger) logger.warn?.(`steadysocket/channels: ${text}`);
-    else if (this.listenerCount('invalid') === 0 && !this._warned) {
+    else if (!heard && !this._warned) {
       this._warned = true;
       globalThis.console?.warn(`steadysocket/channels: ${text}. Nothing listens to 'invalid' events (said once per client).`);
     }
     // A flood of bad messages builds no event object for nobody.
-    if (this.listenerCount('invalid') === 0) return;
-    const error = new SteadySocketError('INVALID_MESSAGE', text);
-    const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error };
-    this.emit('invalid', event);
+    if (heard) {
+      const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error: new SteadySocketError('INVALID_MESSAGE', text) };
+      this.emit('invalid', event);
+    }
   }
 }
 
@@ -262,10 +255,5 @@ export function channels<Api extends { [K in keyof Api]: ChannelSpec } = Channel
   return new ChannelClient<Api>(socket, options);
 }
 
-function disposedError(): SteadySocketError {
-  return new SteadySocketError('CONNECTION_LOST', 'The channel client was disposed');
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** Why requests reject after `dispose()`. */
+const DISPOSED = 'The channel client was disposed';

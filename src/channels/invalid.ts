@@ -1,3 +1,5 @@
+import type { SendOptions } from '../socket/index';
+import type { ResolvedChannelsOptions } from './options';
 import type { ValidationIssue } from './schema';
 
 /** Why an inbound message did not reach a typed listener. */
@@ -19,3 +21,30 @@ export type InvalidReason =
 
 /** Reports a message that was turned away; the client turns it into an `invalid` event. */
 export type ReportInvalid = (reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]) => void;
+
+/**
+ * What a client's channels and requests need from it: one object per client, shared by
+ * all of them (rather than a pair of closures per channel).
+ */
+export interface ClientHooks {
+  /** The client's resolved options. */
+  readonly _options: ResolvedChannelsOptions;
+  /** Sends wire text through the socket's queue; `false` once the client is disposed. */
+  readonly _send: (text: string, options?: SendOptions) => boolean;
+  /** Turns a message away, in the client's `invalid` event. */
+  readonly _invalid: ReportInvalid;
+}
+
+/**
+ * The text of something thrown or sent as an error: a string itself, else its string
+ * `message`, else `otherwise` (by default its `String()`). Never throws: what the network
+ * or a validator produced may have getters that do.
+ */
+export function messageOf(error: unknown, otherwise?: string): string {
+  try {
+    const message = typeof error === 'string' ? error : (error as { message?: unknown } | null)?.message;
+    return typeof message === 'string' ? message : (otherwise ?? String(error));
+  } catch {
+    return otherwise ?? 'unknown error';
+  }
+}
