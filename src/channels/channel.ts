@@ -93,7 +93,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
    * `false` without sending once its client was disposed.
    */
   send(data: SpecPart<S, 'send'>): boolean {
-    return !this._detached && this._hooks._send(this._hooks._options.codec.encode({ channel: this.name, data }));
+    return !this._detached && this._hooks._send(this._hooks.codec.encode({ channel: this.name, data }));
   }
 
   /** `for await (const m of channel)`: {@link iterate} with its defaults. */
@@ -110,7 +110,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
     const { bufferSize = 1000, maxBytes } = options;
     // NaN and Infinity fail these comparisons too: the defaults then apply.
     const size = bufferSize >= 1 && bufferSize < Infinity ? Math.floor(bufferSize) : 1000;
-    const most = maxBytes! >= 1 ? maxBytes! : this._hooks._options.limits.iteratorBytes;
+    const most = maxBytes! >= 1 ? maxBytes! : this._hooks.limits.iteratorBytes;
     // Messages the consumer has not asked for yet, with their characters.
     const buffer: [T, number][] = [];
     let bytes = 0;
@@ -159,9 +159,9 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
     const chain = this._chain;
     if (!validator && !chain) return this._deliver(data as Received<S>, size);
     // Messages wait behind an async validation: bounded, checked before validating this one.
-    const { validating, validatingBytes } = this._hooks._options.limits;
+    const { validating, validatingBytes } = this._hooks.limits;
     if (chain && (this._validating >= validating || this._validatingBytes + size > validatingBytes)) {
-      return this._hooks._invalid('overflow', this.name, data, [{ message: `${this._validating} messages already waiting on validation` }]);
+      return this._hooks._invalid('overflow', this.name, data, `${this._validating} messages already waiting on validation`);
     }
     const checked = validator ? validate(validator, data) : { value: data as Received<S> };
     if (!chain && !(checked instanceof Promise)) return this._settle(data, checked, size);

@@ -13,7 +13,7 @@ import {
 import { Channel, type ChannelMap, type ChannelSpec, type Received, type Replied, type RequestName, type SpecPart } from './channel';
 import type { Envelope } from './codec';
 import { messageOf, type ClientHooks, type InvalidReason } from './invalid';
-import { resolveChannelsOptions, type ChannelsOptions } from './options';
+import { hasFunctions, resolveChannelsOptions, type ChannelsOptions } from './options';
 import { idsOf, Requests, type RequestOptions } from './requests';
 import type { ValidationIssue, Validator } from './schema';
 
@@ -75,15 +75,13 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   /** @internal Use {@link channels}. */
   constructor(socket: SteadySocket, options?: ChannelsOptions) {
     super();
-    if (typeof socket?.send !== 'function' || typeof socket.on !== 'function' || typeof socket.off !== 'function') {
-      throw new TypeError('channels: the first argument must be a SteadySocket');
-    }
+    hasFunctions('the first argument', socket, ['send', 'on', 'off'], 'be a SteadySocket');
     this.socket = socket;
     this._hooks = {
-      _options: resolveChannelsOptions(options),
+      ...resolveChannelsOptions(options),
       // The one way out: channel messages and requests, through the socket's queue.
       _send: (text, sendOptions) => !this._disposed && socket.send(text, sendOptions),
-      _invalid: (reason, channel, data, issues) => this._invalid(reason, channel, data, issues),
+      _invalid: (...report) => this._invalid(...report),
     };
     this._requests = new Requests(idsOf(socket), this._hooks);
     // Closed for good already (a startClosed socket, CLOSED until its reconnect(), is not).
@@ -185,8 +183,8 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   private _route(data: SteadyMessageEvent['data']): void {
     // Channels speak text; binary messages are left to raw `message` listeners.
     if (typeof data !== 'string') return;
-    const { maxMessageSize, codec } = this._hooks._options;
-    if (data.length > maxMessageSize) return this._report('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
+    const { maxMessageSize, codec } = this._hooks;
+    if (data.length > maxMessageSize) return this._invalid('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
     // A custom codec may return anything, with getters that throw: read it once, guarded.
     let name: unknown;
     let id: unknown;
@@ -200,31 +198,28 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       // Only a reply can be an error reply; channel messages skip the check.
       if (name === undefined && 'error' in envelope) failure = { error: envelope.error };
     } catch (error) {
-      return this._report('undecodable', undefined, data, messageOf(error));
+      return this._invalid('undecodable', undefined, data, messageOf(error));
     }
     const requests = this._requests;
     if (name === undefined && typeof id === 'number') {
       // Not ours and below the socket's next id: another client's, or one settled already (a late reply is normal).
-      if (!requests._reply(id, payload, failure) && !requests._issued(id)) this._report('unknown-reply', undefined, payload, `no request ${id}`);
-    } else if (typeof name !== 'string') this._report('shape', undefined, payload, 'neither a channel message nor a reply');
+      if (!requests._reply(id, payload, failure) && !requests._issued(id)) this._invalid('unknown-reply', undefined, payload, `no request ${id}`);
+    } else if (typeof name !== 'string') this._invalid('shape', undefined, payload, 'neither a channel message nor a reply');
     else {
       const channel = this._channels?.get(name);
       if (channel) channel._accept(payload, data.length);
-      else this._report('unknown-channel', name, payload, `no channel "${name}"`);
+      else this._invalid('unknown-channel', name, payload, `no channel "${name}"`);
     }
   }
 
   // ---- plumbing ----
 
-  private _report(reason: InvalidReason, channel: string | undefined, data: unknown, message: string): void {
-    this._invalid(reason, channel, data, [{ message }]);
-  }
-
-  private _invalid(reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]): void {
+  private _invalid(reason: InvalidReason, channel: string | undefined, data: unknown, given: readonly ValidationIssue[] | string): void {
     if (this._disposed) return;
+    const issues = typeof given === 'string' ? [{ message: given }] : given;
     // The text says what was wrong, never the message itself (it may be large, or hostile).
     const text = `Invalid message (${reason}${channel === undefined ? '' : ` on "${channel}"`}): ${issues[0]?.message ?? ''}`;
-    const { logger } = this._hooks._options;
+    const { logger } = this._hooks;
     const heard = this.listenerCount('invalid') > 0;
     if (logger) logger.warn?.(`steadysocket/channels: ${text}`);
     else if (!heard && !this._warned) {

@@ -19,16 +19,17 @@ export type InvalidReason =
   /** Its channel already had `limits.validating` messages (or bytes) waiting on an async validator. */
   | 'overflow';
 
-/** Reports a message that was turned away; the client turns it into an `invalid` event. */
-export type ReportInvalid = (reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]) => void;
+/**
+ * Reports a message that was turned away; the client turns it into an `invalid` event.
+ * `issues` are a validator's, or one message saying what was wrong.
+ */
+export type ReportInvalid = (reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[] | string) => void;
 
 /**
- * What a client's channels and requests need from it: one object per client, shared by
- * all of them (rather than a pair of closures per channel).
+ * What a client's channels and requests need from it — its resolved options, and these —
+ * in one object per client, shared by all of them (rather than a pair of closures per channel).
  */
-export interface ClientHooks {
-  /** The client's resolved options. */
-  readonly _options: ResolvedChannelsOptions;
+export interface ClientHooks extends ResolvedChannelsOptions {
   /** Sends wire text through the socket's queue; `false` once the client is disposed. */
   readonly _send: (text: string, options?: SendOptions) => boolean;
   /** Turns a message away, in the client's `invalid` event. */

@@ -89,8 +89,8 @@ export interface ResolvedChannelsOptions {
 export const CHANNELS_DEFAULTS = Object.freeze({
   /** Characters. */ maxMessageSize: 1_048_576,
   /** Ms. */ requestTimeout: 10_000,
-  /** Messages, or characters (`…Bytes`). */
-  limits: Object.freeze({ iteratorBytes: 4 * 1024 * 1024, validating: 1000, validatingBytes: 4 * 1024 * 1024, pendingRequests: 10_000, pendingRequestBytes: 4 * 1024 * 1024 }),
+  /** Messages, or characters (`…Bytes`: 4 Mi each). */
+  limits: Object.freeze({ iteratorBytes: 4_194_304, validating: 1000, validatingBytes: 4_194_304, pendingRequests: 10_000, pendingRequestBytes: 4_194_304 }),
 } as const);
 
 /** Fills in the defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
@@ -101,18 +101,16 @@ export function resolveChannelsOptions(options: ChannelsOptions = {}): ResolvedC
   hasFunctions('codec', codec, ['encode', 'decode']);
   hasFunctions('clock', clock, ['now', 'setTimeout', 'clearTimeout']);
   isNumber('maxMessageSize', maxMessageSize, 0, 'an integer, 0 or more, or Infinity', true);
-  // More than 0: a default timeout of 0 would fail every request.
-  isNumber('requestTimeout', requestTimeout, Number.MIN_VALUE, 'more than 0');
+  // More than 0 (5e-324 is the least number above it): a default timeout of 0 would fail every request.
+  isNumber('requestTimeout', requestTimeout, 5e-324, 'more than 0');
   const limits: Record<string, unknown> = { ...CHANNELS_DEFAULTS.limits, ...options.limits };
   for (const name in limits) isNumber(`limits.${name}`, limits[name], 1, '1 or more');
-  return Object.freeze({ codec, maxMessageSize, requestTimeout, clock, logger: options.logger, limits: Object.freeze(limits as Required<ChannelLimits>) });
+  return Object.freeze({ codec, maxMessageSize, requestTimeout, clock, logger: options.logger, limits: limits as Required<ChannelLimits> });
 }
 
-/** An object option must have these functions (a codec, a clock): a `TypeError` naming it otherwise. */
-function hasFunctions(name: string, value: unknown, functions: readonly string[]): void {
-  if (!functions.every((f) => typeof (value as Record<string, unknown> | null)?.[f] === 'function')) {
-    throw new TypeError(`channels: ${name} must have the functions ${functions.join(', ')}`);
-  }
+/** An object argument must have these functions (a codec, a clock, a socket): a `TypeError` naming it otherwise. */
+export function hasFunctions(name: string, value: unknown, functions: readonly string[], rule = `have the functions ${functions.join(', ')}`): void {
+  if (!functions.every((f) => typeof (value as Record<string, unknown> | null)?.[f] === 'function')) throw new TypeError(`channels: ${name} must ${rule}`);
 }
 
 /** A number option, `least` or more (and an integer or Infinity where `integer`); `rule` says so in the error. */

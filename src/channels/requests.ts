@@ -2,7 +2,7 @@
  * The pending-request bookkeeping of one channel client: ids, timeouts, abort signals,
  * replies, and what a lost or closed connection does to each request.
  */
-import { SteadySocketError, type Outcome, type TimerHandle } from '../socket/index';
+import { SteadySocketError, type Outcome, type SteadySocketErrorCode, type TimerHandle } from '../socket/index';
 import { messageOf, type ClientHooks } from './invalid';
 import { validate, type Checked, type Validator } from './schema';
 
@@ -85,13 +85,13 @@ export class Requests {
   }
 
   _request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
-    const { codec, requestTimeout, clock, limits } = this._hooks._options;
+    const { codec, requestTimeout, clock, limits } = this._hooks;
     const { signal, idempotent = false, validate: validator } = options;
     const timeout = options.timeout ?? requestTimeout;
     if (typeof timeout !== 'number' || !(timeout >= 0)) {
       return Promise.reject(new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`));
     }
-    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (signal?.aborted) return Promise.reject(new SteadySocketError('REQUEST_ABORTED', ABORTED, { cause: signal.reason }));
     const id = this._ids.next++;
     let text: string;
     try {
@@ -102,17 +102,17 @@ export class Requests {
     // Each waiting request keeps its text (to send again after a reconnect): bounded.
     const count = this._pending?.size ?? 0;
     if (count >= limits.pendingRequests || this._pendingBytes + text.length > limits.pendingRequestBytes) {
-      return Promise.reject(new SteadySocketError('QUEUE_OVERFLOW', `${count} requests of ${this._pendingBytes} characters already await their replies (limits.pendingRequests, limits.pendingRequestBytes)`));
+      return Promise.reject(new SteadySocketError('QUEUE_OVERFLOW', `${count} requests (${this._pendingBytes} characters) already await replies: limits.pendingRequests or pendingRequestBytes`));
     }
     this._pendingBytes += text.length;
     return new Promise((resolve, reject) => {
       const request: Pending = {
         _id: id, _text: text, _idempotent: idempotent, _validator: validator, _resolve: resolve, _reject: reject, _signal: signal,
-        _onAbort: () => this._settle(id, aborted(signal!)), _unsent: new AbortController(), _written: false, _timer: undefined,
+        _onAbort: () => this._fail(id, 'REQUEST_ABORTED', ABORTED, { cause: signal!.reason }), _unsent: new AbortController(), _written: false, _timer: undefined,
       };
       (this._pending ??= new Map()).set(id, request);
       if (timeout !== Infinity) {
-        request._timer = clock.setTimeout(() => this._settle(id, new SteadySocketError('REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`)), timeout);
+        request._timer = clock.setTimeout(() => this._fail(id, 'REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`), timeout);
       }
       signal?.addEventListener('abort', request._onAbort, { once: true });
       this._transmit(request, false);
@@ -127,7 +127,7 @@ export class Requests {
     const request = this._pending?.get(id);
     // Answered already: settled, or its first reply still in an async validation.
     if (this._answered?.has(id)) {
-      this._hooks._invalid('unknown-reply', undefined, payload, [{ message: `request ${id} was answered already` }]);
+      this._hooks._invalid('unknown-reply', undefined, payload, `request ${id} was answered already`);
       return true;
     }
     if (!request) return false;
@@ -135,7 +135,7 @@ export class Requests {
     answered.add(id);
     if (answered.size > ANSWERED_KEPT) answered.delete(answered.values().next().value!);
     if (failure) {
-      this._settle(id, new SteadySocketError('REQUEST_FAILED', messageOf(failure.error, 'The server answered with an error'), { cause: failure.error }));
+      this._fail(id, 'REQUEST_FAILED', messageOf(failure.error, 'The server answered with an error'), { cause: failure.error });
       return true;
     }
     const finish = (checked: Checked<unknown>) => {
@@ -143,7 +143,7 @@ export class Requests {
       if (!checked.issues) this._settle(id, undefined, checked.value);
       else {
         this._hooks._invalid('validation', undefined, payload, checked.issues);
-        this._settle(id, new SteadySocketError('INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues }));
+        this._fail(id, 'INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues });
       }
     };
     const checked = request._validator ? validate(request._validator, payload) : { value: payload };
@@ -163,7 +163,7 @@ export class Requests {
     for (const request of [...(this._pending?.values() ?? [])]) {
       if (!request._written) continue; // still queued: it goes out on the next connection
       if (request._idempotent) again.push(request);
-      else this._settle(request._id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
+      else this._fail(request._id, 'CONNECTION_LOST', 'The connection was lost after the request was sent');
     }
     // Back to the front of the queue, in their original order: they were sent before anything still waiting.
     for (const request of again.reverse()) {
@@ -174,16 +174,21 @@ export class Requests {
 
   /** Every pending request rejects with `CONNECTION_LOST` and `message` (the final close, a disposal). */
   _rejectAll(message: string): void {
-    for (const id of [...(this._pending?.keys() ?? [])]) this._settle(id, new SteadySocketError('CONNECTION_LOST', message));
+    for (const id of [...(this._pending?.keys() ?? [])]) this._fail(id, 'CONNECTION_LOST', message);
   }
 
   private _transmit(request: Pending, front: boolean): void {
     const onOutcome = (outcome: Outcome) => {
       if (this._pending?.get(request._id) !== request) return;
       if (outcome === 'written') request._written = true;
-      else this._settle(request._id, new SteadySocketError(DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`));
+      else this._fail(request._id, DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`);
     };
     this._hooks._send(request._text, { front, signal: request._unsent.signal, onOutcome });
+  }
+
+  /** Rejects request `id` (if it is still pending) with a `SteadySocketError`. */
+  private _fail(id: number, code: SteadySocketErrorCode, message: string, options?: { cause: unknown }): void {
+    this._settle(id, new SteadySocketError(code, message, options));
   }
 
   private _settle(id: number, error: SteadySocketError | undefined, value?: unknown): void {
@@ -191,7 +196,7 @@ export class Requests {
     if (!request) return;
     this._pending!.delete(id);
     this._pendingBytes -= request._text.length;
-    if (request._timer !== undefined) this._hooks._options.clock.clearTimeout(request._timer);
+    if (request._timer !== undefined) this._hooks.clock.clearTimeout(request._timer);
     request._signal?.removeEventListener('abort', request._onAbort);
     // A request settled (aborted, timed out) before its turn is not written at all.
     if (!request._written) request._unsent.abort();
@@ -203,9 +208,7 @@ export class Requests {
 /** How many answered ids are remembered to recognise a second reply (a few KB at most). */
 const ANSWERED_KEPT = 256;
 
-function aborted(signal: AbortSignal): SteadySocketError {
-  return new SteadySocketError('REQUEST_ABORTED', 'The request was aborted', { cause: signal.reason });
-}
+const ABORTED = 'The request was aborted';
 
 /** The error code a request rejects with when its message is dropped from the queue. */
 const DROPPED = { overflow: 'QUEUE_OVERFLOW', expired: 'REQUEST_TIMEOUT' } as const;
