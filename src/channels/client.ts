@@ -200,10 +200,8 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     } catch (error) {
       return this._invalid('undecodable', undefined, data, messageOf(error));
     }
-    const requests = this._requests;
     if (name === undefined && typeof id === 'number') {
-      // Not ours and below the socket's next id: another client's, or one settled already (a late reply is normal).
-      if (!requests._reply(id, payload, failure) && !requests._issued(id)) this._invalid('unknown-reply', undefined, payload, `no request ${id}`);
+      this._requests._reply(id, payload, failure);
     } else if (typeof name !== 'string') this._invalid('shape', undefined, payload, 'neither a channel message nor a reply');
     else {
       const channel = this._channels?.get(name);

@@ -85,76 +85,61 @@ export class Requests {
   }
 
   _request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
-    const { codec, requestTimeout, clock, limits } = this._hooks;
-    const { signal, idempotent = false, validate: validator } = options;
-    const timeout = options.timeout ?? requestTimeout;
-    if (typeof timeout !== 'number' || !(timeout >= 0)) {
-      return Promise.reject(new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`));
-    }
-    if (signal?.aborted) return Promise.reject(new SteadySocketError('REQUEST_ABORTED', ABORTED, { cause: signal.reason }));
-    const id = this._ids.next++;
-    let text: string;
-    try {
-      text = codec.encode({ channel: name, data, id });
-    } catch (cause) {
-      return Promise.reject(cause);
-    }
-    // Each waiting request keeps its text (to send again after a reconnect): bounded.
-    const count = this._pending?.size ?? 0;
-    if (count >= limits.pendingRequests || this._pendingBytes + text.length > limits.pendingRequestBytes) {
-      return Promise.reject(new SteadySocketError('QUEUE_OVERFLOW', `${count} requests (${this._pendingBytes} characters) already await replies: limits.pendingRequests or pendingRequestBytes`));
-    }
-    this._pendingBytes += text.length;
+    // Whatever throws in here (a bad timeout, an aborted signal, a codec that cannot encode, a full table) rejects the promise.
     return new Promise((resolve, reject) => {
+      const { codec, requestTimeout, clock, limits } = this._hooks;
+      const { signal, idempotent = false, validate: validator } = options;
+      const timeout = options.timeout ?? requestTimeout;
+      if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`);
+      if (signal?.aborted) throw aborted(signal);
+      const id = this._ids.next++;
+      const onAbort = () => this._settle(id, aborted(signal!));
+      const text = codec.encode({ channel: name, data, id });
+      // Each waiting request keeps its text (to send again after a reconnect): bounded.
+      const count = this._pending?.size ?? 0;
+      if (count >= limits.pendingRequests || this._pendingBytes + text.length > limits.pendingRequestBytes) {
+        throw new SteadySocketError('QUEUE_OVERFLOW', `${count} requests (${this._pendingBytes} characters) already await replies: limits.pendingRequests or pendingRequestBytes`);
+      }
+      this._pendingBytes += text.length;
       const request: Pending = {
-        _id: id, _text: text, _idempotent: idempotent, _validator: validator, _resolve: resolve, _reject: reject, _signal: signal,
-        _onAbort: () => this._fail(id, 'REQUEST_ABORTED', ABORTED, { cause: signal!.reason }), _unsent: new AbortController(), _written: false, _timer: undefined,
+        _id: id, _text: text, _idempotent: idempotent, _validator: validator, _resolve: resolve, _reject: reject,
+        _signal: signal, _onAbort: onAbort, _unsent: new AbortController(), _written: false, _timer: undefined,
       };
       (this._pending ??= new Map()).set(id, request);
       if (timeout !== Infinity) {
         request._timer = clock.setTimeout(() => this._fail(id, 'REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`), timeout);
       }
-      signal?.addEventListener('abort', request._onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this._transmit(request, false);
     });
   }
 
   /**
-   * A reply arrived for `id`: settles its request. `false` when no request of this client
-   * has that id (another client's, or one that settled already).
+   * A reply arrived for `id`: settles its request. A reply to no request of this client is
+   * reported unless a client on this socket issued that id (another client's, or a late
+   * reply to one that timed out or was aborted: normal).
    */
-  _reply(id: number, payload: unknown, failure: { error: unknown } | undefined): boolean {
+  _reply(id: number, payload: unknown, failure: { error: unknown } | undefined): void {
     const request = this._pending?.get(id);
-    // Answered already: settled, or its first reply still in an async validation.
-    if (this._answered?.has(id)) {
-      this._hooks._invalid('unknown-reply', undefined, payload, `request ${id} was answered already`);
-      return true;
-    }
-    if (!request) return false;
     const answered = (this._answered ??= new Set());
+    // Answered already: settled, or its first reply still in an async validation.
+    const again = answered.has(id);
+    if (again || !request) {
+      if (again || !(id >= 1 && id < this._ids.next)) this._hooks._invalid('unknown-reply', undefined, payload, again ? `request ${id} was answered already` : `no request ${id}`);
+      return;
+    }
     answered.add(id);
     if (answered.size > ANSWERED_KEPT) answered.delete(answered.values().next().value!);
-    if (failure) {
-      this._fail(id, 'REQUEST_FAILED', messageOf(failure.error, 'The server answered with an error'), { cause: failure.error });
-      return true;
-    }
+    if (failure) return this._fail(id, 'REQUEST_FAILED', messageOf(failure.error, 'The server answered with an error'), { cause: failure.error });
     const finish = (checked: Checked<unknown>) => {
       if (this._pending?.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
-      if (!checked.issues) this._settle(id, undefined, checked.value);
-      else {
-        this._hooks._invalid('validation', undefined, payload, checked.issues);
-        this._fail(id, 'INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues });
-      }
+      if (!checked.issues) return this._settle(id, undefined, checked.value);
+      this._hooks._invalid('validation', undefined, payload, checked.issues);
+      this._fail(id, 'INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues });
     };
     const checked = request._validator ? validate(request._validator, payload) : { value: payload };
     if (checked instanceof Promise) void checked.then(finish);
     else finish(checked);
-    return true;
-  }
-
-  /** Whether `id` is one a client on this socket issued (settled or not): a late reply to it is normal. */
-  _issued(id: number): boolean {
-    return id >= 1 && id < this._ids.next;
   }
 
   /** The connection ended and a reconnect follows: requests written to it are resent (idempotent) or rejected. */
@@ -208,7 +193,10 @@ export class Requests {
 /** How many answered ids are remembered to recognise a second reply (a few KB at most). */
 const ANSWERED_KEPT = 256;
 
-const ABORTED = 'The request was aborted';
+
+function aborted(signal: AbortSignal): SteadySocketError {
+  return new SteadySocketError('REQUEST_ABORTED', 'The request was aborted', { cause: signal.reason });
+}
 
 /** The error code a request rejects with when its message is dropped from the queue. */
 const DROPPED = { overflow: 'QUEUE_OVERFLOW', expired: 'REQUEST_TIMEOUT' } as const;
