@@ -73,9 +73,6 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
   /** Messages, and their characters, waiting on an async validation (the chain). */
   private _validating = 0;
   private _validatingBytes = 0;
-  private _ended = false;
-  /** Its client was disposed: nothing is sent or delivered any more, not even a validation under way. */
-  private _detached = false;
   /** Async iterators, fed apart from `on()` listeners so a throwing listener cannot starve them. */
   private readonly _feeds = new Set<Feed<Received<S>>>();
 
@@ -93,7 +90,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
    * `false` without sending once its client was disposed.
    */
   send(data: SpecPart<S, 'send'>): boolean {
-    return !this._detached && this._hooks._send(this._hooks.codec.encode({ channel: this.name, data }));
+    return !this._hooks._disposed && this._hooks._send(this._hooks.codec.encode({ channel: this.name, data }));
   }
 
   /** `for await (const m of channel)`: {@link iterate} with its defaults. */
@@ -116,7 +113,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
     let bytes = 0;
     // Every next() not yet answered, oldest first: callers may ask several times without awaiting.
     const waiting: ((result: IteratorResult<T>) => void)[] = [];
-    let done = this._ended;
+    let done = this._hooks._ended;
     const take = (): IteratorResult<T> => {
       const [value, chars] = buffer.shift()!;
       bytes -= chars;
@@ -178,25 +175,13 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
     this._chain = next;
   }
 
-  /** @internal The socket closed for good: iterations end (after what they buffered). */
+  /** @internal The socket closed for good, or the client was disposed: iterations end (after what they buffered). */
   _end(): void {
-    this._ended = true;
     for (const feed of [...this._feeds]) feed._finish();
   }
 
-  /** @internal The socket was revived by `reconnect()` after giving up. */
-  _reopen(): void {
-    if (!this._detached) this._ended = false;
-  }
-
-  /** @internal Its client was disposed: iterations end, and for good. */
-  _detach(): void {
-    this._detached = true;
-    this._end();
-  }
-
   private _settle(raw: unknown, checked: Checked<Received<S>>, size: number): void {
-    if (this._detached) return;
+    if (this._hooks._disposed) return;
     if (checked.issues) this._hooks._invalid('validation', this.name, raw, checked.issues);
     else this._deliver(checked.value, size);
   }

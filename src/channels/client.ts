@@ -66,9 +66,6 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   private readonly _requests: Requests;
   // Created on first use: a client may only make requests.
   private _channels: Map<string, Channel> | undefined;
-  /** The socket closed for good: channels created now start ended. */
-  private _ended: boolean;
-  private _disposed = false;
   /** Warned once on the console about an invalid message nobody listens for. */
   private _warned = false;
 
@@ -80,12 +77,13 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     this._hooks = {
       ...resolveChannelsOptions(options),
       // The one way out: channel messages and requests, through the socket's queue.
-      _send: (text, sendOptions) => !this._disposed && socket.send(text, sendOptions),
+      _send: (text, sendOptions) => !this._hooks._disposed && socket.send(text, sendOptions),
       _invalid: (...report) => this._invalid(...report),
+      // Closed for good already (a startClosed socket, CLOSED until its reconnect(), is not).
+      _ended: socket.ended,
+      _disposed: false,
     };
     this._requests = new Requests(idsOf(socket), this._hooks);
-    // Closed for good already (a startClosed socket, CLOSED until its reconnect(), is not).
-    this._ended = socket.ended;
     this._listen('on');
   }
 
@@ -104,8 +102,6 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     let channel = channels.get(name);
     if (!channel) {
       channels.set(name, (channel = new Channel(name, this._hooks)));
-      if (this._disposed) channel._detach();
-      else if (this._ended) channel._end();
     }
     if (options?.validate) channel.validator = options.validate as Validator<unknown>;
     return channel as unknown as Channel<Api[K]>;
@@ -122,7 +118,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     data: SpecPart<Api[K], 'request'>,
     options?: RequestOptions<Replied<Api[K]>>,
   ): Promise<Replied<Api[K]>> {
-    if (this._disposed) return Promise.reject(new SteadySocketError('CONNECTION_LOST', DISPOSED));
+    if (this._hooks._disposed) return Promise.reject(new SteadySocketError('CONNECTION_LOST', DISPOSED));
     return this._requests._request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
   }
 
@@ -132,50 +128,48 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
    * socket itself is left as it is. Calling it again does nothing.
    */
   dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
+    const hooks = this._hooks;
+    if (hooks._disposed) return;
+    hooks._disposed = hooks._ended = true;
     this._listen('off');
     this._requests._rejectAll(DISPOSED);
-    this._each((channel) => channel._detach());
+    this._endChannels();
   }
 
-  // ---- the socket's events (arrow properties: one function each, removable by identity) ----
-
-  // Each checks `disposed`: dispose() may come from another listener of the same socket event.
-
-  private readonly _onMessage = (event: SteadyMessageEvent): void => {
-    // Nothing to route to: nothing is parsed or reported.
-    if (this._disposed || (!this._channels?.size && !this._requests._listening())) return;
-    this._route(event.data);
-  };
-
-  private readonly _onClose = (event: SteadyCloseEvent): void => {
-    if (this._disposed) return;
-    if (event.willReconnect) return this._requests._lost();
-    // The final close: every request settles, every iteration ends.
-    this._requests._rejectAll('The socket was closed');
-    this._ended = true;
-    this._each((channel) => channel._end());
-  };
-
-  private readonly _onState = (event: StateEvent): void => {
-    if (this._disposed || event.previous !== 'closed') return;
-    // `reconnect()` revived a socket that gave up.
-    this._ended = false;
-    this._each((channel) => channel._reopen());
-  };
-
-  /** Adds or removes the three socket listeners. */
-  private _listen(how: 'on' | 'off'): void {
-    this.socket[how]('message', this._onMessage)[how]('close', this._onClose)[how]('state', this._onState);
-  }
+  // ---- the socket's events ----
 
   /**
-   * Tells every channel of the socket's (or the client's) end, or of a revival. A function,
-   * not a method name: the build shortens `_` names, never the strings that would name them.
+   * The one listener of the socket's `message`, `close` and `state` events: a prototype
+   * method, added with this client as its context (and so removable by it), rather than
+   * three functions made per client.
    */
-  private _each(tell: (channel: Channel) => void): void {
-    for (const channel of this._channels?.values() ?? []) tell(channel);
+  private _onEvent(event: SteadyMessageEvent | SteadyCloseEvent | StateEvent): void {
+    // dispose() may come from another listener of the same socket event.
+    const hooks = this._hooks;
+    if (hooks._disposed) return;
+    if (event.type === 'message') {
+      // Nothing to route to: nothing is parsed or reported.
+      if (this._channels?.size || this._requests._listening()) this._route(event.data);
+    } else if (event.type === 'close') {
+      if (event.willReconnect) return this._requests._lost();
+      // The final close: every request settles, every iteration ends.
+      this._requests._rejectAll('The socket was closed');
+      hooks._ended = true;
+      this._endChannels();
+    } else if (event.previous === 'closed') {
+      // `reconnect()` revived a socket that gave up: its channels read the flag, iterations started now run.
+      hooks._ended = false;
+    }
+  }
+
+  /** Adds or removes the client's socket listener. */
+  private _listen(how: 'on' | 'off'): void {
+    for (const type of ['message', 'close', 'state'] as const) this.socket[how](type, this._onEvent, this);
+  }
+
+  /** The socket closed for good, or the client was disposed: every channel's iterations end (after what they buffered). */
+  private _endChannels(): void {
+    for (const channel of this._channels?.values() ?? []) channel._end();
   }
 
   // ---- inbound ----
@@ -213,7 +207,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   // ---- plumbing ----
 
   private _invalid(reason: InvalidReason, channel: string | undefined, data: unknown, given: readonly ValidationIssue[] | string): void {
-    if (this._disposed) return;
+    if (this._hooks._disposed) return;
     const issues = typeof given === 'string' ? [{ message: given }] : given;
     // The text says what was wrong, never the message itself (it may be large, or hostile).
     const text = `Invalid message (${reason}${channel === undefined ? '' : ` on "${channel}"`}): ${issues[0]?.message ?? ''}`;

@@ -34,6 +34,13 @@ export interface ClientHooks extends ResolvedChannelsOptions {
   readonly _send: (text: string, options?: SendOptions) => boolean;
   /** Turns a message away, in the client's `invalid` event. */
   readonly _invalid: ReportInvalid;
+  /**
+   * The socket closed for good (until a `reconnect()`), or the client was disposed:
+   * iterations started now end at once.
+   */
+  _ended: boolean;
+  /** The client was disposed: nothing is sent or delivered any more, not even a validation under way. */
+  _disposed: boolean;
 }
 
 /**
