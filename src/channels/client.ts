@@ -130,10 +130,9 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
   dispose(): void {
     const hooks = this._hooks;
     if (hooks._disposed) return;
-    hooks._disposed = hooks._ended = true;
+    hooks._disposed = true;
     this._listen('off');
-    this._requests._rejectAll(DISPOSED);
-    this._endChannels();
+    this._end(DISPOSED);
   }
 
   // ---- the socket's events ----
@@ -151,11 +150,9 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       // Nothing to route to: nothing is parsed or reported.
       if (this._channels?.size || this._requests._listening()) this._route(event.data);
     } else if (event.type === 'close') {
-      if (event.willReconnect) return this._requests._lost();
-      // The final close: every request settles, every iteration ends.
-      this._requests._rejectAll('The socket was closed');
-      hooks._ended = true;
-      this._endChannels();
+      // A reconnect follows, or (the final close) none does.
+      if (event.willReconnect) this._requests._lost();
+      else this._end('The socket was closed');
     } else if (event.previous === 'closed') {
       // `reconnect()` revived a socket that gave up: its channels read the flag, iterations started now run.
       hooks._ended = false;
@@ -167,8 +164,13 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     for (const type of ['message', 'close', 'state'] as const) this.socket[how](type, this._onEvent, this);
   }
 
-  /** The socket closed for good, or the client was disposed: every channel's iterations end (after what they buffered). */
-  private _endChannels(): void {
+  /**
+   * The socket closed for good, or the client was disposed: every request rejects with
+   * `CONNECTION_LOST` and `message`, every iteration ends (after what it buffered).
+   */
+  private _end(message: string): void {
+    this._hooks._ended = true;
+    this._requests._lost(message);
     for (const channel of this._channels?.values() ?? []) channel._end();
   }
 

@@ -142,24 +142,22 @@ export class Requests {
     else finish(checked);
   }
 
-  /** The connection ended and a reconnect follows: requests written to it are resent (idempotent) or rejected. */
-  _lost(): void {
+  /**
+   * The connection ended. A reconnect follows: requests written to it are resent
+   * (idempotent) or rejected, those still queued go out on the next connection. Or
+   * (`final`: the final close, a disposal) there is none: every request rejects with it.
+   */
+  _lost(final?: string): void {
     const again: Pending[] = [];
     for (const request of [...(this._pending?.values() ?? [])]) {
-      if (!request._written) continue; // still queued: it goes out on the next connection
-      if (request._idempotent) again.push(request);
-      else this._fail(request._id, 'CONNECTION_LOST', 'The connection was lost after the request was sent');
+      if (final || (request._written && !request._idempotent)) this._fail(request._id, 'CONNECTION_LOST', final ?? 'The connection was lost after the request was sent');
+      else if (request._written) again.push(request);
     }
     // Back to the front of the queue, in their original order: they were sent before anything still waiting.
     for (const request of again.reverse()) {
       request._written = false;
       this._transmit(request, true);
     }
-  }
-
-  /** Every pending request rejects with `CONNECTION_LOST` and `message` (the final close, a disposal). */
-  _rejectAll(message: string): void {
-    for (const id of [...(this._pending?.keys() ?? [])]) this._fail(id, 'CONNECTION_LOST', message);
   }
 
   private _transmit(request: Pending, front: boolean): void {
