@@ -108,39 +108,40 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
     // NaN and Infinity fail these comparisons too: the defaults then apply.
     const size = bufferSize >= 1 && bufferSize < Infinity ? Math.floor(bufferSize) : 1000;
     const most = maxBytes! >= 1 ? maxBytes! : this._hooks.limits.iteratorBytes;
-    // Messages the consumer has not asked for yet, with their characters.
-    const buffer: [T, number][] = [];
+    // Messages the consumer has not asked for yet (as the results next() gives), with their characters.
+    const buffer: [IteratorResult<T>, number][] = [];
     let bytes = 0;
     // Every next() not yet answered, oldest first: callers may ask several times without awaiting.
     const waiting: ((result: IteratorResult<T>) => void)[] = [];
     let done = this._hooks._ended;
     const take = (): IteratorResult<T> => {
-      const [value, chars] = buffer.shift()!;
+      const [result, chars] = buffer.shift()!;
       bytes -= chars;
-      return { value, done: false };
+      return result;
     };
     const feed: Feed<T> = {
       _feed: (value, chars) => {
+        const result = { value, done: false };
         const wake = waiting.shift();
-        if (wake) return wake({ value, done: false });
-        buffer.push([value, chars]);
+        if (wake) return wake(result);
+        buffer.push([result, chars]);
         bytes += chars;
-        // Bounded in messages and in characters: the oldest go first, each reported.
-        while (buffer.length > size || (bytes > most && buffer.length > 0)) (this.emit as (event: string, value: unknown) => boolean)('overflow', take().value);
+        // Bounded in messages and in characters (an empty buffer holds 0, under any bound): the oldest go first, each reported.
+        while (buffer.length > size || bytes > most) (this.emit as (event: string, value: unknown) => boolean)('overflow', take().value);
       },
       _finish: () => {
         done = true;
         this._feeds.delete(feed);
-        for (const wake of waiting.splice(0)) wake(ended());
+        for (const wake of waiting.splice(0)) wake(DONE);
       },
     };
     if (!done) this._feeds.add(feed);
     const iterator: AsyncIterableIterator<T> = {
-      next: () => Promise.resolve(buffer.length > 0 ? take() : done ? ended() : new Promise<IteratorResult<T>>((resolve) => waiting.push(resolve))),
+      next: () => Promise.resolve(buffer.length > 0 ? take() : done ? DONE : new Promise<IteratorResult<T>>((resolve) => waiting.push(resolve))),
       return: () => {
         buffer.length = bytes = 0;
         feed._finish();
-        return Promise.resolve(ended());
+        return Promise.resolve(DONE);
       },
       [Symbol.asyncIterator]: () => iterator,
     };
@@ -194,6 +195,5 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
   }
 }
 
-function ended(): IteratorReturnResult<undefined> {
-  return { value: undefined, done: true };
-}
+/** What next() gives once an iteration is over: one frozen object, so no caller can change it for the others. */
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

@@ -14,7 +14,7 @@ import { Channel, type ChannelMap, type ChannelSpec, type Received, type Replied
 import type { Envelope } from './codec';
 import { messageOf, type ClientHooks, type InvalidReason } from './invalid';
 import { hasFunctions, resolveChannelsOptions, type ChannelsOptions } from './options';
-import { idsOf, Requests, type RequestOptions } from './requests';
+import { DISPOSED, idsOf, Requests, type RequestOptions } from './requests';
 import type { ValidationIssue, Validator } from './schema';
 
 /**
@@ -118,7 +118,6 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     data: SpecPart<Api[K], 'request'>,
     options?: RequestOptions<Replied<Api[K]>>,
   ): Promise<Replied<Api[K]>> {
-    if (this._hooks._disposed) return Promise.reject(new SteadySocketError('CONNECTION_LOST', DISPOSED));
     return this._requests._request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
   }
 
@@ -244,5 +243,3 @@ export function channels<Api extends { [K in keyof Api]: ChannelSpec } = Channel
   return new ChannelClient<Api>(socket, options);
 }
 
-/** Why requests reject after `dispose()`. */
-const DISPOSED = 'The channel client was disposed';

@@ -32,7 +32,7 @@ export const jsonCodec: Codec = {
   // JSON.stringify leaves out an undefined `id`: a channel message is `{"channel", "data"}`.
   encode: ({ channel, data, id }) => JSON.stringify({ channel, id, data }),
   // Already an envelope: JSON.parse makes plain objects (even a "__proto__" key is an own property).
-  decode: (text) => parseObject(text),
+  decode: parseObject,
 };
 
 /**

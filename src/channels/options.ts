@@ -115,7 +115,8 @@ export function hasFunctions(name: string, value: unknown, functions: readonly s
 
 /** A number option, `least` or more (and an integer or Infinity where `integer`); `rule` says so in the error. */
 function isNumber(name: string, value: unknown, least: number, rule: string, integer?: boolean): asserts value is number {
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`channels: ${name} must be a number, got ${String(value)}`);
+  // `value !== value`: NaN, the one number that is not a number here.
+  if (typeof value !== 'number' || value !== value) throw new TypeError(`channels: ${name} must be a number, got ${String(value)}`);
   // `% 1` is 0 for an integer and NaN for Infinity: only a fraction is left over.
   if (!(value >= least) || (integer && value % 1 > 0)) throw new RangeError(`channels: ${name} must be ${rule}, got ${value}`);
 }

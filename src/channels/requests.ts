@@ -87,7 +87,8 @@ export class Requests {
   _request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
     // Whatever throws in here (a bad timeout, an aborted signal, a codec that cannot encode, a full table) rejects the promise.
     return new Promise((resolve, reject) => {
-      const { codec, requestTimeout, clock, limits } = this._hooks;
+      const { codec, requestTimeout, clock, limits, _disposed } = this._hooks;
+      if (_disposed) throw new SteadySocketError('CONNECTION_LOST', DISPOSED);
       const { signal, idempotent = false, validate: validator } = options;
       const timeout = options.timeout ?? requestTimeout;
       if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`);
@@ -187,6 +188,9 @@ export class Requests {
     else request._resolve(value);
   }
 }
+
+/** Why requests reject after the client's `dispose()`. */
+export const DISPOSED = 'The channel client was disposed';
 
 /** How many answered ids are remembered to recognise a second reply (a few KB at most). */
 const ANSWERED_KEPT = 256;
