@@ -69,6 +69,7 @@ interface Feed<T> {
 export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<ChannelEvents<Received<S>>> {
   /** Set by `client.channel(name, { validate })`; messages that fail go to the client's `invalid` event. */
   validator: Validator<Received<S>> | undefined;
+  /** The last validation in line; settled when {@link _validating} is 0. */
   private _chain: Promise<void> | undefined;
   /** Messages, and their characters, waiting on an async validation (the chain). */
   private _validating = 0;
@@ -154,26 +155,26 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
    */
   _accept(data: unknown, size = 0): void {
     const validator = this.validator;
-    const chain = this._chain;
-    if (!validator && !chain) return this._deliver(data as Received<S>, size);
-    // Messages wait behind an async validation: bounded, checked before validating this one.
+    // Messages waiting on an async validation: while there are any, every message queues behind them.
+    const waiting = this._validating;
+    if (!validator && !waiting) return this._deliver(data as Received<S>, size);
+    // Bounded, checked before validating this one.
     const { validating, validatingBytes } = this._hooks.limits;
-    if (chain && (this._validating >= validating || this._validatingBytes + size > validatingBytes)) {
-      return this._hooks._invalid('overflow', this.name, data, `${this._validating} messages already waiting on validation`);
+    if (waiting && (waiting >= validating || this._validatingBytes + size > validatingBytes)) {
+      return this._hooks._invalid('overflow', this.name, data, `${waiting} messages already waiting on validation`);
     }
     const checked = validator ? validate(validator, data) : { value: data as Received<S> };
-    if (!chain && !(checked instanceof Promise)) return this._settle(data, checked, size);
+    if (!waiting && !(checked instanceof Promise)) return this._settle(data, checked, size);
     this._validating++;
     this._validatingBytes += size;
-    const next: Promise<void> = (chain ?? Promise.resolve())
+    // Behind the last validation (settled already when none waits): messages keep their order.
+    this._chain = (this._chain ?? Promise.resolve())
       .then(() => checked)
       .then((result) => {
         this._validating--;
         this._validatingBytes -= size;
         this._settle(data, result, size);
-        if (this._chain === next) this._chain = undefined;
       });
-    this._chain = next;
   }
 
   /** @internal The socket closed for good, or the client was disposed: iterations end (after what they buffered). */

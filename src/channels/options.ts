@@ -105,7 +105,8 @@ export function resolveChannelsOptions(options: ChannelsOptions = {}): ResolvedC
   isNumber('requestTimeout', requestTimeout, 5e-324, 'more than 0');
   const limits: Record<string, unknown> = { ...CHANNELS_DEFAULTS.limits, ...options.limits };
   for (const name in limits) isNumber(`limits.${name}`, limits[name], 1, '1 or more');
-  return Object.freeze({ codec, maxMessageSize, requestTimeout, clock, logger: options.logger, limits: limits as Required<ChannelLimits> });
+  // Not frozen: the client copies it into its hooks object at once (readonly in its type).
+  return { codec, maxMessageSize, requestTimeout, clock, logger: options.logger, limits: limits as Required<ChannelLimits> };
 }
 
 /** An object argument must have these functions (a codec, a clock, a socket): a `TypeError` naming it otherwise. */
