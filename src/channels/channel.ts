@@ -161,7 +161,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
     // Bounded, checked before validating this one.
     const { validating, validatingBytes } = this._hooks.limits;
     if (waiting && (waiting >= validating || this._validatingBytes + size > validatingBytes)) {
-      return this._hooks._invalid('overflow', this.name, data, `${waiting} messages already waiting on validation`);
+      return this._hooks._invalid('overflow', data, `${waiting} messages already waiting on validation`, this.name);
     }
     const checked = validator ? validate(validator, data) : { value: data as Received<S> };
     if (!waiting && !(checked instanceof Promise)) return this._settle(data, checked, size);
@@ -184,7 +184,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
 
   private _settle(raw: unknown, checked: Checked<Received<S>>, size: number): void {
     if (this._hooks._disposed) return;
-    if (checked.issues) this._hooks._invalid('validation', this.name, raw, checked.issues);
+    if (checked.issues) this._hooks._invalid('validation', raw, checked.issues, this.name);
     else this._deliver(checked.value, size);
   }
 

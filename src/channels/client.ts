@@ -179,7 +179,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     // Channels speak text; binary messages are left to raw `message` listeners.
     if (typeof data !== 'string') return;
     const { maxMessageSize, codec } = this._hooks;
-    if (data.length > maxMessageSize) return this._invalid('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
+    if (data.length > maxMessageSize) return this._invalid('too-large', data, `longer than maxMessageSize (${maxMessageSize})`);
     // A custom codec may return anything, with getters that throw: read it once, guarded.
     let name: unknown;
     let id: unknown;
@@ -193,21 +193,21 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       // Only a reply can be an error reply; channel messages skip the check.
       if (name === undefined && 'error' in envelope) failure = { error: envelope.error };
     } catch (error) {
-      return this._invalid('undecodable', undefined, data, messageOf(error));
+      return this._invalid('undecodable', data, messageOf(error));
     }
     if (name === undefined && typeof id === 'number') {
       this._requests._reply(id, payload, failure);
-    } else if (typeof name !== 'string') this._invalid('shape', undefined, payload, 'neither a channel message nor a reply');
+    } else if (typeof name !== 'string') this._invalid('shape', payload, 'neither a channel message nor a reply');
     else {
       const channel = this._channels?.get(name);
       if (channel) channel._accept(payload, data.length);
-      else this._invalid('unknown-channel', name, payload, `no channel "${name}"`);
+      else this._invalid('unknown-channel', payload, `no channel "${name}"`, name);
     }
   }
 
   // ---- plumbing ----
 
-  private _invalid(reason: InvalidReason, channel: string | undefined, data: unknown, given: readonly ValidationIssue[] | string): void {
+  private _invalid(reason: InvalidReason, data: unknown, given: readonly ValidationIssue[] | string, channel?: string): void {
     if (this._hooks._disposed) return;
     const issues = typeof given === 'string' ? [{ message: given }] : given;
     // The text says what was wrong, never the message itself (it may be large, or hostile).
@@ -220,10 +220,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       globalThis.console?.warn(`steadysocket/channels: ${text}. Nothing listens to 'invalid' events (said once per client).`);
     }
     // A flood of bad messages builds no event object for nobody.
-    if (heard) {
-      const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error: new SteadySocketError('INVALID_MESSAGE', text) };
-      this.emit('invalid', event);
-    }
+    if (heard) this.emit('invalid', { type: 'invalid', target: this, reason, channel, data, issues, error: new SteadySocketError('INVALID_MESSAGE', text) });
   }
 }
 

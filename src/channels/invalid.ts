@@ -21,9 +21,10 @@ export type InvalidReason =
 
 /**
  * Reports a message that was turned away; the client turns it into an `invalid` event.
- * `issues` are a validator's, or one message saying what was wrong.
+ * `issues` are a validator's, or one message saying what was wrong; `channel` is the one
+ * the message named, if it named one (last: most reports have none).
  */
-export type ReportInvalid = (reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[] | string) => void;
+export type ReportInvalid = (reason: InvalidReason, data: unknown, issues: readonly ValidationIssue[] | string, channel?: string) => void;
 
 /**
  * What a client's channels and requests need from it — its resolved options, and these —

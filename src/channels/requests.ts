@@ -127,7 +127,7 @@ export class Requests {
     // Answered already: settled, or its first reply still in an async validation.
     const again = answered.has(id);
     if (again || !request) {
-      if (again || !(id >= 1 && id < this._ids.next)) this._hooks._invalid('unknown-reply', undefined, payload, again ? `request ${id} was answered already` : `no request ${id}`);
+      if (again || !(id >= 1 && id < this._ids.next)) this._hooks._invalid('unknown-reply', payload, again ? `request ${id} was answered already` : `no request ${id}`);
       return;
     }
     answered.add(id);
@@ -136,7 +136,7 @@ export class Requests {
     const finish = (checked: Checked<unknown>) => {
       if (this._pending?.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
       if (!checked.issues) return this._settle(id, undefined, checked.value);
-      this._hooks._invalid('validation', undefined, payload, checked.issues);
+      this._hooks._invalid('validation', payload, checked.issues);
       this._fail(id, 'INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues });
     };
     const checked = request._validator ? validate(request._validator, payload) : { value: payload };
