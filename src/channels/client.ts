@@ -12,7 +12,8 @@ import {
 } from '../socket/index';
 import { Channel, type ChannelMap, type ChannelSpec, type Received, type Replied, type RequestName, type SpecPart } from './channel';
 import type { Envelope } from './codec';
-import { messageOf, type ClientHooks, type InvalidReason } from './invalid';
+import type { ClientHooks, InvalidReason } from './invalid';
+import { messageOf } from './message-of';
 import { hasFunctions, resolveChannelsOptions, type ChannelsOptions } from './options';
 import { DISPOSED, idsOf, Requests, type RequestOptions } from './requests';
 import type { ValidationIssue, Validator } from './schema';

@@ -115,7 +115,7 @@ export function hasFunctions(name: string, value: unknown, functions: readonly s
 }
 
 /** A number option, `least` or more (and an integer or Infinity where `integer`); `rule` says so in the error. */
-function isNumber(name: string, value: unknown, least: number, rule: string, integer?: boolean): asserts value is number {
+export function isNumber(name: string, value: unknown, least: number, rule: string, integer?: boolean): asserts value is number {
   // `value !== value`: NaN, the one number that is not a number here.
   if (typeof value !== 'number' || value !== value) throw new TypeError(`channels: ${name} must be a number, got ${String(value)}`);
   // `% 1` is 0 for an integer and NaN for Infinity: only a fraction is left over.

@@ -3,7 +3,9 @@
  * replies, and what a lost or closed connection does to each request.
  */
 import { SteadySocketError, type Outcome, type SteadySocketErrorCode, type TimerHandle } from '../socket/index';
-import { messageOf, type ClientHooks } from './invalid';
+import type { ClientHooks } from './invalid';
+import { messageOf } from './message-of';
+import { isNumber } from './options';
 import { validate, type Checked, type Validator } from './schema';
 
 /** Options of `request()`. */
@@ -92,7 +94,8 @@ export class Requests {
       if (_disposed) throw new SteadySocketError('CONNECTION_LOST', DISPOSED);
       const { signal, idempotent = false, validate: validator } = options;
       const timeout = options.timeout ?? requestTimeout;
-      if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`);
+      // Checked as the options are: a TypeError if not a number, a RangeError if below 0.
+      isNumber('request timeout', timeout, 0, '0 or more (ms)');
       if (signal?.aborted) throw aborted(signal);
       const id = this._ids.next++;
       const onAbort = () => this._settle(id, aborted(signal!));

@@ -1,4 +1,4 @@
-import { messageOf } from './invalid';
+import { messageOf } from './message-of';
 
 /**
  * The Standard Schema v1 interface (https://standardschema.dev), declared here so that zod,
