@@ -1,5 +1,5 @@
-import type { InvalidReason } from './invalid';
-import { validate, type Checked, type ValidationIssue, type Validator } from './schema';
+import type { ClientHooks } from './invalid';
+import { validate, type Checked, type Validator } from './schema';
 import { Emitter } from '../socket/index';
 
 /** The message types of one channel; each is optional. */
@@ -56,15 +56,11 @@ export interface IterateOptions {
   maxBytes?: number;
 }
 
-/** What a channel is bounded by (its client's `limits`). */
-export interface ChannelBounds {
-  readonly iteratorBytes: number;
-  readonly validating: number;
-  readonly validatingBytes: number;
+/** One async iterator, as its channel feeds and ends it. */
+interface Feed<T> {
+  readonly _feed: (value: T, chars: number) => void;
+  readonly _finish: () => void;
 }
-
-/** Turns a message away, for the client's `invalid` event. */
-export type RejectMessage = (reason: InvalidReason, channel: string, data: unknown, issues: readonly ValidationIssue[]) => void;
 
 /**
  * One named channel: typed `send`, `on('message')` and async iteration. Get it with
@@ -73,24 +69,19 @@ export type RejectMessage = (reason: InvalidReason, channel: string, data: unkno
 export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<ChannelEvents<Received<S>>> {
   /** Set by `client.channel(name, { validate })`; messages that fail go to the client's `invalid` event. */
   validator: Validator<Received<S>> | undefined;
+  /** The last validation in line; settled when {@link _validating} is 0. */
   private _chain: Promise<void> | undefined;
   /** Messages, and their characters, waiting on an async validation (the chain). */
   private _validating = 0;
   private _validatingBytes = 0;
-  private _ended = false;
-  /** Its client was disposed: nothing is sent or delivered any more, not even a validation under way. */
-  private _detached = false;
-  private readonly _enders = new Set<() => void>();
   /** Async iterators, fed apart from `on()` listeners so a throwing listener cannot starve them. */
-  private readonly _feeds = new Set<(value: Received<S>, size: number) => void>();
+  private readonly _feeds = new Set<Feed<Received<S>>>();
 
   /** @internal Created by its client. */
   constructor(
     /** The channel's name on the wire. */
     readonly name: string,
-    private readonly transmit: (channel: string, data: unknown) => boolean,
-    private readonly reject: RejectMessage,
-    private readonly bounds: ChannelBounds,
+    private readonly _hooks: ClientHooks,
   ) {
     super();
   }
@@ -100,7 +91,7 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
    * `false` without sending once its client was disposed.
    */
   send(data: SpecPart<S, 'send'>): boolean {
-    return !this._detached && this.transmit(this.name, data);
+    return !this._hooks._disposed && this._hooks._send(this._hooks.codec.encode({ channel: this.name, data }));
   }
 
   /** `for await (const m of channel)`: {@link iterate} with its defaults. */
@@ -114,51 +105,44 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
    */
   iterate(options: IterateOptions = {}): AsyncIterableIterator<Received<S>> {
     type T = Received<S>;
-    const wanted = options.bufferSize ?? 1000;
-    const size = Number.isFinite(wanted) && wanted >= 1 ? Math.floor(wanted) : 1000;
-    const maxBytes = options.maxBytes !== undefined && options.maxBytes >= 1 ? options.maxBytes : this.bounds.iteratorBytes;
-    const buffer: T[] = [];
-    const sizes: number[] = [];
+    const { bufferSize = 1000, maxBytes } = options;
+    // NaN and Infinity fail these comparisons too: the defaults then apply.
+    const size = bufferSize >= 1 && bufferSize < Infinity ? Math.floor(bufferSize) : 1000;
+    const most = maxBytes! >= 1 ? maxBytes! : this._hooks.limits.iteratorBytes;
+    // Messages the consumer has not asked for yet (as the results next() gives), with their characters.
+    const buffer: [IteratorResult<T>, number][] = [];
     let bytes = 0;
     // Every next() not yet answered, oldest first: callers may ask several times without awaiting.
     const waiting: ((result: IteratorResult<T>) => void)[] = [];
-    let done = this._ended;
-    const take = (): T => {
-      bytes -= sizes.shift()!;
-      return buffer.shift() as T;
+    let done = this._hooks._ended;
+    const take = (): IteratorResult<T> => {
+      const [result, chars] = buffer.shift()!;
+      bytes -= chars;
+      return result;
     };
-    const feed = (value: T, chars: number) => {
-      const wake = waiting.shift();
-      if (wake) {
-        wake({ value, done: false });
-        return;
-      }
-      buffer.push(value);
-      sizes.push(chars);
-      bytes += chars;
-      // Bounded in messages and in characters: the oldest go first, each reported.
-      while (buffer.length > size || (bytes > maxBytes && buffer.length > 0)) (this.emit as (event: string, value: unknown) => boolean)('overflow', take());
-    };
-    const finish = () => {
-      done = true;
-      this._feeds.delete(feed);
-      this._enders.delete(finish);
-      for (const wake of waiting.splice(0)) wake({ value: undefined, done: true });
-    };
-    if (!done) {
-      this._feeds.add(feed);
-      this._enders.add(finish);
-    }
-    const iterator: AsyncIterableIterator<T> = {
-      next: () => {
-        if (buffer.length > 0) return Promise.resolve({ value: take(), done: false });
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => waiting.push(resolve));
+    const feed: Feed<T> = {
+      _feed: (value, chars) => {
+        const result = { value, done: false };
+        const wake = waiting.shift();
+        if (wake) return wake(result);
+        buffer.push([result, chars]);
+        bytes += chars;
+        // Bounded in messages and in characters (an empty buffer holds 0, under any bound): the oldest go first, each reported.
+        while (buffer.length > size || bytes > most) (this.emit as (event: string, value: unknown) => boolean)('overflow', take().value);
       },
+      _finish: () => {
+        done = true;
+        this._feeds.delete(feed);
+        for (const wake of waiting.splice(0)) wake(DONE);
+      },
+    };
+    if (!done) this._feeds.add(feed);
+    const iterator: AsyncIterableIterator<T> = {
+      next: () => Promise.resolve(buffer.length > 0 ? take() : done ? DONE : new Promise<IteratorResult<T>>((resolve) => waiting.push(resolve))),
       return: () => {
-        buffer.length = sizes.length = bytes = 0;
-        finish();
-        return Promise.resolve({ value: undefined, done: true });
+        buffer.length = bytes = 0;
+        feed._finish();
+        return Promise.resolve(DONE);
       },
       [Symbol.asyncIterator]: () => iterator,
     };
@@ -171,63 +155,46 @@ export class Channel<S extends ChannelSpec = ChannelSpec> extends Emitter<Channe
    */
   _accept(data: unknown, size = 0): void {
     const validator = this.validator;
-    if (!validator && !this._chain) {
-      this._deliver(data as Received<S>, size);
-      return;
+    // Messages waiting on an async validation: while there are any, every message queues behind them.
+    const waiting = this._validating;
+    if (!validator && !waiting) return this._deliver(data as Received<S>, size);
+    // Bounded, checked before validating this one.
+    const { validating, validatingBytes } = this._hooks.limits;
+    if (waiting && (waiting >= validating || this._validatingBytes + size > validatingBytes)) {
+      return this._hooks._invalid('overflow', data, `${waiting} messages already waiting on validation`, this.name);
     }
-    // Messages wait behind an async validation: bounded, checked before validating this one.
-    const { validating, validatingBytes } = this.bounds;
-    if (this._chain && (this._validating >= validating || this._validatingBytes + size > validatingBytes)) {
-      this.reject('overflow', this.name, data, [{ message: `${this._validating} messages already waiting on validation` }]);
-      return;
-    }
-    const checked = validator ? validate(validator, data) : { ok: true as const, value: data as Received<S> };
-    if (!this._chain && !(checked instanceof Promise)) {
-      this._settle(data, checked, size);
-      return;
-    }
+    const checked = validator ? validate(validator, data) : { value: data as Received<S> };
+    if (!waiting && !(checked instanceof Promise)) return this._settle(data, checked, size);
     this._validating++;
     this._validatingBytes += size;
-    const next: Promise<void> = (this._chain ?? Promise.resolve())
+    // Behind the last validation (settled already when none waits): messages keep their order.
+    this._chain = (this._chain ?? Promise.resolve())
       .then(() => checked)
       .then((result) => {
         this._validating--;
         this._validatingBytes -= size;
         this._settle(data, result, size);
       });
-    this._chain = next;
-    void next.then(() => {
-      if (this._chain === next) this._chain = undefined;
-    });
   }
 
-  /** @internal The socket closed for good: iterations end (after what they buffered). */
+  /** @internal The socket closed for good, or the client was disposed: iterations end (after what they buffered). */
   _end(): void {
-    this._ended = true;
-    for (const finish of [...this._enders]) finish();
-  }
-
-  /** @internal The socket was revived by `reconnect()` after giving up. */
-  _reopen(): void {
-    if (!this._detached) this._ended = false;
-  }
-
-  /** @internal Its client was disposed: iterations end, and for good. */
-  _detach(): void {
-    this._detached = true;
-    this._end();
+    for (const feed of [...this._feeds]) feed._finish();
   }
 
   private _settle(raw: unknown, checked: Checked<Received<S>>, size: number): void {
-    if (this._detached) return;
-    if (checked.ok) this._deliver(checked.value, size);
-    else this.reject('validation', this.name, raw, checked.issues);
+    if (this._hooks._disposed) return;
+    if (checked.issues) this._hooks._invalid('validation', raw, checked.issues, this.name);
+    else this._deliver(checked.value, size);
   }
 
   private _deliver(value: Received<S>, size: number): void {
-    if (this._feeds.size > 0) for (const feed of this._feeds) feed(value, size);
+    for (const feed of this._feeds) feed._feed(value, size);
     // Each listener runs isolated (the Emitter's way): one that throws is reported and never
     // unwinds into the client or the socket.
     (this.emit as (event: string, value: unknown) => boolean)('message', value);
   }
 }
+
+/** What next() gives once an iteration is over: one frozen object, so no caller can change it for the others. */
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

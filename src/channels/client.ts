@@ -5,7 +5,6 @@
 import {
   Emitter,
   SteadySocketError,
-  type SendOptions,
   type StateEvent,
   type SteadyCloseEvent,
   type SteadyMessageEvent,
@@ -13,9 +12,10 @@ import {
 } from '../socket/index';
 import { Channel, type ChannelMap, type ChannelSpec, type Received, type Replied, type RequestName, type SpecPart } from './channel';
 import type { Envelope } from './codec';
-import type { InvalidReason } from './invalid';
-import { resolveChannelsOptions, type ChannelsOptions, type ResolvedChannelsOptions } from './options';
-import { idsOf, Requests, type RequestOptions } from './requests';
+import type { ClientHooks, InvalidReason } from './invalid';
+import { messageOf } from './message-of';
+import { hasFunctions, resolveChannelsOptions, type ChannelsOptions } from './options';
+import { DISPOSED, idsOf, Requests, type RequestOptions } from './requests';
 import type { ValidationIssue, Validator } from './schema';
 
 /**
@@ -62,34 +62,30 @@ export interface ChannelClientEvents {
 export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = ChannelMap> extends Emitter<ChannelClientEvents> {
   /** The socket this client sends through and listens to. */
   readonly socket: SteadySocket;
-  private readonly _options: ResolvedChannelsOptions;
+  /** What its channels and requests use of it: one object for all of them. */
+  private readonly _hooks: ClientHooks;
   private readonly _requests: Requests;
   // Created on first use: a client may only make requests.
   private _channels: Map<string, Channel> | undefined;
-  /** The socket closed for good: channels created now start ended. */
-  private _ended: boolean;
-  private _disposed = false;
   /** Warned once on the console about an invalid message nobody listens for. */
   private _warned = false;
 
   /** @internal Use {@link channels}. */
   constructor(socket: SteadySocket, options?: ChannelsOptions) {
     super();
-    if (typeof socket?.send !== 'function' || typeof socket.on !== 'function' || typeof socket.off !== 'function') {
-      throw new TypeError('channels: the first argument must be a SteadySocket');
-    }
+    hasFunctions('the first argument', socket, ['send', 'on', 'off'], 'be a SteadySocket');
     this.socket = socket;
-    this._options = resolveChannelsOptions(options);
-    const { codec, requestTimeout, clock } = this._options;
-    this._requests = new Requests(idsOf(socket), codec, requestTimeout, clock, this._options.limits, {
-      send: (text, sendOptions) => this._transmit(text, sendOptions),
-      invalid: (reason, channel, data, issues) => this._invalid(reason, channel, data, issues),
-    });
-    // Closed for good already (a startClosed socket, CLOSED until its reconnect(), is not).
-    this._ended = socket.ended;
-    socket.on('message', this._onMessage);
-    socket.on('close', this._onClose);
-    socket.on('state', this._onState);
+    this._hooks = {
+      ...resolveChannelsOptions(options),
+      // The one way out: channel messages and requests, through the socket's queue.
+      _send: (text, sendOptions) => !this._hooks._disposed && socket.send(text, sendOptions),
+      _invalid: (...report) => this._invalid(...report),
+      // Closed for good already (a startClosed socket, CLOSED until its reconnect(), is not).
+      _ended: socket.ended,
+      _disposed: false,
+    };
+    this._requests = new Requests(idsOf(socket), this._hooks);
+    this._listen('on');
   }
 
   /**
@@ -106,15 +102,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     const channels = (this._channels ??= new Map());
     let channel = channels.get(name);
     if (!channel) {
-      channel = new Channel(
-        name,
-        (channelName, data) => this._transmit(this._options.codec.encode({ channel: channelName, data })),
-        (reason, channelName, data, issues) => this._invalid(reason, channelName, data, issues),
-        this._options.limits,
-      );
-      channels.set(name, channel);
-      if (this._disposed) channel._detach();
-      else if (this._ended) channel._end();
+      channels.set(name, (channel = new Channel(name, this._hooks)));
     }
     if (options?.validate) channel.validator = options.validate as Validator<unknown>;
     return channel as unknown as Channel<Api[K]>;
@@ -131,8 +119,7 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
     data: SpecPart<Api[K], 'request'>,
     options?: RequestOptions<Replied<Api[K]>>,
   ): Promise<Replied<Api[K]>> {
-    if (this._disposed) return Promise.reject(disposedError());
-    return this._requests.request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
+    return this._requests._request(name, data, options as RequestOptions) as Promise<Replied<Api[K]>>;
   }
 
   /**
@@ -141,54 +128,59 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
    * socket itself is left as it is. Calling it again does nothing.
    */
   dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
-    this.socket.off('message', this._onMessage);
-    this.socket.off('close', this._onClose);
-    this.socket.off('state', this._onState);
-    this._requests.rejectAll(disposedError().message);
-    for (const channel of this._channels?.values() ?? []) channel._detach();
+    const hooks = this._hooks;
+    if (hooks._disposed) return;
+    hooks._disposed = true;
+    this._listen('off');
+    this._end(DISPOSED);
   }
 
-  // ---- the socket's events (arrow properties: one function each, removable by identity) ----
+  // ---- the socket's events ----
 
-  // Each checks `disposed`: dispose() may come from another listener of the same socket event.
-
-  private readonly _onMessage = (event: SteadyMessageEvent): void => {
-    // Nothing to route to: nothing is parsed or reported.
-    if (this._disposed || ((this._channels?.size ?? 0) === 0 && !this._requests.listening)) return;
-    this._route(event.data);
-  };
-
-  private readonly _onClose = (event: SteadyCloseEvent): void => {
-    if (this._disposed) return;
-    if (event.willReconnect) {
-      this._requests.connectionLost();
-      return;
+  /**
+   * The one listener of the socket's `message`, `close` and `state` events: a prototype
+   * method, added with this client as its context (and so removable by it), rather than
+   * three functions made per client.
+   */
+  private _onEvent(event: SteadyMessageEvent | SteadyCloseEvent | StateEvent): void {
+    // dispose() may come from another listener of the same socket event.
+    const hooks = this._hooks;
+    if (hooks._disposed) return;
+    if (event.type === 'message') {
+      // Nothing to route to: nothing is parsed or reported.
+      if (this._channels?.size || this._requests._listening()) this._route(event.data);
+    } else if (event.type === 'close') {
+      // A reconnect follows, or (the final close) none does.
+      if (event.willReconnect) this._requests._lost();
+      else this._end('The socket was closed');
+    } else if (event.previous === 'closed') {
+      // `reconnect()` revived a socket that gave up: its channels read the flag, iterations started now run.
+      hooks._ended = false;
     }
-    // The final close: every request settles, every iteration ends.
-    this._requests.rejectAll('The socket was closed');
-    this._ended = true;
-    for (const channel of this._channels?.values() ?? []) channel._end();
-  };
+  }
 
-  private readonly _onState = (event: StateEvent): void => {
-    if (this._disposed || event.previous !== 'closed') return;
-    // `reconnect()` revived a socket that gave up.
-    this._ended = false;
-    for (const channel of this._channels?.values() ?? []) channel._reopen();
-  };
+  /** Adds or removes the client's socket listener. */
+  private _listen(how: 'on' | 'off'): void {
+    for (const type of ['message', 'close', 'state'] as const) this.socket[how](type, this._onEvent, this);
+  }
+
+  /**
+   * The socket closed for good, or the client was disposed: every request rejects with
+   * `CONNECTION_LOST` and `message`, every iteration ends (after what it buffered).
+   */
+  private _end(message: string): void {
+    this._hooks._ended = true;
+    this._requests._lost(message);
+    for (const channel of this._channels?.values() ?? []) channel._end();
+  }
 
   // ---- inbound ----
 
   private _route(data: SteadyMessageEvent['data']): void {
     // Channels speak text; binary messages are left to raw `message` listeners.
     if (typeof data !== 'string') return;
-    const { maxMessageSize, codec } = this._options;
-    if (data.length > maxMessageSize) {
-      this._report('too-large', undefined, data, `longer than maxMessageSize (${maxMessageSize})`);
-      return;
-    }
+    const { maxMessageSize, codec } = this._hooks;
+    if (data.length > maxMessageSize) return this._invalid('too-large', data, `longer than maxMessageSize (${maxMessageSize})`);
     // A custom codec may return anything, with getters that throw: read it once, guarded.
     let name: unknown;
     let id: unknown;
@@ -202,47 +194,34 @@ export class ChannelClient<Api extends { [K in keyof Api]: ChannelSpec } = Chann
       // Only a reply can be an error reply; channel messages skip the check.
       if (name === undefined && 'error' in envelope) failure = { error: envelope.error };
     } catch (error) {
-      this._report('undecodable', undefined, data, describe(error));
-      return;
+      return this._invalid('undecodable', data, messageOf(error));
     }
     if (name === undefined && typeof id === 'number') {
-      // Not ours and below the socket's next id: another client's, or one settled already (a late reply is normal).
-      if (!this._requests.reply(id, payload, failure) && !this._requests.issued(id)) this._report('unknown-reply', undefined, payload, `no request ${id}`);
-    } else if (typeof name !== 'string') this._report('shape', undefined, payload, 'neither a channel message nor a reply');
+      this._requests._reply(id, payload, failure);
+    } else if (typeof name !== 'string') this._invalid('shape', payload, 'neither a channel message nor a reply');
     else {
       const channel = this._channels?.get(name);
       if (channel) channel._accept(payload, data.length);
-      else this._report('unknown-channel', name, payload, `no channel "${name}"`);
+      else this._invalid('unknown-channel', payload, `no channel "${name}"`, name);
     }
   }
 
   // ---- plumbing ----
 
-  /** The one way out: channel messages and requests, through the socket's queue. */
-  private _transmit(text: string, options?: SendOptions): boolean {
-    if (this._disposed) return false;
-    return this.socket.send(text, options);
-  }
-
-  private _report(reason: InvalidReason, channel: string | undefined, data: unknown, message: string): void {
-    this._invalid(reason, channel, data, [{ message }]);
-  }
-
-  private _invalid(reason: InvalidReason, channel: string | undefined, data: unknown, issues: readonly ValidationIssue[]): void {
-    if (this._disposed) return;
+  private _invalid(reason: InvalidReason, data: unknown, given: readonly ValidationIssue[] | string, channel?: string): void {
+    if (this._hooks._disposed) return;
+    const issues = typeof given === 'string' ? [{ message: given }] : given;
     // The text says what was wrong, never the message itself (it may be large, or hostile).
     const text = `Invalid message (${reason}${channel === undefined ? '' : ` on "${channel}"`}): ${issues[0]?.message ?? ''}`;
-    const { logger } = this._options;
+    const { logger } = this._hooks;
+    const heard = this.listenerCount('invalid') > 0;
     if (logger) logger.warn?.(`steadysocket/channels: ${text}`);
-    else if (this.listenerCount('invalid') === 0 && !this._warned) {
+    else if (!heard && !this._warned) {
       this._warned = true;
       globalThis.console?.warn(`steadysocket/channels: ${text}. Nothing listens to 'invalid' events (said once per client).`);
     }
     // A flood of bad messages builds no event object for nobody.
-    if (this.listenerCount('invalid') === 0) return;
-    const error = new SteadySocketError('INVALID_MESSAGE', text);
-    const event: InvalidEvent = { type: 'invalid', target: this, reason, channel, data, issues, error };
-    this.emit('invalid', event);
+    if (heard) this.emit('invalid', { type: 'invalid', target: this, reason, channel, data, issues, error: new SteadySocketError('INVALID_MESSAGE', text) });
   }
 }
 
@@ -262,10 +241,3 @@ export function channels<Api extends { [K in keyof Api]: ChannelSpec } = Channel
   return new ChannelClient<Api>(socket, options);
 }
 
-function disposedError(): SteadySocketError {
-  return new SteadySocketError('CONNECTION_LOST', 'The channel client was disposed');
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

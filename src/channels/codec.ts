@@ -29,13 +29,10 @@ export interface Codec {
  * replies are `{"id": ID, "data": ...}` or `{"id": ID, "error": ...}`.
  */
 export const jsonCodec: Codec = {
-  encode: ({ channel, data, id }) => JSON.stringify(id === undefined ? { channel, data } : { channel, id, data }),
-  decode(text) {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError('not a JSON object');
-    // Already an envelope: JSON.parse makes plain objects (even a "__proto__" key is an own property).
-    return value as Envelope;
-  },
+  // JSON.stringify leaves out an undefined `id`: a channel message is `{"channel", "data"}`.
+  encode: ({ channel, data, id }) => JSON.stringify({ channel, id, data }),
+  // Already an envelope: JSON.parse makes plain objects (even a "__proto__" key is an own property).
+  decode: parseObject,
 };
 
 /**
@@ -45,13 +42,19 @@ export const jsonCodec: Codec = {
  * @example const api = channels<Api>(socket, { codec: typePayloadCodec });
  */
 export const typePayloadCodec: Codec = {
-  encode: ({ channel, data, id }) => JSON.stringify(id === undefined ? { type: channel, payload: data } : { type: channel, id, payload: data }),
+  encode: ({ channel, data, id }) => JSON.stringify({ type: channel, id, payload: data }),
   decode(text) {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError('not a JSON object');
-    const message = value as Record<string, unknown>;
-    return 'error' in message
-      ? { channel: message.type, id: message.id, data: message.payload, error: message.error }
-      : { channel: message.type, id: message.id, data: message.payload };
+    const message = parseObject(text);
+    const envelope: { -readonly [K in keyof Envelope]: Envelope[K] } = { channel: message.type, id: message.id, data: message.payload };
+    // An error reply is one that has the member, even `null`.
+    if ('error' in message) envelope.error = message.error;
+    return envelope;
   },
 };
+
+/** JSON text that must be an object (not an array, not a primitive). */
+function parseObject(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError('not a JSON object');
+  return value as Record<string, unknown>;
+}

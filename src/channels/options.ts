@@ -89,53 +89,35 @@ export interface ResolvedChannelsOptions {
 export const CHANNELS_DEFAULTS = Object.freeze({
   /** Characters. */ maxMessageSize: 1_048_576,
   /** Ms. */ requestTimeout: 10_000,
+  /** Messages, or characters (`…Bytes`: 4 Mi each). */
+  limits: Object.freeze({ iteratorBytes: 4_194_304, validating: 1000, validatingBytes: 4_194_304, pendingRequests: 10_000, pendingRequestBytes: 4_194_304 }),
 } as const);
 
 /** Fills in the defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
 export function resolveChannelsOptions(options: ChannelsOptions = {}): ResolvedChannelsOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(`channels: options must be an object, got ${String(options)}`);
-  const codec = options.codec as Partial<Codec> | undefined;
-  if (codec !== undefined && (typeof codec?.encode !== 'function' || typeof codec.decode !== 'function')) {
-    throw new TypeError('channels: codec must have encode and decode functions');
-  }
-  const clock = options.clock as Partial<Clock> | undefined;
-  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function')) {
-    throw new TypeError('channels: clock must have now, setTimeout and clearTimeout functions');
-  }
-  return Object.freeze({
-    codec: options.codec ?? jsonCodec,
-    maxMessageSize: count('maxMessageSize', options.maxMessageSize, CHANNELS_DEFAULTS.maxMessageSize),
-    requestTimeout: duration('requestTimeout', options.requestTimeout, CHANNELS_DEFAULTS.requestTimeout),
-    clock: options.clock ?? systemClock,
-    logger: options.logger,
-    limits: resolveLimits(options.limits),
-  });
+  // Defaults apply to `undefined` only: a `null` codec or clock is refused below, as it should be.
+  const { codec = jsonCodec, clock = systemClock, maxMessageSize = CHANNELS_DEFAULTS.maxMessageSize, requestTimeout = CHANNELS_DEFAULTS.requestTimeout } = options;
+  hasFunctions('codec', codec, ['encode', 'decode']);
+  hasFunctions('clock', clock, ['now', 'setTimeout', 'clearTimeout']);
+  isNumber('maxMessageSize', maxMessageSize, 0, 'an integer, 0 or more, or Infinity', true);
+  // More than 0 (5e-324 is the least number above it): a default timeout of 0 would fail every request.
+  isNumber('requestTimeout', requestTimeout, 5e-324, 'more than 0');
+  const limits: Record<string, unknown> = { ...CHANNELS_DEFAULTS.limits, ...options.limits };
+  for (const name in limits) isNumber(`limits.${name}`, limits[name], 1, '1 or more');
+  // Not frozen: the client copies it into its hooks object at once (readonly in its type).
+  return { codec, maxMessageSize, requestTimeout, clock, logger: options.logger, limits: limits as Required<ChannelLimits> };
 }
 
-/** A positive number of ms, or Infinity (a default timeout of 0 would fail every request). */
-function duration(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`channels: ${name} must be a number, got ${String(value)}`);
-  if (!(value > 0)) throw new RangeError(`channels: ${name} is out of range: ${value}`);
-  return value;
+/** An object argument must have these functions (a codec, a clock, a socket): a `TypeError` naming it otherwise. */
+export function hasFunctions(name: string, value: unknown, functions: readonly string[], rule = `have the functions ${functions.join(', ')}`): void {
+  if (!functions.every((f) => typeof (value as Record<string, unknown> | null)?.[f] === 'function')) throw new TypeError(`channels: ${name} must ${rule}`);
 }
 
-/** A non-negative integer, or Infinity. */
-function count(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`channels: ${name} must be a number, got ${String(value)}`);
-  if (!(Number.isInteger(value) || value === Infinity) || value < 0) {
-    throw new RangeError(`channels: ${name} must be a non-negative integer or Infinity, got ${String(value)}`);
-  }
-  return value;
-}
-
-const MI = 4 * 1024 * 1024;
-
-function resolveLimits(given: ChannelLimits = {}): Readonly<Required<ChannelLimits>> {
-  const limits = { iteratorBytes: MI, validating: 1000, validatingBytes: MI, pendingRequests: 10_000, pendingRequestBytes: MI, ...given };
-  for (const [name, value] of Object.entries(limits)) {
-    if (typeof value !== 'number' || !(value >= 1)) throw new RangeError(`channels: limits.${name} must be a number, 1 or more, got ${String(value)}`);
-  }
-  return Object.freeze(limits);
+/** A number option, `least` or more (and an integer or Infinity where `integer`); `rule` says so in the error. */
+export function isNumber(name: string, value: unknown, least: number, rule: string, integer?: boolean): asserts value is number {
+  // `value !== value`: NaN, the one number that is not a number here.
+  if (typeof value !== 'number' || value !== value) throw new TypeError(`channels: ${name} must be a number, got ${String(value)}`);
+  // `% 1` is 0 for an integer and NaN for Infinity: only a fraction is left over.
+  if (!(value >= least) || (integer && value % 1 > 0)) throw new RangeError(`channels: ${name} must be ${rule}, got ${value}`);
 }

@@ -2,9 +2,10 @@
  * The pending-request bookkeeping of one channel client: ids, timeouts, abort signals,
  * replies, and what a lost or closed connection does to each request.
  */
-import { SteadySocketError, type Clock, type Outcome, type SendOptions, type TimerHandle } from '../socket/index';
-import type { Codec } from './codec';
-import type { ReportInvalid } from './invalid';
+import { SteadySocketError, type Outcome, type SteadySocketErrorCode, type TimerHandle } from '../socket/index';
+import type { ClientHooks } from './invalid';
+import { messageOf } from './message-of';
+import { isNumber } from './options';
 import { validate, type Checked, type Validator } from './schema';
 
 /** Options of `request()`. */
@@ -40,32 +41,29 @@ export function idsOf(socket: object): IdSource {
   return ids;
 }
 
+/** A request awaiting its reply. Its members are `_`-named: the build shortens them. */
 interface Pending {
-  readonly id: number;
-  readonly text: string;
-  readonly idempotent: boolean;
-  readonly validator: Validator<unknown> | undefined;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+  readonly _id: number;
+  readonly _text: string;
+  readonly _idempotent: boolean;
+  readonly _validator: Validator<unknown> | undefined;
+  readonly _resolve: (value: unknown) => void;
+  readonly _reject: (error: unknown) => void;
+  readonly _signal: AbortSignal | undefined;
+  readonly _onAbort: () => void;
   /** Aborted when the request settles: a copy still waiting in the socket's queue is then never written. */
-  readonly unsent: AbortController;
-  timer: TimerHandle | undefined;
+  readonly _unsent: AbortController;
+  // Optional (not initialised): fewer bytes in every app, for fields a request may never set.
+  _timer?: TimerHandle;
   /** Written to the current connection (and so lost with it). */
-  written: boolean;
-  cleanup: () => void;
-}
-
-/** What the requests need from their client. */
-export interface RequestHooks {
-  /** Sends wire text through the socket's queue. */
-  send(text: string, options: SendOptions): boolean;
-  invalid: ReportInvalid;
+  _written?: boolean;
 }
 
 /**
  * Requests in flight, by id: each settles exactly once — with its reply, an error reply,
  * a timeout, an abort, a refused or dropped send, a lost or closed connection, or the
  * client's disposal — and then lets go of its timer and its signal.
+ * @internal Its client's part; every member is `_`-named, as the build shortens those.
  */
 export class Requests {
   // Created on first use: most clients never make a request (a Map is ~190 B).
@@ -80,62 +78,41 @@ export class Requests {
   private _pendingBytes = 0;
 
   constructor(
-    private readonly ids: IdSource,
-    private readonly codec: Codec,
-    private readonly defaultTimeout: number,
-    private readonly clock: Clock,
-    private readonly bounds: { readonly pendingRequests: number; readonly pendingRequestBytes: number },
-    private readonly hooks: RequestHooks,
+    private readonly _ids: IdSource,
+    private readonly _hooks: ClientHooks,
   ) {}
 
-  /** Requests not settled yet. */
-  get size(): number {
-    return this._pending?.size ?? 0;
-  }
-
   /** Whether inbound replies need reading: requests are pending, or answered ones may be answered again. */
-  get listening(): boolean {
-    return this.size > 0 || (this._answered?.size ?? 0) > 0;
+  _listening(): boolean {
+    return !!(this._pending?.size || this._answered?.size);
   }
 
-  request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
-    const { signal, idempotent = false, validate: validator } = options;
-    const timeout = options.timeout ?? this.defaultTimeout;
-    if (typeof timeout !== 'number' || !(timeout >= 0)) {
-      return Promise.reject(new TypeError(`request timeout must be a non-negative number of ms, got ${String(timeout)}`));
-    }
-    if (signal?.aborted) return Promise.reject(aborted(signal));
-    const id = this.ids.next++;
-    let text: string;
-    try {
-      text = this.codec.encode({ channel: name, data, id });
-    } catch (cause) {
-      return Promise.reject(cause);
-    }
-    // Each waiting request keeps its text (to send again after a reconnect): bounded.
-    const { pendingRequests, pendingRequestBytes } = this.bounds;
-    if (this.size >= pendingRequests || this._pendingBytes + text.length > pendingRequestBytes) {
-      const which = this.size >= pendingRequests ? `${this.size} requests (limits.pendingRequests)` : `${this._pendingBytes} characters of requests (limits.pendingRequestBytes)`;
-      return Promise.reject(new SteadySocketError('QUEUE_OVERFLOW', `${which} already await their replies`));
-    }
-    this._pendingBytes += text.length;
+  _request(name: string, data: unknown, options: RequestOptions = {}): Promise<unknown> {
+    // Whatever throws in here (a bad timeout, an aborted signal, a codec that cannot encode, a full table) rejects the promise.
     return new Promise((resolve, reject) => {
-      const onAbort = () => signal && this._settle(id, aborted(signal));
+      const { codec, requestTimeout, clock, limits, _disposed } = this._hooks;
+      if (_disposed) throw new SteadySocketError('CONNECTION_LOST', DISPOSED);
+      const { signal, idempotent = false, validate: validator } = options;
+      const timeout = options.timeout ?? requestTimeout;
+      // Checked as the options are: a TypeError if not a number, a RangeError if below 0.
+      isNumber('request timeout', timeout, 0, '0 or more (ms)');
+      if (signal?.aborted) throw aborted(signal);
+      const id = this._ids.next++;
+      const onAbort = () => this._settle(id, aborted(signal!));
+      const text = codec.encode({ channel: name, data, id });
+      // Each waiting request keeps its text (to send again after a reconnect): bounded.
+      const count = this._pending?.size ?? 0;
+      if (count >= limits.pendingRequests || this._pendingBytes + text.length > limits.pendingRequestBytes) {
+        throw new SteadySocketError('QUEUE_OVERFLOW', `${count} requests (${this._pendingBytes} characters) already await replies: limits.pendingRequests or pendingRequestBytes`);
+      }
+      this._pendingBytes += text.length;
       const request: Pending = {
-        id, text, idempotent, validator, resolve, reject, unsent: new AbortController(), written: false, timer: undefined,
-        cleanup: () => {
-          if (request.timer !== undefined) this.clock.clearTimeout(request.timer);
-          signal?.removeEventListener('abort', onAbort);
-          // A request settled (aborted, timed out) before its turn is not written at all.
-          if (!request.written) request.unsent.abort();
-        },
+        _id: id, _text: text, _idempotent: idempotent, _validator: validator, _resolve: resolve, _reject: reject,
+        _signal: signal, _onAbort: onAbort, _unsent: new AbortController(),
       };
       (this._pending ??= new Map()).set(id, request);
       if (timeout !== Infinity) {
-        request.timer = this.clock.setTimeout(
-          () => this._settle(id, new SteadySocketError('REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`)),
-          timeout,
-        );
+        request._timer = clock.setTimeout(() => this._fail(id, 'REQUEST_TIMEOUT', `No reply to "${name}" within ${timeout} ms`), timeout);
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       this._transmit(request, false);
@@ -143,89 +120,85 @@ export class Requests {
   }
 
   /**
-   * A reply arrived for `id`: settles its request. `false` when no request of this client
-   * has that id (another client's, or one that settled already).
+   * A reply arrived for `id`: settles its request. A reply to no request of this client is
+   * reported unless a client on this socket issued that id (another client's, or a late
+   * reply to one that timed out or was aborted: normal).
    */
-  reply(id: number, payload: unknown, failure: { error: unknown } | undefined): boolean {
+  _reply(id: number, payload: unknown, failure: { error: unknown } | undefined): void {
     const request = this._pending?.get(id);
-    // Answered already: settled, or its first reply still in an async validation.
-    if (this._answered?.has(id)) {
-      this.hooks.invalid('unknown-reply', undefined, payload, [{ message: `request ${id} was answered already` }]);
-      return true;
-    }
-    if (!request) return false;
     const answered = (this._answered ??= new Set());
+    // Answered already: settled, or its first reply still in an async validation.
+    const again = answered.has(id);
+    if (again || !request) {
+      if (again || !(id >= 1 && id < this._ids.next)) this._hooks._invalid('unknown-reply', payload, again ? `request ${id} was answered already` : `no request ${id}`);
+      return;
+    }
     answered.add(id);
     if (answered.size > ANSWERED_KEPT) answered.delete(answered.values().next().value!);
-    if (failure) {
-      this._settle(id, new SteadySocketError('REQUEST_FAILED', describeFailure(failure.error), { cause: failure.error }));
-      return true;
-    }
-    if (!request.validator) {
-      this._settle(id, undefined, payload);
-      return true;
-    }
+    if (failure) return this._fail(id, 'REQUEST_FAILED', messageOf(failure.error, 'The server answered with an error'), { cause: failure.error });
     const finish = (checked: Checked<unknown>) => {
       if (this._pending?.get(id) !== request) return; // settled meanwhile (timeout, abort, close)
-      if (checked.ok) this._settle(id, undefined, checked.value);
-      else {
-        this.hooks.invalid('validation', undefined, payload, checked.issues);
-        this._settle(id, new SteadySocketError('INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues }));
-      }
+      if (!checked.issues) return this._settle(id, undefined, checked.value);
+      this._hooks._invalid('validation', payload, checked.issues);
+      this._fail(id, 'INVALID_MESSAGE', 'The reply failed validation', { cause: checked.issues });
     };
-    const checked = validate(request.validator, payload);
+    const checked = request._validator ? validate(request._validator, payload) : { value: payload };
     if (checked instanceof Promise) void checked.then(finish);
     else finish(checked);
-    return true;
   }
 
-  /** Whether `id` is one a client on this socket issued (settled or not): a late reply to it is normal. */
-  issued(id: number): boolean {
-    return id >= 1 && id < this.ids.next;
-  }
-
-  /** The connection ended and a reconnect follows: requests written to it are resent (idempotent) or rejected. */
-  connectionLost(): void {
+  /**
+   * The connection ended. A reconnect follows: requests written to it are resent
+   * (idempotent) or rejected, those still queued go out on the next connection. Or
+   * (`final`: the final close, a disposal) there is none: every request rejects with it.
+   */
+  _lost(final?: string): void {
     const again: Pending[] = [];
     for (const request of [...(this._pending?.values() ?? [])]) {
-      if (!request.written) continue; // still queued: it goes out on the next connection
-      if (request.idempotent) again.push(request);
-      else this._settle(request.id, new SteadySocketError('CONNECTION_LOST', 'The connection was lost after the request was sent'));
+      if (final || (request._written && !request._idempotent)) this._fail(request._id, 'CONNECTION_LOST', final ?? 'The connection was lost after the request was sent');
+      else if (request._written) again.push(request);
     }
     // Back to the front of the queue, in their original order: they were sent before anything still waiting.
     for (const request of again.reverse()) {
-      request.written = false;
+      request._written = false;
       this._transmit(request, true);
     }
   }
 
-  /** Every pending request rejects with `CONNECTION_LOST` and `message` (the final close, a disposal). */
-  rejectAll(message: string): void {
-    for (const id of [...(this._pending?.keys() ?? [])]) this._settle(id, new SteadySocketError('CONNECTION_LOST', message));
-  }
-
   private _transmit(request: Pending, front: boolean): void {
     const onOutcome = (outcome: Outcome) => {
-      if (this._pending?.get(request.id) !== request) return;
-      if (outcome === 'written') request.written = true;
-      else this._settle(request.id, new SteadySocketError(DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`));
+      if (this._pending?.get(request._id) !== request) return;
+      if (outcome === 'written') request._written = true;
+      else this._fail(request._id, DROPPED[outcome as keyof typeof DROPPED] ?? 'CONNECTION_LOST', `The request was dropped (${outcome})`);
     };
-    this.hooks.send(request.text, { front, signal: request.unsent.signal, onOutcome });
+    this._hooks._send(request._text, { front, signal: request._unsent.signal, onOutcome });
+  }
+
+  /** Rejects request `id` (if it is still pending) with a `SteadySocketError`. */
+  private _fail(id: number, code: SteadySocketErrorCode, message: string, options?: { cause: unknown }): void {
+    this._settle(id, new SteadySocketError(code, message, options));
   }
 
   private _settle(id: number, error: SteadySocketError | undefined, value?: unknown): void {
     const request = this._pending?.get(id);
     if (!request) return;
     this._pending!.delete(id);
-    this._pendingBytes -= request.text.length;
-    request.cleanup();
-    if (error) request.reject(error);
-    else request.resolve(value);
+    this._pendingBytes -= request._text.length;
+    if (request._timer !== undefined) this._hooks.clock.clearTimeout(request._timer);
+    request._signal?.removeEventListener('abort', request._onAbort);
+    // A request settled (aborted, timed out) before its turn is not written at all.
+    if (!request._written) request._unsent.abort();
+    if (error) request._reject(error);
+    else request._resolve(value);
   }
 }
 
+/** Why requests reject after the client's `dispose()`. */
+export const DISPOSED = 'The channel client was disposed';
+
 /** How many answered ids are remembered to recognise a second reply (a few KB at most). */
 const ANSWERED_KEPT = 256;
+
 
 function aborted(signal: AbortSignal): SteadySocketError {
   return new SteadySocketError('REQUEST_ABORTED', 'The request was aborted', { cause: signal.reason });
@@ -233,14 +206,3 @@ function aborted(signal: AbortSignal): SteadySocketError {
 
 /** The error code a request rejects with when its message is dropped from the queue. */
 const DROPPED = { overflow: 'QUEUE_OVERFLOW', expired: 'REQUEST_TIMEOUT' } as const;
-
-function describeFailure(error: unknown): string {
-  if (typeof error === 'string') return error;
-  try {
-    const message = (error as { message?: unknown } | null)?.message;
-    if (typeof message === 'string') return message;
-  } catch {
-    // A getter that throws: the generic text will do.
-  }
-  return 'The server answered with an error';
-}

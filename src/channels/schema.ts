@@ -1,3 +1,5 @@
+import { messageOf } from './message-of';
+
 /**
  * The Standard Schema v1 interface (https://standardschema.dev), declared here so that zod,
  * valibot, arktype and others validate channels without steadysocket depending on any of them.
@@ -51,8 +53,11 @@ export interface ValidationIssue {
  */
 export type Validator<T> = StandardSchemaV1<unknown, T> | ((value: unknown) => value is T);
 
-/** The outcome of {@link validate}: the value to deliver, or why not. */
-export type Checked<T> = { ok: true; value: T } | { ok: false; issues: readonly ValidationIssue[] };
+/**
+ * The outcome of {@link validate}, in the Standard Schema's own shape: the value to
+ * deliver, or (`issues` present) why not.
+ */
+export type Checked<T> = StandardResult<T>;
 
 /**
  * Runs a validator. Synchronous where the validator is; a Promise only for an async
@@ -60,25 +65,28 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; issues: readonly 
  */
 export function validate<T>(validator: Validator<T>, value: unknown): Checked<T> | Promise<Checked<T>> {
   try {
-    if (typeof validator === 'function') {
-      return validator(value) === true ? { ok: true, value: value as T } : { ok: false, issues: [{ message: 'rejected by the type guard' }] };
-    }
+    if (typeof validator === 'function') return validator(value) === true ? { value } : failure('rejected by the type guard');
     const result = validator['~standard'].validate(value);
     // A thenable, not `instanceof Promise`: a promise from another realm (an iframe, a vm) is one too.
     if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-      return Promise.resolve(result).then(toChecked, thrown);
+      return Promise.resolve(result).then(checked, thrown);
     }
-    return toChecked(result as StandardResult<T>);
+    return checked(result as StandardResult<T>);
   } catch (error) {
     return thrown(error);
   }
 }
 
-function toChecked<T>(result: StandardResult<T>): Checked<T> {
-  if (typeof result !== 'object' || result === null) return { ok: false, issues: [{ message: 'the validator returned no result' }] };
-  return result.issues ? { ok: false, issues: result.issues } : { ok: true, value: result.value };
+/** Read once, here (under the caller's guard: a result's getters may throw); anything but an object is a failure. */
+function checked<T>(result: StandardResult<T>): Checked<T> {
+  if (typeof result !== 'object' || result === null) return failure('the validator returned no result');
+  return result.issues ? { issues: result.issues } : { value: result.value };
 }
 
 function thrown(error: unknown): Checked<never> {
-  return { ok: false, issues: [{ message: `the validator threw: ${error instanceof Error ? error.message : String(error)}` }] };
+  return failure(`the validator threw: ${messageOf(error)}`);
+}
+
+function failure(message: string): Checked<never> {
+  return { issues: [{ message }] };
 }
