@@ -54,8 +54,13 @@ const entries = { steadysocket: 'src/socket/index.ts', channels: 'src/channels/i
 // a class). Their names are shortened here, in every output: a bundler's minifier cannot
 // shorten property names, so otherwise every app would ship them in full. The rest stays
 // readable (no compression; the maps carry the TypeScript).
+// One name cache per output format, shared by its chunks (the plugin then shortens them one
+// after another): `_x` gets the same short name in every chunk, and no two names get one.
+// Without it each chunk counts from 'a' again, and a class in one chunk (a Channel) that
+// extends a class in another (the socket's Emitter) could overwrite its base's fields.
 const shortenInternals = (extra = {}) =>
   terser({
+    nameCache: {},
     compress: false,
     mangle: { properties: { regex: /^_/ }, keep_classnames: true, keep_fnames: true },
     format: { comments: /^!/, beautify: true, quote_style: 3 },
