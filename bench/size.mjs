@@ -14,7 +14,8 @@
 //     is paid for by `steadysocket/channels`'s own budget, not by the hooks).
 //     Their guards are the budgets themselves: CI fails above 1,536 B from the start.
 // and the socket's bytes by source module (esbuild's metafile: minified bytes each module
-// puts in the bundle; the gzip column is each module's share, scaled from the whole).
+// puts in the bundle; the gzip column is each module's share, scaled from the whole), and
+// what its string literals cost (the gzip bytes saved by blanking them: all, and messages).
 // Needs dist/ (`npm run build`). `--budget` exits 1 when a figure is over its budget;
 // `--guard` exits 1 when a figure grew past GUARDS, the sizes this checkout has reached
 // (a ratchet for CI while the budgets are not met: lower it as the figures come down).
@@ -22,6 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import ts from 'typescript';
 
 export const BUDGETS = { socket: 6_656, channels: 9_728, umd: 10_240, react: 1_536, reactChannels: 1_536 };
 // A ratchet while the budgets are not met: the sizes this checkout reached (issue 15 put §8's
@@ -62,7 +64,7 @@ async function measure(contents, loader = 'js') {
   });
   const code = result.outputFiles[0].contents;
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs };
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs, code };
 }
 
 const SOCKET_HOOKS = 'useSteadySocket, useConnectionState, useSocketEvent, useLastMessage, useQueueLength, useSocketStats';
@@ -80,8 +82,10 @@ print('what an app pays (esbuild --minify, gzip -9)   min bytes  min+gzip');
 const packages = [];
 let socketInputs;
 
+let socketCode;
 for (const [name, app] of apps) {
-  const { min, gzip, inputs } = await measure(app);
+  const { min, gzip, code } = await measure(app);
+  if (name === 'steadysocket') socketCode = Buffer.from(code).toString('utf8');
   packages.push({ name, version: versionOf(name.split(/[ /]/)[0]), min, gzip });
   print(`  ${name.padEnd(44)}${String(min).padStart(10)}${String(gzip).padStart(10)}`);
 }
@@ -114,6 +118,11 @@ const modules = Object.entries(socketInputs.inputs)
 print('\nimport { SteadySocket } by module (min bytes in the bundle; gzip: its share of the whole)');
 for (const m of modules) print(`  ${m.file.padEnd(44)}${String(m.min).padStart(10)}${String(m.gzip).padStart(10)}`);
 
+// What the socket's text costs: the same bundle with its string literals (and the text of its
+// template literals) blanked, gzipped again; and with only the long ones (messages) blanked.
+const text = { all: textCost(socketCode, 4), long: textCost(socketCode, 21) };
+print(`\nstring literals in import { SteadySocket }: ${text.all} B of its min+gzip (those over 20 characters: ${text.long} B)`);
+
 const gz = (name) => packages.find((p) => p.name === name).gzip;
 const verdicts = [
   ['import { SteadySocket }', gz('steadysocket'), BUDGETS.socket, GUARDS.socket],
@@ -129,4 +138,27 @@ if (guard) {
   for (const v of verdicts.filter((v) => v.size > v.ceiling)) print(`  ${v.what} grew past its guard of ${v.ceiling} B`);
   if (verdicts.some((v) => v.size > v.ceiling)) process.exitCode = 1;
 }
-if (json) console.log(JSON.stringify({ packages, modules, budgets: verdicts }));
+if (json) console.log(JSON.stringify({ packages, modules, text, budgets: verdicts }));
+
+/** Gzip bytes saved by blanking every string (or template text) of at least `min` characters in `code`. */
+function textCost(code, min) {
+  const file = ts.createSourceFile('bundle.js', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const spans = [];
+  const visit = (node) => {
+    const k = ts.SyntaxKind;
+    if ([k.StringLiteral, k.NoSubstitutionTemplateLiteral, k.TemplateHead, k.TemplateMiddle, k.TemplateTail].includes(node.kind) && node.text.length >= min) {
+      spans.push([node.getStart(file), node.end]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  // Blank each literal's text but keep its delimiters and `${`, so the rest of the code is unchanged.
+  let blanked = code;
+  for (const [start, end] of spans.sort((a, b) => b[0] - a[0])) {
+    const literal = blanked.slice(start, end);
+    const open = literal[0];
+    const close = literal.endsWith('${') ? '${' : literal.at(-1);
+    blanked = `${blanked.slice(0, start)}${open}${close}${blanked.slice(end)}`;
+  }
+  return gzipSync(code, { level: 9 }).length - gzipSync(blanked, { level: 9 }).length;
+}
