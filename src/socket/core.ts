@@ -81,7 +81,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   _nativeOpen(ws: NativeSocket): void {
     this._operation(() => {
       // With a session, the connection is ready at the server's welcome (the connect timeout runs on).
-      if (this._state === 'connecting' && !this._session?.opened(ws)) this._ready(ws, false);
+      if (this._state === 'connecting' && !this._session?._opened(ws)) this._ready(ws, false);
     });
   }
 
@@ -98,10 +98,10 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _nativeMessage(data: unknown): void {
     const session = this._session;
-    if (session?.attached) {
-      let payload = session.quick(data);
+    if (session?._attached) {
+      let payload = session._quick(data);
       // Control frames change state and may post events: as an operation, like every entry point.
-      if (payload === SLOW) payload = this._operation(() => session.inbound(data));
+      if (payload === SLOW) payload = this._operation(() => session._inbound(data));
       if (payload === CONTROL) return;
       data = payload;
     } else if (this._heartbeat !== null && this._heartbeat._inbound(data as never)) return;
@@ -116,7 +116,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     const { message, error } = (event ?? {}) as { message?: unknown; error?: unknown };
     const text = typeof message === 'string' && message ? redactUrls(message) : 'WebSocket error';
     this._operation(() => {
-      if (this._state === 'connecting') this._session?.failed(text);
+      if (this._state === 'connecting') this._session?._failed(text);
       this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) })));
     });
   }
@@ -142,7 +142,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _heartbeatPing(data: OutboundData): boolean {
     // In a session the protocol's own ping (its tag, checked against TAG: no table in the bundle).
-    return this._outbox.ping(this._session?.live ? ('P' satisfies typeof TAG.ping) : data);
+    return this._outbox.ping(this._session?._live ? ('P' satisfies typeof TAG.ping) : data);
   }
 
   /** @internal */
@@ -218,7 +218,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._sinceOpen++;
     this._transition('reconnecting');
     this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
-    this._arm(this._session?.takeRetryNow() ? 0 : plan.delay, () => this._connect());
+    this._arm(this._session?._takeRetryNow() ? 0 : plan.delay, () => this._connect());
     const lastClose = this._closeEvent(info, true);
     this._post('close', lastClose);
     this._post('reconnecting', this._event('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }), this._epoch);
@@ -248,7 +248,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._stopWatching();
     this._stopWatching = noop;
     // What the server never confirmed goes before what was never written.
-    this._session?.end();
+    this._session?._end();
     this._outbox.close(false);
     this._post('close', this._closeEvent(info, false));
   }
@@ -256,7 +256,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** What belonged to a connection ends with it: its heartbeat, and `connectionOnly` messages. */
   protected _release(ws: NativeSocket | null, reason?: SteadySocketError, code = 0): void {
     if (!ws) return;
-    this._session?.lost(code);
+    this._session?._lost(code);
     this._outbox._lost();
     this._heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
   }

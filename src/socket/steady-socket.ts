@@ -7,6 +7,7 @@ import type { SendOptions } from './outbound-queue';
 import { READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
 import { SteadySocketError } from './errors';
+import { userProtocol } from '../session/protocol';
 
 /** Counters, read through `socket.stats` (a fresh snapshot each time). */
 export interface SteadySocketStats {
@@ -82,7 +83,7 @@ export class SteadySocket extends SocketCore {
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
     const chosen = this._dialer._ws?.protocol ?? '';
-    return this._session ? this._session.userProtocol(chosen) : chosen;
+    return this._session ? userProtocol(chosen) : chosen;
   }
 
   /** The extensions the server chose on the current connection, or `''`. */
@@ -108,7 +109,7 @@ export class SteadySocket extends SocketCore {
    */
   get bufferedAmount(): number {
     const ws = this._dialer._ws;
-    return this._outbox._buffered(ws) + this._outbox._queue.bytes + (this._session?.unackedBytes ?? 0);
+    return this._outbox._buffered(ws) + this._outbox._queue.bytes + (this._session?._unacked.bytes ?? 0);
   }
 
   /**
@@ -149,7 +150,7 @@ export class SteadySocket extends SocketCore {
       queuedBytes: this._outbox._queue.bytes,
       dropped: this._dropCount,
       rtt: this._rtt,
-      unacked: this._session?.unacked ?? 0,
+      unacked: this._session?._unacked.length ?? 0,
     };
   }
 
@@ -188,7 +189,7 @@ export class SteadySocket extends SocketCore {
         // As the native `send(); close()` would: what waits goes out before the close frame.
         this._outbox.close(true);
         // The server may forget the session now; its last ack still counts until the close.
-        this._session?.bye();
+        this._session?._bye();
         this._heartbeat?.stop(new SteadySocketError('CONNECTION_LOST', 'close() was called'));
         this._transition('closing');
         this._arm(this._options.closeTimeout, () => {
