@@ -92,7 +92,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._transition('open');
     this._heartbeat?.start();
     this._outbox.open(ws);
-    this._post('open', this._event('open', { resumed }), this._epoch);
+    this._fire('open', { resumed }, this._epoch);
   }
 
   /** @internal */
@@ -106,7 +106,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
       data = payload;
     } else if (this._heartbeat !== null && this._heartbeat._inbound(data as never)) return;
     this._receivedCount++;
-    if (this.listenerCount('message') > 0) this._post('message', this._event('message', { data }));
+    if (this.listenerCount('message') > 0) this._fire('message', { data });
   }
 
   /** @internal */
@@ -117,7 +117,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     const text = typeof message === 'string' && message ? redactUrls(message) : 'WebSocket error';
     this._operation(() => {
       if (this._state === 'connecting') this._session?._failed(text);
-      this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) })));
+      this._fail(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) }));
     });
   }
 
@@ -136,7 +136,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._dropCount++;
     this._log('warn', 'drop', `a message was dropped (${reason})`);
     // A refused burst drops thousands at once: build no event object for nobody.
-    if (this.listenerCount('drop') > 0) this._post('drop', this._event('drop', { data, reason }));
+    if (this.listenerCount('drop') > 0) this._fire('drop', { data, reason });
   }
 
   /** @internal */
@@ -158,7 +158,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _heartbeatRtt(rtt: number): void {
     this._rtt = rtt;
-    this._post('heartbeat', this._event('heartbeat', { rtt }));
+    this._fire('heartbeat', { rtt });
   }
 
   /** @internal */
@@ -179,7 +179,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _sessionUnsupported(): void {
-    this._post('error', this._errorEvent(new SteadySocketError('RESUME_UNSUPPORTED', 'The server does not speak the session protocol: messages are not resumed')));
+    this._fail(new SteadySocketError('RESUME_UNSUPPORTED', 'The server does not speak the session protocol: messages are not resumed'));
   }
 
   // ---- attempts ----------------------------------------------------------------------
@@ -200,7 +200,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     if (this._state !== 'connecting' && this._state !== 'open') return;
     // A dead peer gets no closing handshake; a live one that broke the protocol gets the code.
     this._release(this._dialer._hangUp(dead ? 'dead' : true, code, error.code), error);
-    this._post('error', this._errorEvent(error));
+    this._fail(error);
     this._lost({ code, reason: error.message, wasClean: false });
   }
 
@@ -219,9 +219,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._transition('reconnecting');
     this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
     this._arm(this._session?._takeRetryNow() ? 0 : plan.delay, () => this._connect());
-    const lastClose = this._closeEvent(info, true);
-    this._post('close', lastClose);
-    this._post('reconnecting', this._event('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }), this._epoch);
+    const lastClose = this._fireClose(info, true);
+    this._fire('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }, this._epoch);
   }
 
   private _askPolicy(info: SteadyCloseInfo, attempt: number): boolean | number | undefined {
@@ -230,14 +229,14 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     try {
       return shouldReconnect({ ...info }, attempt);
     } catch (cause) {
-      this._post('error', this._errorEvent(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) })));
+      this._fail(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
       return undefined;
     }
   }
 
   private _giveUp(code: SteadySocketErrorCode, info: SteadyCloseInfo): void {
     const message = code === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry.retries} retries` : `Gave up: close code ${info.code}`;
-    this._post('error', this._errorEvent(new SteadySocketError(code, message)));
+    this._fail(new SteadySocketError(code, message));
     this._finish(info);
   }
 
@@ -250,7 +249,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     // What the server never confirmed goes before what was never written.
     this._session?._end();
     this._outbox.close(false);
-    this._post('close', this._closeEvent(info, false));
+    this._fireClose(info, false);
   }
 
   /** What belonged to a connection ends with it: its heartbeat, and `connectionOnly` messages. */
@@ -292,7 +291,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._epoch++;
     if (previous === next) return;
     this._log('debug', undefined, `${previous} → ${next}`);
-    this._post('state', this._event('state', { state: next, previous }));
+    this._fire('state', { state: next, previous });
   }
 
   protected _arm(ms: number, callback: () => void): void {

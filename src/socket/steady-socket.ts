@@ -137,7 +137,7 @@ export class SteadySocket extends SocketCore {
   /** Reports a change of the queue's figures (`queue` event), once per operation. */
   protected override _settle(): void {
     const change = this._outbox._changed();
-    if (change && this.listenerCount('queue') > 0) this._post('queue', this._event('queue', change));
+    if (change && this.listenerCount('queue') > 0) this._fire('queue', change);
   }
 
   /** Counters since construction: a fresh snapshot on every read. */
@@ -193,7 +193,7 @@ export class SteadySocket extends SocketCore {
         this._heartbeat?.stop(new SteadySocketError('CONNECTION_LOST', 'close() was called'));
         this._transition('closing');
         this._arm(this._options.closeTimeout, () => {
-          this._post('error', this._errorEvent(new SteadySocketError('CLOSE_TIMEOUT', 'No closing handshake')));
+          this._fail(new SteadySocketError('CLOSE_TIMEOUT', 'No closing handshake'));
           this._finish({ code: 1006, reason: '', wasClean: false });
         });
         try {
@@ -241,7 +241,7 @@ export class SteadySocket extends SocketCore {
       if (this._state === 'open') {
         const info = { code: checked.code ?? 1000, reason: checked.reason ?? 'reconnect', wasClean: false };
         this._release(this._dialer._hangUp(true, info.code, info.reason));
-        this._post('close', this._closeEvent(info, true));
+        this._fireClose(info, true);
       }
       this._retry.reset();
       this._connect();
