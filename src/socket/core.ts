@@ -4,7 +4,7 @@ import { Dialer, type DialerEvents } from './dialer';
 import { SteadySocketError, type SteadySocketErrorCode } from './errors';
 import type { BinaryType, SteadyCloseInfo } from './events';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
-import { defaultLifecycleTarget, watchLifecycle } from './lifecycle';
+import { watchLifecycle } from './lifecycle';
 import { connectOptionsFor, findWebSocket, type NativeSocket } from './native';
 import type { ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
 import type { DropReason, DropSink, SendOptions } from './outbound-queue';
@@ -16,8 +16,6 @@ import { RetrySchedule } from './retry-schedule';
 import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import { canTransition, type ConnectionState } from './state';
 import type { TAG } from '../session/protocol';
-
-const noop = () => {};
 
 /**
  * The connection's lifecycle behind the public {@link SteadySocket}: attempts, retries, the one
@@ -48,7 +46,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   protected _receivedCount = 0;
   protected _dropCount = 0;
   protected _rtt: number | null = null;
-  private _stopWatching: () => void = noop;
+  private _stopWatching: (() => void) | undefined;
 
   constructor(url: UrlProvider, protocols: ProtocolsProvider | undefined, given: SteadySocketOptions) {
     super();
@@ -244,8 +242,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   protected _finish(info: SteadyCloseInfo): void {
     this._release(this._dialer._hangUp(true));
     this._transition('closed');
-    this._stopWatching();
-    this._stopWatching = noop;
+    this._stopWatching?.();
+    this._stopWatching = undefined;
     // What the server never confirmed goes before what was never written.
     this._session?._end();
     this._outbox.close(false);
@@ -263,8 +261,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   // ---- page lifecycle ----------------------------------------------------------------
 
   protected _watch(): void {
-    const { lifecycleEvents } = this._options;
-    this._stopWatching = watchLifecycle(lifecycleEvents === undefined ? defaultLifecycleTarget() : lifecycleEvents, this);
+    this._stopWatching = watchLifecycle(this._options.lifecycleEvents, this);
   }
 
   /** @internal Online again, visible again, restored or unfrozen (the facade's). */
