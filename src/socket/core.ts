@@ -1,7 +1,7 @@
 import { Timer } from './clock';
 import type { OutboundData } from './data';
 import { Dialer, type DialerEvents } from './dialer';
-import { SteadySocketError, type SteadySocketErrorCode } from './errors';
+import { SteadySocketError } from './errors';
 import type { BinaryType, SteadyCloseInfo } from './events';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
 import { watchLifecycle } from './lifecycle';
@@ -207,10 +207,20 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     if (this._state !== 'connecting' && this._state !== 'open') return;
     this._release(this._dialer._hangUp(false), undefined, info.code);
     const epoch = this._epoch;
-    const plan = this._retry.next(info, this._options.clock.now(), (attempt) => this._askPolicy(info, attempt));
+    const plan = this._retry.next(info, this._options.clock.now(), (attempt) => {
+      const { shouldReconnect } = this._options;
+      try {
+        return shouldReconnect?.({ ...info }, attempt);
+      } catch (cause) {
+        this._fail(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
+        return undefined;
+      }
+    });
     if (epoch !== this._epoch) return; // shouldReconnect itself called close() or reconnect()
     if (!plan.retry) {
-      this._giveUp(plan.reason, info);
+      const { reason } = plan;
+      this._fail(new SteadySocketError(reason, reason === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry.retries} retries` : `Gave up: close code ${info.code}`));
+      this._finish(info);
       return;
     }
     this._sinceOpen++;
@@ -219,23 +229,6 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._arm(this._session?._takeRetryNow() ? 0 : plan.delay, () => this._connect());
     const lastClose = this._fireClose(info, true);
     this._fire('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }, this._epoch);
-  }
-
-  private _askPolicy(info: SteadyCloseInfo, attempt: number): boolean | number | undefined {
-    const { shouldReconnect } = this._options;
-    if (!shouldReconnect) return undefined;
-    try {
-      return shouldReconnect({ ...info }, attempt);
-    } catch (cause) {
-      this._fail(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
-      return undefined;
-    }
-  }
-
-  private _giveUp(code: SteadySocketErrorCode, info: SteadyCloseInfo): void {
-    const message = code === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry.retries} retries` : `Gave up: close code ${info.code}`;
-    this._fail(new SteadySocketError(code, message));
-    this._finish(info);
   }
 
   /** The final close: after `close()`, or giving up. */
