@@ -96,7 +96,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _nativeMessage(data: unknown): void {
     const session = this._session;
-    if (session?._attached) {
+    if (session?._ws) {
       let payload = session._quick(data);
       // Control frames change state and may post events: as an operation, like every entry point.
       if (payload === SLOW) payload = this._operation(() => session._inbound(data));

@@ -53,9 +53,10 @@ export class ClientSession {
   readonly _unacked: Unacked<OutboundData>;
   private readonly _received = new Received();
   private _peer: SessionWindow;
-  /** The connection the session runs on; set at hello, live for data once welcomed. */
-  private _ws: NativeSocket | null = null;
-  private _welcomed = false;
+  /** The connection the session runs on, from the hello on (read by the socket: it speaks the protocol). */
+  _ws: NativeSocket | null = null;
+  /** Whether data frames go out framed on `_ws` (from the welcome on; read by the socket, set here only). */
+  _live = false;
   private _ackTimer: Timer | undefined;
   private _retryNow = false;
 
@@ -68,16 +69,6 @@ export class ClientSession {
   ) {
     this._unacked = new Unacked(window);
     this._peer = window;
-  }
-
-  /** Whether the current connection speaks the protocol (from the hello on). */
-  get _attached(): boolean {
-    return this._ws !== null;
-  }
-
-  /** Whether data frames go out framed on the current connection (from the welcome on). */
-  get _live(): boolean {
-    return this._welcomed;
   }
 
   /** The subprotocols to ask for, given the user's. */
@@ -126,7 +117,7 @@ export class ClientSession {
    * {@link _inbound} inside an operation.
    */
   _quick(data: unknown): unknown {
-    if (!this._welcomed) return SLOW;
+    if (!this._live) return SLOW;
     if (typeof data !== 'string') return this._binary(data);
     if (data.charCodeAt(0) !== 68 /* D */) return SLOW;
     this._heartbeat?._seen(false);
@@ -139,7 +130,7 @@ export class ClientSession {
    * Before the welcome nothing else may come; after it, data took the quick path.
    */
   _inbound(data: unknown): typeof CONTROL {
-    if (typeof data !== 'string' || (!this._welcomed && data[0] !== 'W')) return this._broken('frame before the welcome');
+    if (typeof data !== 'string' || (!this._live && data[0] !== 'W')) return this._broken('frame before the welcome');
     const tag = data.charAt(0);
     const rest = data.slice(1);
     this._heartbeat?._seen(tag === 'Q');
@@ -193,7 +184,7 @@ export class ClientSession {
 
   /** Says goodbye before a final close: the server may forget the session at once. */
   _bye(): void {
-    if (!this._welcomed) return;
+    if (!this._live) return;
     this._ack();
     this._raw('B');
   }
@@ -201,7 +192,7 @@ export class ClientSession {
   /** The connection is gone; the session waits for the next one. */
   _lost(code: number): void {
     this._ws = null;
-    this._welcomed = false;
+    this._live = false;
     this._ackTimer?.stop();
     // Another connection took the session over: it is not ours to resume any more. (The
     // number itself, checked against the protocol's table: the table stays out of the bundle.)
@@ -217,11 +208,11 @@ export class ClientSession {
   private _welcome(json: string): typeof CONTROL {
     const welcome = decodeWelcome(json);
     // A resume needs a session to resume, and the server's count must fit what was sent.
-    if (!welcome || this._welcomed || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
+    if (!welcome || this._live || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
     if (!welcome.resumed) this._forget();
     tokens.set(this, welcome.session);
     this._peer = welcome.window;
-    this._welcomed = true;
+    this._live = true;
     for (const data of this._unacked.pending()) this._raw(this._frame(data));
     this._hooks._sessionReady(welcome.resumed);
     return CONTROL;
@@ -245,7 +236,7 @@ export class ClientSession {
 
   private _ack(): void {
     this._ackTimer?.stop();
-    if (this._welcomed && this._received.owed) this._raw(`A${this._received.acked()}`);
+    if (this._live && this._received.owed) this._raw(`A${this._received.acked()}`);
   }
 
   /** The session is over: a later connection starts a new one. */
