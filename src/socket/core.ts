@@ -102,7 +102,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
       if (payload === SLOW) payload = this._operation(() => session._inbound(data));
       if (payload === CONTROL) return;
       data = payload;
-    } else if (this._heartbeat !== null && this._heartbeat._inbound(data as never)) return;
+    } else if (this._heartbeat?._inbound(data as never)) return;
     this._receivedCount++;
     if (this.listenerCount('message') > 0) this._fire('message', { data });
   }
@@ -227,7 +227,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._transition('reconnecting');
     this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
     this._arm(this._session?._takeRetryNow() ? 0 : plan.delay, () => this._connect());
-    const lastClose = this._fireClose(info, true);
+    const lastClose = this._fire('close', { ...info, willReconnect: true });
     this._fire('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }, this._epoch);
   }
 
@@ -240,7 +240,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     // What the server never confirmed goes before what was never written.
     this._session?._end();
     this._outbox.close(false);
-    this._fireClose(info, false);
+    this._fire('close', { ...info, willReconnect: false });
   }
 
   /** What belonged to a connection ends with it: its heartbeat, and `connectionOnly` messages. */

@@ -1,6 +1,6 @@
 import { SteadySocketError } from './errors';
 import { SocketEventTarget } from './event-target';
-import { SteadyEventObject, type SteadyCloseInfo, type SteadyEventTarget, type SteadySocketEventMap } from './events';
+import { SteadyEventObject, type SteadyEventTarget, type SteadySocketEventMap } from './events';
 import type { Logger, ResolvedOptions } from './options';
 
 /**
@@ -33,11 +33,6 @@ export abstract class SocketReporter extends SocketEventTarget {
     const event = Object.assign(new SteadyEventObject(type, this as unknown as SteadyEventTarget, this._options.clock.now()), fields) as unknown as SteadySocketEventMap[K];
     this._post(type, event, epoch);
     return event;
-  }
-
-  /** Posts a `close` event for `info`. */
-  protected _fireClose(info: SteadyCloseInfo, willReconnect: boolean): SteadySocketEventMap['close'] {
-    return this._fire('close', { ...info, willReconnect });
   }
 
   /** Logs `error` and posts it as an `error` event. */
