@@ -79,11 +79,14 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   _nativeOpen(ws: NativeSocket): void {
     this._operation(() => {
       // With a session, the connection is ready at the server's welcome (the connect timeout runs on).
-      if (this._state === 'connecting' && !this._session?._opened(ws)) this._ready(ws, false);
+      if (this._state === 'connecting' && !this._session?._opened(ws)) this._sessionReady(false);
     });
   }
 
-  private _ready(ws: NativeSocket, resumed: boolean): void {
+  /** @internal The connection is ready for the application: at open, or with a session at its welcome. */
+  _sessionReady(resumed: boolean): void {
+    const ws = this._dialer._ws;
+    if (!ws || this._state !== 'connecting') return;
     this._opens++;
     this._sinceOpen = 0;
     this._retry.opened(this._options.clock.now());
@@ -157,12 +160,6 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   _heartbeatRtt(rtt: number): void {
     this._rtt = rtt;
     this._fire('heartbeat', { rtt });
-  }
-
-  /** @internal */
-  _sessionReady(resumed: boolean): void {
-    const ws = this._dialer._ws;
-    if (ws && this._state === 'connecting') this._ready(ws, resumed);
   }
 
   /** @internal In the operation of the ack's frame: `queue` events report what it let out. */
