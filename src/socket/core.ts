@@ -1,10 +1,10 @@
 import { Timer } from './clock';
 import type { OutboundData } from './data';
 import { Dialer, type DialerEvents } from './dialer';
-import { SteadySocketError, type SteadySocketErrorCode } from './errors';
+import { SteadySocketError } from './errors';
 import type { BinaryType, SteadyCloseInfo } from './events';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
-import { defaultLifecycleTarget, watchLifecycle } from './lifecycle';
+import { watchLifecycle } from './lifecycle';
 import { connectOptionsFor, findWebSocket, type NativeSocket } from './native';
 import type { ProtocolsProvider, ResolvedOptions, SteadySocketOptions, UrlProvider } from './options';
 import type { DropReason, DropSink, SendOptions } from './outbound-queue';
@@ -16,8 +16,6 @@ import { RetrySchedule } from './retry-schedule';
 import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import { canTransition, type ConnectionState } from './state';
 import type { TAG } from '../session/protocol';
-
-const noop = () => {};
 
 /**
  * The connection's lifecycle behind the public {@link SteadySocket}: attempts, retries, the one
@@ -48,7 +46,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   protected _receivedCount = 0;
   protected _dropCount = 0;
   protected _rtt: number | null = null;
-  private _stopWatching: () => void = noop;
+  private _stopWatching: (() => void) | undefined;
 
   constructor(url: UrlProvider, protocols: ProtocolsProvider | undefined, given: SteadySocketOptions) {
     super();
@@ -81,32 +79,35 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   _nativeOpen(ws: NativeSocket): void {
     this._operation(() => {
       // With a session, the connection is ready at the server's welcome (the connect timeout runs on).
-      if (this._state === 'connecting' && !this._session?.opened(ws)) this._ready(ws, false);
+      if (this._state === 'connecting' && !this._session?._opened(ws)) this._sessionReady(false);
     });
   }
 
-  private _ready(ws: NativeSocket, resumed: boolean): void {
+  /** @internal The connection is ready for the application: at open, or with a session at its welcome. */
+  _sessionReady(resumed: boolean): void {
+    const ws = this._dialer._ws;
+    if (!ws || this._state !== 'connecting') return;
     this._opens++;
     this._sinceOpen = 0;
     this._retry.opened(this._options.clock.now());
     this._transition('open');
     this._heartbeat?.start();
     this._outbox.open(ws);
-    this._post('open', this._event('open', { resumed }), this._epoch);
+    this._fire('open', { resumed }, this._epoch);
   }
 
   /** @internal */
   _nativeMessage(data: unknown): void {
     const session = this._session;
-    if (session?.attached) {
-      let payload = session.quick(data);
+    if (session?._ws) {
+      let payload = session._quick(data);
       // Control frames change state and may post events: as an operation, like every entry point.
-      if (payload === SLOW) payload = this._operation(() => session.inbound(data));
+      if (payload === SLOW) payload = this._operation(() => session._inbound(data));
       if (payload === CONTROL) return;
       data = payload;
-    } else if (this._heartbeat !== null && this._heartbeat._inbound(data as never)) return;
+    } else if (this._heartbeat?._inbound(data as never)) return;
     this._receivedCount++;
-    if (this.listenerCount('message') > 0) this._post('message', this._event('message', { data }));
+    if (this.listenerCount('message') > 0) this._fire('message', { data });
   }
 
   /** @internal */
@@ -116,8 +117,8 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     const { message, error } = (event ?? {}) as { message?: unknown; error?: unknown };
     const text = typeof message === 'string' && message ? redactUrls(message) : 'WebSocket error';
     this._operation(() => {
-      if (this._state === 'connecting') this._session?.failed(text);
-      this._post('error', this._errorEvent(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) })));
+      if (this._state === 'connecting') this._session?._failed(text);
+      this._fail(new SteadySocketError('CONNECTION_ERROR', text, { cause: safeCause(error) }));
     });
   }
 
@@ -136,13 +137,13 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._dropCount++;
     this._log('warn', 'drop', `a message was dropped (${reason})`);
     // A refused burst drops thousands at once: build no event object for nobody.
-    if (this.listenerCount('drop') > 0) this._post('drop', this._event('drop', { data, reason }));
+    if (this.listenerCount('drop') > 0) this._fire('drop', { data, reason });
   }
 
   /** @internal */
   _heartbeatPing(data: OutboundData): boolean {
     // In a session the protocol's own ping (its tag, checked against TAG: no table in the bundle).
-    return this._outbox.ping(this._session?.live ? ('P' satisfies typeof TAG.ping) : data);
+    return this._outbox.ping(this._session?._live ? ('P' satisfies typeof TAG.ping) : data);
   }
 
   /** @internal */
@@ -158,13 +159,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** @internal */
   _heartbeatRtt(rtt: number): void {
     this._rtt = rtt;
-    this._post('heartbeat', this._event('heartbeat', { rtt }));
-  }
-
-  /** @internal */
-  _sessionReady(resumed: boolean): void {
-    const ws = this._dialer._ws;
-    if (ws && this._state === 'connecting') this._ready(ws, resumed);
+    this._fire('heartbeat', { rtt });
   }
 
   /** @internal In the operation of the ack's frame: `queue` events report what it let out. */
@@ -179,7 +174,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** @internal */
   _sessionUnsupported(): void {
-    this._post('error', this._errorEvent(new SteadySocketError('RESUME_UNSUPPORTED', 'The server does not speak the session protocol: messages are not resumed')));
+    this._fail(new SteadySocketError('RESUME_UNSUPPORTED', 'The server does not speak the session protocol: messages are not resumed'));
   }
 
   // ---- attempts ----------------------------------------------------------------------
@@ -200,7 +195,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     if (this._state !== 'connecting' && this._state !== 'open') return;
     // A dead peer gets no closing handshake; a live one that broke the protocol gets the code.
     this._release(this._dialer._hangUp(dead ? 'dead' : true, code, error.code), error);
-    this._post('error', this._errorEvent(error));
+    this._fail(error);
     this._lost({ code, reason: error.message, wasClean: false });
   }
 
@@ -209,54 +204,46 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     if (this._state !== 'connecting' && this._state !== 'open') return;
     this._release(this._dialer._hangUp(false), undefined, info.code);
     const epoch = this._epoch;
-    const plan = this._retry.next(info, this._options.clock.now(), (attempt) => this._askPolicy(info, attempt));
+    const plan = this._retry.next(info, this._options.clock.now(), (attempt) => {
+      const { shouldReconnect } = this._options;
+      try {
+        return shouldReconnect?.({ ...info }, attempt);
+      } catch (cause) {
+        this._fail(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
+        return undefined;
+      }
+    });
     if (epoch !== this._epoch) return; // shouldReconnect itself called close() or reconnect()
     if (!plan.retry) {
-      this._giveUp(plan.reason, info);
+      const { reason } = plan;
+      this._fail(new SteadySocketError(reason, reason === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry.retries} retries` : `Gave up: close code ${info.code}`));
+      this._finish(info);
       return;
     }
     this._sinceOpen++;
     this._transition('reconnecting');
     this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
-    this._arm(this._session?.takeRetryNow() ? 0 : plan.delay, () => this._connect());
-    const lastClose = this._closeEvent(info, true);
-    this._post('close', lastClose);
-    this._post('reconnecting', this._event('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }), this._epoch);
-  }
-
-  private _askPolicy(info: SteadyCloseInfo, attempt: number): boolean | number | undefined {
-    const { shouldReconnect } = this._options;
-    if (!shouldReconnect) return undefined;
-    try {
-      return shouldReconnect({ ...info }, attempt);
-    } catch (cause) {
-      this._post('error', this._errorEvent(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) })));
-      return undefined;
-    }
-  }
-
-  private _giveUp(code: SteadySocketErrorCode, info: SteadyCloseInfo): void {
-    const message = code === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry.retries} retries` : `Gave up: close code ${info.code}`;
-    this._post('error', this._errorEvent(new SteadySocketError(code, message)));
-    this._finish(info);
+    this._arm(this._session?._takeRetryNow() ? 0 : plan.delay, () => this._connect());
+    const lastClose = this._fire('close', { ...info, willReconnect: true });
+    this._fire('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }, this._epoch);
   }
 
   /** The final close: after `close()`, or giving up. */
   protected _finish(info: SteadyCloseInfo): void {
     this._release(this._dialer._hangUp(true));
     this._transition('closed');
-    this._stopWatching();
-    this._stopWatching = noop;
+    this._stopWatching?.();
+    this._stopWatching = undefined;
     // What the server never confirmed goes before what was never written.
-    this._session?.end();
+    this._session?._end();
     this._outbox.close(false);
-    this._post('close', this._closeEvent(info, false));
+    this._fire('close', { ...info, willReconnect: false });
   }
 
   /** What belonged to a connection ends with it: its heartbeat, and `connectionOnly` messages. */
   protected _release(ws: NativeSocket | null, reason?: SteadySocketError, code = 0): void {
     if (!ws) return;
-    this._session?.lost(code);
+    this._session?._lost(code);
     this._outbox._lost();
     this._heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
   }
@@ -264,8 +251,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   // ---- page lifecycle ----------------------------------------------------------------
 
   protected _watch(): void {
-    const { lifecycleEvents } = this._options;
-    this._stopWatching = watchLifecycle(lifecycleEvents === undefined ? defaultLifecycleTarget() : lifecycleEvents, this);
+    this._stopWatching = watchLifecycle(this._options.lifecycleEvents, this);
   }
 
   /** @internal Online again, visible again, restored or unfrozen (the facade's). */
@@ -292,7 +278,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._epoch++;
     if (previous === next) return;
     this._log('debug', undefined, `${previous} → ${next}`);
-    this._post('state', this._event('state', { state: next, previous }));
+    this._fire('state', { state: next, previous });
   }
 
   protected _arm(ms: number, callback: () => void): void {

@@ -66,7 +66,7 @@ export class Dialer {
     private readonly _connectOptions: object | undefined,
     readonly _events: DialerEvents,
     /** With `resume`: adds the session protocol's names to the subprotocols asked for. */
-    private readonly _session: { offer(protocols: string | string[] | undefined): string | string[] | undefined } | null = null,
+    private readonly _session: { _offer(protocols: string | string[] | undefined): string | string[] | undefined } | null = null,
   ) {
     // As the native constructor: a static URL that cannot be a WebSocket URL throws at once.
     if (typeof _endpoint !== 'function') this._url = resolveUrl(urlText(_endpoint));
@@ -132,7 +132,7 @@ export class Dialer {
   private _create(protocols: string | string[] | undefined): void {
     let ws: NativeSocket;
     try {
-      ws = createNative(this._native, this._url, this._session ? this._session.offer(protocols) : protocols, this._connectOptions);
+      ws = createNative(this._native, this._url, this._session ? this._session._offer(protocols) : protocols, this._connectOptions);
     } catch (cause) {
       this._events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
       return;

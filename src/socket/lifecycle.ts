@@ -21,36 +21,31 @@ export interface LifecycleHandlers {
 }
 
 /**
- * The default lifecycle source: the global object where it can emit events (browsers,
- * Deno), else none (Node, React Native: there, call `probe()` from AppState yourself).
- * Looked up at construction, never at import, and never by the name `window`.
+ * Listens for the moments the connection may have died unnoticed, on `given` and its
+ * `document`; `undefined` means the default source: the global object where it can emit
+ * events (browsers, Deno), else none (Node, React Native: there, call `probe()` from
+ * AppState yourself) — looked up at construction, never at import, and never by the name
+ * `window`. Returns the function that stops listening, or `undefined` when there is none.
  */
-export function defaultLifecycleTarget(): LifecycleTarget | null {
-  const target = globalThis as Partial<LifecycleTarget>;
-  return typeof target.addEventListener === 'function' && typeof target.removeEventListener === 'function'
-    ? (target as LifecycleTarget)
-    : null;
-}
-
-/** Listens on `target` (and its `document`). Returns the function that stops listening. */
-const noop = () => {};
-
-export function watchLifecycle(target: LifecycleTarget | null, handlers: LifecycleHandlers): () => void {
-  if (!target) return noop;
-  const doc = target.document;
+export function watchLifecycle(given: LifecycleTarget | null | undefined, handlers: LifecycleHandlers): (() => void) | undefined {
+  const target = given === undefined ? canListen(globalThis as Partial<LifecycleTarget>) : given;
+  if (!target) return undefined;
+  const doc = canListen(target.document);
   const wake = () => handlers._wake();
   const onVisibility = () => {
     if (doc?.visibilityState !== 'hidden') handlers._wake();
   };
-  const subscriptions: [Partial<LifecycleTarget>, string, () => void][] = [
-    [target, 'online', wake],
-    [target, 'pageshow', wake],
-  ];
-  if (doc && typeof doc.addEventListener === 'function' && typeof doc.removeEventListener === 'function') {
-    subscriptions.push([doc, 'visibilitychange', onVisibility], [doc, 'resume', wake]);
-  }
-  for (const [on, type, fn] of subscriptions) on.addEventListener!(type, fn);
-  return () => {
-    for (const [on, type, fn] of subscriptions) on.removeEventListener!(type, fn);
+  const each = (method: 'addEventListener' | 'removeEventListener') => {
+    target[method]('online', wake);
+    target[method]('pageshow', wake);
+    doc?.[method]('visibilitychange', onVisibility);
+    doc?.[method]('resume', wake);
   };
+  each('addEventListener');
+  return () => each('removeEventListener');
+}
+
+/** `on` if it can emit events. */
+function canListen<T extends Partial<LifecycleTarget>>(on: T | null | undefined): (T & LifecycleTarget) | undefined {
+  return on && typeof on.addEventListener === 'function' && typeof on.removeEventListener === 'function' ? (on as T & LifecycleTarget) : undefined;
 }

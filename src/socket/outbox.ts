@@ -132,16 +132,16 @@ export class Outbox {
     if (!ws || ws.readyState !== 1 || (!force && this._buffered(ws) > this._limits.highWaterMark)) return false;
     // In a session, a data message goes framed, and only while the window has room (also at
     // close(): PROTOCOL.md §5 allows no more; the rest is dropped there).
-    const session = count && this._session?.live ? this._session : undefined;
+    const session = count && this._session?._live ? this._session : undefined;
     const size = session ? sizeOf(data) : 0;
-    if (session && !session.hasRoom(size)) return true;
+    if (session && !session._hasRoom(size)) return true;
     try {
-      ws.send(session ? session.frame(data) : data);
+      ws.send(session ? session._frame(data) : data);
     } catch {
       // The socket is open and took no exception to its state: it refuses this message.
       return 'rejected';
     }
-    session?.written(data, size);
+    session?._written(data, size);
     if (typeof ws.bufferedAmount !== 'number') {
       this._estimated = this._buffered(ws) + byteLength(data);
       this._estimatedAt = this._clock.now();

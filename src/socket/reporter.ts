@@ -1,6 +1,6 @@
 import { SteadySocketError } from './errors';
 import { SocketEventTarget } from './event-target';
-import { SteadyEventObject, type SteadyCloseInfo, type SteadyEventTarget, type SteadySocketEventMap } from './events';
+import { SteadyEventObject, type SteadyEventTarget, type SteadySocketEventMap } from './events';
 import type { Logger, ResolvedOptions } from './options';
 
 /**
@@ -25,18 +25,19 @@ export abstract class SocketReporter extends SocketEventTarget {
     }
   }
 
-  /** An event object of `type`, with `fields`, targeted at this socket. */
-  protected _event<K extends keyof SteadySocketEventMap>(type: K, fields?: object): SteadySocketEventMap[K] {
-    const event = new SteadyEventObject(type, this as unknown as SteadyEventTarget, this._options.clock.now());
-    return (fields ? Object.assign(event, fields) : event) as unknown as SteadySocketEventMap[K];
+  /**
+   * Builds the event `type` with `fields`, targeted at this socket, and posts it (delivered
+   * when the operation ends; with `epoch`, only if no later change made it stale). Returns it.
+   */
+  protected _fire<K extends keyof SteadySocketEventMap>(type: K, fields: object, epoch?: number): SteadySocketEventMap[K] {
+    const event = Object.assign(new SteadyEventObject(type, this as unknown as SteadyEventTarget, this._options.clock.now()), fields) as unknown as SteadySocketEventMap[K];
+    this._post(type, event, epoch);
+    return event;
   }
 
-  protected _closeEvent(info: SteadyCloseInfo, willReconnect: boolean): SteadySocketEventMap['close'] {
-    return this._event('close', { code: info.code, reason: info.reason, wasClean: info.wasClean, willReconnect });
-  }
-
-  protected _errorEvent(error: SteadySocketError): SteadySocketEventMap['error'] {
+  /** Logs `error` and posts it as an `error` event. */
+  protected _fail(error: SteadySocketError): void {
     this._log('error', 'error', `${error.code}: ${error.message}`);
-    return this._event('error', { error, message: error.message });
+    this._fire('error', { error, message: error.message });
   }
 }

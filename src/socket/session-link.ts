@@ -4,7 +4,7 @@ import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
 import { ACK_DELAY, Received, Unacked } from '../session/window';
-import { ackCount, DATA_BYTE, decodeWelcome, isSessionProtocol, offerProtocols, userProtocol, type Hello, type SESSION_CLOSE, type SessionWindow } from '../session/protocol';
+import { ackCount, DATA_BYTE, decodeWelcome, isSessionProtocol, offerProtocols, type Hello, type SESSION_CLOSE, type SessionWindow } from '../session/protocol';
 
 /** Bounds of what a session keeps until the server acknowledges it (API.md §8). */
 export interface ResumeOptions {
@@ -33,9 +33,9 @@ export interface SessionHooks extends DropSink {
 }
 
 // No payload (a string, buffer or Blob) is undefined or null: these need not be Symbols.
-/** Returned by {@link ClientSession.inbound}: the frame was the protocol's own. */
+/** Returned by {@link ClientSession._inbound}: the frame was the protocol's own. */
 export const CONTROL = undefined;
-/** Returned by {@link ClientSession.quick} for a frame that needs {@link ClientSession.inbound}. */
+/** Returned by {@link ClientSession._quick} for a frame that needs {@link ClientSession._inbound}. */
 export const SLOW = null;
 /** Session tokens, kept off the session object: a logged socket shows no secret. */
 const tokens = new WeakMap<ClientSession, string>();
@@ -48,63 +48,40 @@ const tokens = new WeakMap<ClientSession, string>();
  */
 export class ClientSession {
   /** The server does not speak the protocol: the socket is plain from now on. */
-  unsupported = false;
-  private readonly _unacked: Unacked<OutboundData>;
+  private _unsupported = false;
+  /** What was written and not yet acknowledged (its `length` and `bytes` are the socket's figures). */
+  readonly _unacked: Unacked<OutboundData>;
   private readonly _received = new Received();
   private _peer: SessionWindow;
-  /** The connection the session runs on; set at hello, live for data once welcomed. */
-  private _ws: NativeSocket | null = null;
-  private _welcomed = false;
+  /** The connection the session runs on, from the hello on (read by the socket: it speaks the protocol). */
+  _ws: NativeSocket | null = null;
+  /** Whether data frames go out framed on `_ws` (from the welcome on; read by the socket, set here only). */
+  _live = false;
   private _ackTimer: Timer | undefined;
   private _retryNow = false;
 
   constructor(
     window: SessionWindow,
-    private readonly clock: Clock,
-    private readonly hooks: SessionHooks,
+    private readonly _clock: Clock,
+    private readonly _hooks: SessionHooks,
     /** Told of every inbound frame (each proves life; a `Q` answers its ping). */
-    private readonly heartbeat: Heartbeat | null,
+    private readonly _heartbeat: Heartbeat | null,
   ) {
     this._unacked = new Unacked(window);
     this._peer = window;
   }
 
-  /** Messages written and not yet acknowledged. */
-  get unacked(): number {
-    return this._unacked.length;
-  }
-
-  /** Their bytes. */
-  get unackedBytes(): number {
-    return this._unacked.bytes;
-  }
-
-  /** Whether the current connection speaks the protocol (from the hello on). */
-  get attached(): boolean {
-    return this._ws !== null;
-  }
-
-  /** Whether data frames go out framed on the current connection (from the welcome on). */
-  get live(): boolean {
-    return this._welcomed;
-  }
-
   /** The subprotocols to ask for, given the user's. */
-  offer(protocols: string | string[] | undefined): string | string[] | undefined {
-    return this.unsupported ? protocols : offerProtocols([protocols ?? []].flat());
-  }
-
-  /** The subprotocol the user sees: the server's choice without ours. */
-  userProtocol(selected: string): string {
-    return userProtocol(selected);
+  _offer(protocols: string | string[] | undefined): string | string[] | undefined {
+    return this._unsupported ? protocols : offerProtocols([protocols ?? []].flat());
   }
 
   /**
    * The native socket opened. `true` when the server chose the session protocol: the hello
    * is written and the connection is ready only at the welcome.
    */
-  opened(ws: NativeSocket): boolean {
-    if (this.unsupported) return false;
+  _opened(ws: NativeSocket): boolean {
+    if (this._unsupported) return false;
     if (!isSessionProtocol(ws.protocol ?? '')) return this._fallBack();
     this._ws = ws;
     const session = tokens.get(this);
@@ -120,15 +97,15 @@ export class ClientSession {
    * server chose no subprotocol though some were asked for: then the server is plain, and the
    * next attempt goes at once, without asking.
    */
-  failed(message: string): void {
-    if (!this.unsupported && /sent no subprotocol/i.test(message)) {
+  _failed(message: string): void {
+    if (!this._unsupported && /sent no subprotocol/i.test(message)) {
       this._fallBack();
       this._retryNow = true;
     }
   }
 
   /** Whether the next attempt should skip the backoff wait (once, after falling back). */
-  takeRetryNow(): boolean {
+  _takeRetryNow(): boolean {
     const now = this._retryNow;
     this._retryNow = false;
     return now;
@@ -137,13 +114,13 @@ export class ClientSession {
   /**
    * The hot path: a data frame on a welcomed connection gives the application's payload (it
    * changes no state the socket reports); anything else gives {@link SLOW}, for
-   * {@link inbound} inside an operation.
+   * {@link _inbound} inside an operation.
    */
-  quick(data: unknown): unknown {
-    if (!this._welcomed) return SLOW;
+  _quick(data: unknown): unknown {
+    if (!this._live) return SLOW;
     if (typeof data !== 'string') return this._binary(data);
     if (data.charCodeAt(0) !== 68 /* D */) return SLOW;
-    this.heartbeat?._seen(false);
+    this._heartbeat?._seen(false);
     this._delivered(data.length - 1);
     return data.slice(1);
   }
@@ -152,18 +129,18 @@ export class ClientSession {
    * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"): {@link CONTROL}.
    * Before the welcome nothing else may come; after it, data took the quick path.
    */
-  inbound(data: unknown): typeof CONTROL {
-    if (typeof data !== 'string' || (!this._welcomed && data[0] !== 'W')) return this._broken('frame before the welcome');
+  _inbound(data: unknown): typeof CONTROL {
+    if (typeof data !== 'string' || (!this._live && data[0] !== 'W')) return this._broken('frame before the welcome');
     const tag = data.charAt(0);
     const rest = data.slice(1);
-    this.heartbeat?._seen(tag === 'Q');
+    this._heartbeat?._seen(tag === 'Q');
     switch (tag) {
       case 'W':
         return this._welcome(rest);
       case 'A':
         // -1 for a malformed count, which no window accepts either.
         if (!this._unacked.ack(ackCount(rest))) break;
-        this.hooks._sessionRoom();
+        this._hooks._sessionRoom();
         return CONTROL;
       case 'P':
         this._raw(`Q${rest}`);
@@ -181,12 +158,12 @@ export class ClientSession {
   }
 
   /** Whether the window has room for a message of `bytes`. */
-  hasRoom(bytes: number): boolean {
+  _hasRoom(bytes: number): boolean {
     return !this._unacked.full(bytes);
   }
 
   /** The wire form of a data message. */
-  frame(data: OutboundData): OutboundData {
+  _frame(data: OutboundData): OutboundData {
     if (typeof data === 'string') return `D${data}`;
     // The text 'D' in a Blob is the byte 0x44.
     if (typeof Blob === 'function' && data instanceof Blob) return new Blob(['D', data]);
@@ -201,21 +178,21 @@ export class ClientSession {
    * `data` (of `size`, see {@link sizeOf}) was written: kept as it is now (the caller may change
    * a buffer after `send()`) until acknowledged, to be resent or handed back `unconfirmed`.
    */
-  written(data: OutboundData, size: number): void {
+  _written(data: OutboundData, size: number): void {
     this._unacked.push(snapshot(data), size);
   }
 
   /** Says goodbye before a final close: the server may forget the session at once. */
-  bye(): void {
-    if (!this._welcomed) return;
+  _bye(): void {
+    if (!this._live) return;
     this._ack();
     this._raw('B');
   }
 
   /** The connection is gone; the session waits for the next one. */
-  lost(code: number): void {
+  _lost(code: number): void {
     this._ws = null;
-    this._welcomed = false;
+    this._live = false;
     this._ackTimer?.stop();
     // Another connection took the session over: it is not ours to resume any more. (The
     // number itself, checked against the protocol's table: the table stays out of the bundle.)
@@ -223,26 +200,26 @@ export class ClientSession {
   }
 
   /** The socket closed for good: whatever is unacknowledged is reported `unconfirmed`. */
-  end(): void {
-    this.lost(0);
+  _end(): void {
+    this._lost(0);
     this._forget();
   }
 
   private _welcome(json: string): typeof CONTROL {
     const welcome = decodeWelcome(json);
     // A resume needs a session to resume, and the server's count must fit what was sent.
-    if (!welcome || this._welcomed || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
+    if (!welcome || this._live || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
     if (!welcome.resumed) this._forget();
     tokens.set(this, welcome.session);
     this._peer = welcome.window;
-    this._welcomed = true;
-    for (const data of this._unacked.pending()) this._raw(this.frame(data));
-    this.hooks._sessionReady(welcome.resumed);
+    this._live = true;
+    for (const data of this._unacked.pending()) this._raw(this._frame(data));
+    this._hooks._sessionReady(welcome.resumed);
     return CONTROL;
   }
 
   private _binary(data: unknown): unknown {
-    this.heartbeat?._seen(false);
+    this._heartbeat?._seen(false);
     const binary = data as Blob & Partial<Uint8Array>;
     // A Blob's tag cannot be read synchronously: it is cut off unread. A view (Node's Buffer)
     // is cut without a copy, an ArrayBuffer or a Blob by a copy.
@@ -254,30 +231,30 @@ export class ClientSession {
 
   private _delivered(bytes: number): void {
     if (this._received.add(bytes, this._peer)) this._ack();
-    else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this.clock)).start(ACK_DELAY, () => this._ack());
+    else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this._clock)).start(ACK_DELAY, () => this._ack());
   }
 
   private _ack(): void {
     this._ackTimer?.stop();
-    if (this._welcomed && this._received.owed) this._raw(`A${this._received.acked()}`);
+    if (this._live && this._received.owed) this._raw(`A${this._received.acked()}`);
   }
 
   /** The session is over: a later connection starts a new one. */
   private _forget(): void {
     tokens.delete(this);
     this._received.reset();
-    for (const data of this._unacked.reset()) this.hooks._dropped(data, 'unconfirmed');
+    for (const data of this._unacked.reset()) this._hooks._dropped(data, 'unconfirmed');
   }
 
   private _fallBack(): false {
-    this.unsupported = true;
+    this._unsupported = true;
     this._forget();
-    this.hooks._sessionUnsupported();
+    this._hooks._sessionUnsupported();
     return false;
   }
 
   private _broken(what: string): typeof CONTROL {
-    this.hooks._sessionBroken(what);
+    this._hooks._sessionBroken(what);
     return CONTROL;
   }
 

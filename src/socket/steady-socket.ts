@@ -7,6 +7,7 @@ import type { SendOptions } from './outbound-queue';
 import { READY_STATE, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
 import { SteadySocketError } from './errors';
+import { userProtocol } from '../session/protocol';
 
 /** Counters, read through `socket.stats` (a fresh snapshot each time). */
 export interface SteadySocketStats {
@@ -82,7 +83,7 @@ export class SteadySocket extends SocketCore {
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
     const chosen = this._dialer._ws?.protocol ?? '';
-    return this._session ? this._session.userProtocol(chosen) : chosen;
+    return this._session ? userProtocol(chosen) : chosen;
   }
 
   /** The extensions the server chose on the current connection, or `''`. */
@@ -108,7 +109,7 @@ export class SteadySocket extends SocketCore {
    */
   get bufferedAmount(): number {
     const ws = this._dialer._ws;
-    return this._outbox._buffered(ws) + this._outbox._queue.bytes + (this._session?.unackedBytes ?? 0);
+    return this._outbox._buffered(ws) + this._outbox._queue.bytes + (this._session?._unacked.bytes ?? 0);
   }
 
   /**
@@ -136,7 +137,7 @@ export class SteadySocket extends SocketCore {
   /** Reports a change of the queue's figures (`queue` event), once per operation. */
   protected override _settle(): void {
     const change = this._outbox._changed();
-    if (change && this.listenerCount('queue') > 0) this._post('queue', this._event('queue', change));
+    if (change && this.listenerCount('queue') > 0) this._fire('queue', change);
   }
 
   /** Counters since construction: a fresh snapshot on every read. */
@@ -149,7 +150,7 @@ export class SteadySocket extends SocketCore {
       queuedBytes: this._outbox._queue.bytes,
       dropped: this._dropCount,
       rtt: this._rtt,
-      unacked: this._session?.unacked ?? 0,
+      unacked: this._session?._unacked.length ?? 0,
     };
   }
 
@@ -188,11 +189,11 @@ export class SteadySocket extends SocketCore {
         // As the native `send(); close()` would: what waits goes out before the close frame.
         this._outbox.close(true);
         // The server may forget the session now; its last ack still counts until the close.
-        this._session?.bye();
+        this._session?._bye();
         this._heartbeat?.stop(new SteadySocketError('CONNECTION_LOST', 'close() was called'));
         this._transition('closing');
         this._arm(this._options.closeTimeout, () => {
-          this._post('error', this._errorEvent(new SteadySocketError('CLOSE_TIMEOUT', 'No closing handshake')));
+          this._fail(new SteadySocketError('CLOSE_TIMEOUT', 'No closing handshake'));
           this._finish({ code: 1006, reason: '', wasClean: false });
         });
         try {
@@ -240,7 +241,7 @@ export class SteadySocket extends SocketCore {
       if (this._state === 'open') {
         const info = { code: checked.code ?? 1000, reason: checked.reason ?? 'reconnect', wasClean: false };
         this._release(this._dialer._hangUp(true, info.code, info.reason));
-        this._post('close', this._closeEvent(info, true));
+        this._fire('close', { ...info, willReconnect: true });
       }
       this._retry.reset();
       this._connect();
