@@ -2,14 +2,6 @@ import { DOM, Emitter, SLOT, type ListenerRecord } from './emitter';
 import type { SteadySocketEventMap, SteadySocketEvents } from './events';
 import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
 
-interface Posted {
-  /** The event to emit. */
-  type: EventName;
-  event: unknown;
-  /** For announcements: delivered only if `epoch` still has this value. */
-  epoch: number | undefined;
-}
-
 /**
  * The event surface: the {@link Emitter}'s typed `on`/`once`/`off` (eventemitter3's
  * signatures), the DOM's `addEventListener`/`removeEventListener`/`dispatchEvent`, and `on*`
@@ -23,7 +15,11 @@ interface Posted {
 export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   /** Bumped by the subclass on every change that makes earlier announcements stale. */
   protected _epoch = 0;
-  private _posted: Posted[] | undefined;
+  /**
+   * Events waiting for the end of the operation, three entries each (a flat list: no object
+   * per event): the name, the event, and for an announcement the epoch it is delivered in.
+   */
+  private _posted: unknown[] | undefined;
   private _depth = 0;
   private _delivering = false;
 
@@ -93,7 +89,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
       this._depth--;
       if (this._depth === 0) {
         this._settle();
-        if (this._posted?.length) this._deliver();
+        this._deliver();
       }
     }
   }
@@ -106,31 +102,21 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
    * before its turn came: no `reconnecting` after a `close()` made by an earlier listener.
    */
   protected _post<K extends EventName>(type: K, event: SteadySocketEventMap[K], epoch?: number): void {
-    // The hot path (a message outside any operation) skips the queue.
-    if (this._depth === 0 && !this._delivering && !this._posted?.length) {
-      // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
-      this._delivering = true;
-      try {
-        this._dispatch(type, event, true);
-      } finally {
-        this._delivering = false;
-      }
-      if (this._posted?.length) this._deliver();
-      return;
-    }
-    (this._posted ??= []).push({ type, event, epoch });
+    (this._posted ??= []).push(type, event, epoch);
     if (this._depth === 0) this._deliver();
   }
 
   private _deliver(): void {
-    if (this._delivering) return; // the loop below is already running further up the stack
+    const posted = this._posted;
+    // Nothing posted yet; or the loop below is already running further up the stack.
+    if (!posted || this._delivering) return;
+    // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
     this._delivering = true;
-    const posted = this._posted!;
     try {
       // Listeners may post more; the loop picks those up in order.
-      for (let i = 0; i < posted.length; i++) {
-        const { type, event, epoch } = posted[i]!;
-        if (epoch === undefined || epoch === this._epoch) this._dispatch(type, event, true);
+      for (let i = 0; i < posted.length; i += 3) {
+        const epoch = posted[i + 2];
+        if (epoch === undefined || epoch === this._epoch) this._dispatch(posted[i] as string, posted[i + 1], true);
       }
     } finally {
       posted.length = 0;
