@@ -53,8 +53,9 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
     this._add(record);
     if (signal) {
       const onAbort = () => this._remove(record);
-      signal.addEventListener('abort', onAbort, { once: true });
-      // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
+      // Removing the listener (the abort too does) also lets go of the signal, or a later
+      // abort would remove a re-added one.
+      signal.addEventListener('abort', onAbort);
       record._release = () => signal.removeEventListener('abort', onAbort);
     }
   }
