@@ -23,23 +23,6 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   private _depth = 0;
   private _delivering = false;
 
-  /** Called on every `open`, as the native handler. */
-  get onopen(): ReadHandler<'open'> { return this._getHandler('open') as ReadHandler<'open'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onopen(handler: Handler<'open'>) { this._setHandler('open', handler); }
-  /** Called on every `message`, as the native handler. */
-  get onmessage(): ReadHandler<'message'> { return this._getHandler('message') as ReadHandler<'message'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onmessage(handler: Handler<'message'>) { this._setHandler('message', handler); }
-  /** Called on every `close` (check `willReconnect`), as the native handler. */
-  get onclose(): ReadHandler<'close'> { return this._getHandler('close') as ReadHandler<'close'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onclose(handler: Handler<'close'>) { this._setHandler('close', handler); }
-  /** Called on every `error`, as the native handler. */
-  get onerror(): ReadHandler<'error'> { return this._getHandler('error') as ReadHandler<'error'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onerror(handler: Handler<'error'>) { this._setHandler('error', handler); }
-
   /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void;
   /** Any other event name, as the DOM's (only {@link dispatchEvent} fires those). */
@@ -124,20 +107,49 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
       this._delivering = false;
     }
   }
+}
 
-  private _getHandler<K extends EventName>(type: K): Handler<K> {
-    return (this._find(type, SLOT)?._listener as Handler<K> | undefined) ?? null;
-  }
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- types the accessors the loop below defines
+export interface SocketEventTarget {
+  /** Called on every `open`, as the native handler. */
+  get onopen(): ReadHandler<'open'>;
+  /** Replaces the handler; `null` removes it. */
+  set onopen(handler: Handler<'open'>);
+  /** Called on every `message`, as the native handler. */
+  get onmessage(): ReadHandler<'message'>;
+  /** Replaces the handler; `null` removes it. */
+  set onmessage(handler: Handler<'message'>);
+  /** Called on every `close` (check `willReconnect`), as the native handler. */
+  get onclose(): ReadHandler<'close'>;
+  /** Replaces the handler; `null` removes it. */
+  set onclose(handler: Handler<'close'>);
+  /** Called on every `error`, as the native handler. */
+  get onerror(): ReadHandler<'error'>;
+  /** Replaces the handler; `null` removes it. */
+  set onerror(handler: Handler<'error'>);
+}
 
-  /**
-   * Sets an `on*` property. As in the DOM, the handler runs at the position where it was
-   * first set, among listeners added with `addEventListener`; `null` (or a non-function)
-   * removes it.
-   */
-  private _setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
-    const slot = this._find(type, SLOT);
-    if (typeof handler !== 'function') this._remove(slot);
-    else if (slot) slot._listener = handler;
-    else this._add({ _type: type, _listener: handler, _once: false, _kind: SLOT });
-  }
+/** The emitter's internals that the `on*` accessors below use (protected: not for users). */
+interface Slots {
+  _find: SocketEventTarget['_find'];
+  _add: SocketEventTarget['_add'];
+  _remove: SocketEventTarget['_remove'];
+}
+
+// The `on*` properties (typed by the interface above), defined in one loop: as in the DOM,
+// on the prototype; and a handler runs at the position where it was first set, among
+// listeners added with `addEventListener`; `null` (or a non-function) removes it.
+for (const type of ['open', 'message', 'close', 'error']) {
+  Object.defineProperty(SocketEventTarget.prototype, `on${type}`, {
+    configurable: true,
+    get(this: Slots) {
+      return this._find(type, SLOT)?._listener ?? null;
+    },
+    set(this: Slots, handler: unknown) {
+      const slot = this._find(type, SLOT);
+      if (typeof handler !== 'function') this._remove(slot);
+      else if (slot) slot._listener = handler as AnyListener;
+      else this._add({ _type: type, _listener: handler as AnyListener, _once: false, _kind: SLOT });
+    },
+  });
 }
