@@ -30,7 +30,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     // The DOM adds the same listener once; so do we.
     if (listener == null || this._find(type, DOM, listener)) return;
-    const { once = false, signal } = typeof options === 'object' ? options : {};
+    const { once, signal } = typeof options === 'object' ? options : {};
     if (signal?.aborted) return;
     const record: ListenerRecord = { _type: type, _listener: listener, _once: once, _kind: DOM };
     this._add(record);
@@ -149,7 +149,7 @@ for (const type of ['open', 'message', 'close', 'error']) {
       const slot = this._find(type, SLOT);
       if (typeof handler !== 'function') this._remove(slot);
       else if (slot) slot._listener = handler as AnyListener;
-      else this._add({ _type: type, _listener: handler as AnyListener, _once: false, _kind: SLOT });
+      else this._add({ _type: type, _listener: handler as AnyListener, _kind: SLOT });
     },
   });
 }
