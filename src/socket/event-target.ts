@@ -30,7 +30,8 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     // The DOM adds the same listener once; so do we.
     if (listener == null || this._find(type, DOM, listener)) return;
-    const { once, signal } = typeof options === 'object' ? options : {};
+    // A boolean (capture), or none, has neither: `Object()` makes it an object without them.
+    const { once, signal }: Exclude<ListenerOptions, boolean> = Object(options);
     if (signal?.aborted) return;
     const record: ListenerRecord = { _type: type, _listener: listener, _once: once, _kind: DOM };
     this._add(record);
