@@ -17,7 +17,8 @@ export interface ListenerRecord {
   readonly _type: string;
   /** The listener; for an `on*` slot, the current handler. `null` once removed. */
   _listener: AnyListener | null;
-  readonly _once: boolean;
+  /** Removed before its first call; unset (not `false`) on the others: a field less for most. */
+  readonly _once?: boolean;
   readonly _kind: typeof DOM | typeof SLOT | typeof EMITTER;
   /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
   readonly _context?: unknown;
@@ -48,7 +49,7 @@ export class Emitter<E extends object> {
 
   /** As eventemitter3's `on`: `fn` is called with `this` = `context` (default: the emitter). */
   on<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add({ _type: type, _listener: fn as AnyListener, _once: false, _kind: EMITTER, _context: context });
+    this._add({ _type: type, _listener: fn as AnyListener, _kind: EMITTER, _context: context });
     return this;
   }
 

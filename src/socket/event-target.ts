@@ -2,14 +2,6 @@ import { DOM, Emitter, SLOT, type ListenerRecord } from './emitter';
 import type { SteadySocketEventMap, SteadySocketEvents } from './events';
 import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
 
-interface Posted {
-  /** The event to emit. */
-  type: EventName;
-  event: unknown;
-  /** For announcements: delivered only if `epoch` still has this value. */
-  epoch: number | undefined;
-}
-
 /**
  * The event surface: the {@link Emitter}'s typed `on`/`once`/`off` (eventemitter3's
  * signatures), the DOM's `addEventListener`/`removeEventListener`/`dispatchEvent`, and `on*`
@@ -23,26 +15,13 @@ interface Posted {
 export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   /** Bumped by the subclass on every change that makes earlier announcements stale. */
   protected _epoch = 0;
-  private _posted: Posted[] | undefined;
+  /**
+   * Events waiting for the end of the operation, three entries each (a flat list: no object
+   * per event): the name, the event, and for an announcement the epoch it is delivered in.
+   */
+  private _posted: unknown[] | undefined;
   private _depth = 0;
   private _delivering = false;
-
-  /** Called on every `open`, as the native handler. */
-  get onopen(): ReadHandler<'open'> { return this._getHandler('open') as ReadHandler<'open'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onopen(handler: Handler<'open'>) { this._setHandler('open', handler); }
-  /** Called on every `message`, as the native handler. */
-  get onmessage(): ReadHandler<'message'> { return this._getHandler('message') as ReadHandler<'message'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onmessage(handler: Handler<'message'>) { this._setHandler('message', handler); }
-  /** Called on every `close` (check `willReconnect`), as the native handler. */
-  get onclose(): ReadHandler<'close'> { return this._getHandler('close') as ReadHandler<'close'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onclose(handler: Handler<'close'>) { this._setHandler('close', handler); }
-  /** Called on every `error`, as the native handler. */
-  get onerror(): ReadHandler<'error'> { return this._getHandler('error') as ReadHandler<'error'>; }
-  /** Replaces the handler; `null` removes it. */
-  set onerror(handler: Handler<'error'>) { this._setHandler('error', handler); }
 
   /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void;
@@ -51,14 +30,16 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     // The DOM adds the same listener once; so do we.
     if (listener == null || this._find(type, DOM, listener)) return;
-    const { once = false, signal } = typeof options === 'object' ? options : {};
+    // A boolean (capture), or none, has neither: `Object()` makes it an object without them.
+    const { once, signal }: Exclude<ListenerOptions, boolean> = Object(options);
     if (signal?.aborted) return;
     const record: ListenerRecord = { _type: type, _listener: listener, _once: once, _kind: DOM };
     this._add(record);
     if (signal) {
       const onAbort = () => this._remove(record);
-      signal.addEventListener('abort', onAbort, { once: true });
-      // Removing the listener also lets go of the signal, or a later abort would remove a re-added one.
+      // Removing the listener (the abort too does) also lets go of the signal, or a later
+      // abort would remove a re-added one.
+      signal.addEventListener('abort', onAbort);
       record._release = () => signal.removeEventListener('abort', onAbort);
     }
   }
@@ -93,7 +74,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
       this._depth--;
       if (this._depth === 0) {
         this._settle();
-        if (this._posted?.length) this._deliver();
+        this._deliver();
       }
     }
   }
@@ -106,51 +87,70 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
    * before its turn came: no `reconnecting` after a `close()` made by an earlier listener.
    */
   protected _post<K extends EventName>(type: K, event: SteadySocketEventMap[K], epoch?: number): void {
-    // The hot path (a message outside any operation) skips the queue.
-    if (this._depth === 0 && !this._delivering && !this._posted?.length) {
-      // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
-      this._delivering = true;
-      try {
-        this._dispatch(type, event, true);
-      } finally {
-        this._delivering = false;
-      }
-      if (this._posted?.length) this._deliver();
-      return;
-    }
-    (this._posted ??= []).push({ type, event, epoch });
+    (this._posted ??= []).push(type, event, epoch);
     if (this._depth === 0) this._deliver();
   }
 
   private _deliver(): void {
-    if (this._delivering) return; // the loop below is already running further up the stack
+    const posted = this._posted;
+    // Nothing posted yet; or the loop below is already running further up the stack.
+    if (!posted || this._delivering) return;
+    // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
     this._delivering = true;
-    const posted = this._posted!;
     try {
       // Listeners may post more; the loop picks those up in order.
-      for (let i = 0; i < posted.length; i++) {
-        const { type, event, epoch } = posted[i]!;
-        if (epoch === undefined || epoch === this._epoch) this._dispatch(type, event, true);
+      for (let i = 0; i < posted.length; i += 3) {
+        const epoch = posted[i + 2];
+        if (epoch === undefined || epoch === this._epoch) this._dispatch(posted[i] as string, posted[i + 1], true);
       }
     } finally {
       posted.length = 0;
       this._delivering = false;
     }
   }
+}
 
-  private _getHandler<K extends EventName>(type: K): Handler<K> {
-    return (this._find(type, SLOT)?._listener as Handler<K> | undefined) ?? null;
-  }
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- types the accessors the loop below defines
+export interface SocketEventTarget {
+  /** Called on every `open`, as the native handler. */
+  get onopen(): ReadHandler<'open'>;
+  /** Replaces the handler; `null` removes it. */
+  set onopen(handler: Handler<'open'>);
+  /** Called on every `message`, as the native handler. */
+  get onmessage(): ReadHandler<'message'>;
+  /** Replaces the handler; `null` removes it. */
+  set onmessage(handler: Handler<'message'>);
+  /** Called on every `close` (check `willReconnect`), as the native handler. */
+  get onclose(): ReadHandler<'close'>;
+  /** Replaces the handler; `null` removes it. */
+  set onclose(handler: Handler<'close'>);
+  /** Called on every `error`, as the native handler. */
+  get onerror(): ReadHandler<'error'>;
+  /** Replaces the handler; `null` removes it. */
+  set onerror(handler: Handler<'error'>);
+}
 
-  /**
-   * Sets an `on*` property. As in the DOM, the handler runs at the position where it was
-   * first set, among listeners added with `addEventListener`; `null` (or a non-function)
-   * removes it.
-   */
-  private _setHandler<K extends EventName>(type: K, handler: Handler<K>): void {
-    const slot = this._find(type, SLOT);
-    if (typeof handler !== 'function') this._remove(slot);
-    else if (slot) slot._listener = handler;
-    else this._add({ _type: type, _listener: handler, _once: false, _kind: SLOT });
-  }
+/** The emitter's internals that the `on*` accessors below use (protected: not for users). */
+interface Slots {
+  _find: SocketEventTarget['_find'];
+  _add: SocketEventTarget['_add'];
+  _remove: SocketEventTarget['_remove'];
+}
+
+// The `on*` properties (typed by the interface above), defined in one loop: as in the DOM,
+// on the prototype; and a handler runs at the position where it was first set, among
+// listeners added with `addEventListener`; `null` (or a non-function) removes it.
+for (const type of ['open', 'message', 'close', 'error']) {
+  Object.defineProperty(SocketEventTarget.prototype, `on${type}`, {
+    configurable: true,
+    get(this: Slots) {
+      return this._find(type, SLOT)?._listener ?? null;
+    },
+    set(this: Slots, handler: unknown) {
+      const slot = this._find(type, SLOT);
+      if (typeof handler !== 'function') this._remove(slot);
+      else if (slot) slot._listener = handler as AnyListener;
+      else this._add({ _type: type, _listener: handler as AnyListener, _kind: SLOT });
+    },
+  });
 }

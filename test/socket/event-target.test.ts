@@ -55,6 +55,16 @@ describe('#addEventListener', () => {
     expect(socket.listenerCount('message')).toBe(1); // the recorder from setup()
   });
 
+  it('takes true, false or null as the options, as the DOM does', () => {
+    const { socket, native } = setup();
+    let calls = 0;
+    socket.addEventListener('open', () => calls++, true);
+    socket.addEventListener('open', () => calls++, false);
+    socket.addEventListener('open', () => calls++, null as never); // WebIDL reads null as {}
+    native().serverOpen();
+    expect(calls).toBe(3);
+  });
+
   it('ignores an already aborted signal and a null listener', () => {
     const { socket } = setup();
     const before = socket.listenerCount('open');
