@@ -27,6 +27,8 @@ export interface ListenerRecord {
 }
 
 const NONE: readonly ListenerRecord[] = [];
+/** What an emitted value is read as for stops: never stopped (no object made per emit). */
+const NEVER_STOPPED: { readonly _stopped?: boolean } = Object.freeze({});
 
 /**
  * A typed event emitter with eventemitter3's signatures (`on`, `once`, `off`, `emit`…),
@@ -106,22 +108,23 @@ export class Emitter<E extends object> {
 
   /** Calls the listeners of `type` with `event`, each isolated; `true` if it had any. */
   emit<K extends EmitterEventName<E>>(type: K, ...event: EventEmitter.EventArgs<E, K>): boolean {
-    const had = this.listenerCount(type) > 0;
-    this._dispatch(type, event[0]);
-    return had;
+    return this._dispatch(type, event[0]);
   }
 
   /**
    * Calls the listeners of `type` that were there when it started, each isolated. With
    * `stoppable` (the socket's own events and `dispatchEvent()`), `stopImmediatePropagation()`
    * skips the DOM-style and `on*` listeners after it, for this dispatch only, as in the DOM;
-   * an emitted value (a channel's message, say) is never looked at.
+   * an emitted value (a channel's message, say) is never looked at. `true` if `type` had
+   * listeners when it started.
    */
-  protected _dispatch(type: string, event: unknown, stoppable?: boolean): void {
-    const stop = (stoppable ? event : {}) as { _stopped?: boolean };
+  protected _dispatch(type: string, event: unknown, stoppable?: boolean): boolean {
+    const stop = (stoppable ? event : NEVER_STOPPED) as { _stopped?: boolean };
+    let had = false;
     for (const record of this._records) {
       const listener = record._listener;
       if (record._type !== type) continue;
+      had = true;
       // Removed by an earlier listener of this very event; or stopped, as in the DOM.
       if (!listener || (stop._stopped && record._kind !== EMITTER)) continue;
       if (record._once) this._remove(record);
@@ -134,6 +137,7 @@ export class Emitter<E extends object> {
       }
     }
     if (stop._stopped) stop._stopped = false;
+    return had;
   }
 
   /** The DOM-style record of `listener`, or (`SLOT`) the `on*` handler's, for `type`. */
