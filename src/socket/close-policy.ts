@@ -36,10 +36,11 @@ export function stopReason(code: number): SteadySocketErrorCode | undefined {
 export const LATER_MIN = 5_000;
 export const LATER_MAX = 30_000;
 
-/** What to do after an attempt ended: retry after `delay` ms, or give up with `reason`. */
-export type RetryPlan =
-  | { readonly retry: true; readonly delay: number }
-  | { readonly retry: false; readonly reason: SteadySocketErrorCode };
+/**
+ * What to do after an attempt ended: retry after this many ms (a number), or give up for
+ * this reason (an error code). One value, not an object: the call is in every app's bundle.
+ */
+export type RetryPlan = number | SteadySocketErrorCode;
 
 /** The user's override: `false` stops, `true` uses the backoff, a number is the delay in ms. */
 export type ShouldReconnect<E> = (closeEvent: E, attempt: number) => boolean | number;
@@ -57,14 +58,13 @@ export type ShouldReconnect<E> = (closeEvent: E, attempt: number) => boolean | n
  */
 export function planRetry(code: number, attempt: number, maxRetries: number, backoff: number, random: number, override?: boolean | number): RetryPlan {
   let delay = backoff;
-  if (override === false) return { retry: false, reason: 'RECONNECT_DECLINED' };
+  if (override === false) return 'RECONNECT_DECLINED';
   // `true`, or a number we cannot use (NaN, negative, Infinity), keeps the backoff.
   if (typeof override === 'number' && override >= 0 && override < Infinity) delay = override;
   else if (override === undefined) {
     const reason = STOP_CODES[code];
-    if (reason) return { retry: false, reason };
+    if (reason) return reason;
     if (code === 1012 || code === 1013) delay = Math.max(backoff, LATER_MIN + random * (LATER_MAX - LATER_MIN));
   }
-  if (attempt >= maxRetries) return { retry: false, reason: 'RETRIES_EXHAUSTED' };
-  return { retry: true, delay };
+  return attempt >= maxRetries ? 'RETRIES_EXHAUSTED' : delay;
 }

@@ -89,7 +89,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     if (!ws || this._state !== 'connecting') return;
     this._opens++;
     this._sinceOpen = 0;
-    this._retry.opened(this._options.clock.now());
+    this._retry._opened(this._options.clock.now());
     this._transition('open');
     this._heartbeat?.start();
     this._outbox.open(ws);
@@ -204,7 +204,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     if (this._state !== 'connecting' && this._state !== 'open') return;
     this._release(this._dialer._hangUp(false), undefined, info.code);
     const epoch = this._epoch;
-    const plan = this._retry.next(info, this._options.clock.now(), (attempt) => {
+    const plan = this._retry._next(info, this._options.clock.now(), (attempt) => {
       const { shouldReconnect } = this._options;
       try {
         return shouldReconnect?.({ ...info }, attempt);
@@ -214,18 +214,17 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
       }
     });
     if (epoch !== this._epoch) return; // shouldReconnect itself called close() or reconnect()
-    if (!plan.retry) {
-      const { reason } = plan;
-      this._fail(new SteadySocketError(reason, reason === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry.retries} retries` : `Gave up: close code ${info.code}`));
+    if (typeof plan !== 'number') {
+      this._fail(new SteadySocketError(plan, plan === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry._retries} retries` : `Gave up: close code ${info.code}`));
       this._finish(info);
       return;
     }
     this._sinceOpen++;
     this._transition('reconnecting');
-    this._log('info', undefined, `closed ${info.code}; retry ${this._retry.retries} in ${Math.round(plan.delay)} ms`);
-    this._arm(this._session?._takeRetryNow() ? 0 : plan.delay, () => this._connect());
+    this._log('info', undefined, `closed ${info.code}; retry ${this._retry._retries} in ${Math.round(plan)} ms`);
+    this._arm(this._session?._takeRetryNow() ? 0 : plan, () => this._connect());
     const lastClose = this._fire('close', { ...info, willReconnect: true });
-    this._fire('reconnecting', { attempt: this._retry.retries, delay: plan.delay, lastClose }, this._epoch);
+    this._fire('reconnecting', { attempt: this._retry._retries, delay: plan, lastClose }, this._epoch);
   }
 
   /** The final close: after `close()`, or giving up. */

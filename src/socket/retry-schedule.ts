@@ -16,20 +16,20 @@ export interface RetrySettings extends BackoffPolicy {
  */
 export class RetrySchedule {
   /** Retries made so far in this outage. */
-  retries = 0;
+  _retries = 0;
   private _previousDelay: number | undefined;
   private _openedAt: number | undefined;
 
   constructor(private readonly _settings: RetrySettings) {}
 
   /** A connection opened at `now`. */
-  opened(now: number): void {
+  _opened(now: number): void {
     this._openedAt = now;
   }
 
   /** Starts over (`reconnect()`). */
-  reset(): void {
-    this.retries = 0;
+  _reset(): void {
+    this._retries = 0;
     this._previousDelay = this._openedAt = undefined;
   }
 
@@ -37,16 +37,16 @@ export class RetrySchedule {
    * Decides after an attempt or connection ended at `now`. `ask` is the user's
    * `shouldReconnect`, given the retries made so far. A retry is counted when planned.
    */
-  next(info: SteadyCloseInfo, now: number, ask: (attempt: number) => boolean | number | undefined): RetryPlan {
+  _next(info: SteadyCloseInfo, now: number, ask: (attempt: number) => boolean | number | undefined): RetryPlan {
     const { random, maxRetries, minUptime } = this._settings;
-    if (this._openedAt !== undefined && now - this._openedAt >= minUptime) this.reset();
+    if (this._openedAt !== undefined && now - this._openedAt >= minUptime) this._reset();
     this._openedAt = undefined;
-    const attempt = this.retries;
+    const attempt = this._retries;
     const backoff = backoffDelay(attempt, this._settings, random, this._previousDelay);
     const plan = planRetry(info.code, attempt, maxRetries, backoff, random(), ask(attempt));
-    if (plan.retry) {
-      this.retries++;
-      this._previousDelay = plan.delay;
+    if (typeof plan === 'number') {
+      this._retries++;
+      this._previousDelay = plan;
     }
     return plan;
   }

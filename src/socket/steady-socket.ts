@@ -244,7 +244,7 @@ export class SteadySocket extends SocketCore {
         this._release(this._dialer._hangUp(true, info.code, info.reason));
         this._fire('close', { ...info, willReconnect: true });
       }
-      this._retry.reset();
+      this._retry._reset();
       this._connect();
     });
   }
