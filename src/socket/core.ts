@@ -183,7 +183,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._transition('connecting');
     const timeout = this._options.connectTimeout;
     this._arm(timeout, () => this._abandon(new SteadySocketError('CONNECT_TIMEOUT', `No connection within ${timeout} ms`)));
-    this._release(this._dialer._hangUp(true));
+    this._hangUp(true);
     this._dialer._dial();
   }
 
@@ -194,7 +194,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   private _abandon(error: SteadySocketError, code = 1006, dead = true): void {
     if (this._state !== 'connecting' && this._state !== 'open') return;
     // A dead peer gets no closing handshake; a live one that broke the protocol gets the code.
-    this._release(this._dialer._hangUp(dead ? 'dead' : true, code, error.code), error);
+    this._hangUp(dead ? 'dead' : true, code, error.code, error);
     this._fail(error);
     this._lost({ code, reason: error.message, wasClean: false });
   }
@@ -202,7 +202,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   /** The connection or attempt ended without `close()`: retry, or give up. */
   private _lost(info: SteadyCloseInfo): void {
     if (this._state !== 'connecting' && this._state !== 'open') return;
-    this._release(this._dialer._hangUp(false), undefined, info.code);
+    this._hangUp(false, info.code);
     const epoch = this._epoch;
     const plan = this._retry._next(info, this._options.clock.now(), (attempt) => {
       const { shouldReconnect } = this._options;
@@ -229,7 +229,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
 
   /** The final close: after `close()`, or giving up. */
   protected _finish(info: SteadyCloseInfo): void {
-    this._release(this._dialer._hangUp(true));
+    this._hangUp(true);
     this._transition('closed');
     this._stopWatching?.();
     this._stopWatching = undefined;
@@ -239,12 +239,17 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
     this._fire('close', { ...info, willReconnect: false });
   }
 
-  /** What belonged to a connection ends with it: its heartbeat, and `connectionOnly` messages. */
-  protected _release(ws: NativeSocket | null, reason?: SteadySocketError, code = 0): void {
-    if (!ws) return;
-    this._session?._lost(code);
+  /**
+   * Lets go of the native socket (see Dialer._hangUp for `abort`, `code` and `reason`), and
+   * what belonged to its connection ends with it: its heartbeat (pending probes rejected
+   * with `error`), and `connectionOnly` messages. The session hears the close code of a
+   * connection that ended by itself (`abort` false), else 0.
+   */
+  protected _hangUp(abort: boolean | 'dead', code?: number, reason?: string, error?: SteadySocketError): void {
+    if (!this._dialer._hangUp(abort, code, reason)) return;
+    this._session?._lost(abort ? 0 : code!);
     this._outbox._lost();
-    this._heartbeat?.stop(reason ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
+    this._heartbeat?.stop(error ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
   }
 
   // ---- page lifecycle ----------------------------------------------------------------

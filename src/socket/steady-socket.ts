@@ -241,7 +241,7 @@ export class SteadySocket extends SocketCore {
       if (this._state === 'closed') this._watch();
       if (this._state === 'open') {
         const info = { code: checked.code ?? 1000, reason: checked.reason ?? 'reconnect', wasClean: false };
-        this._release(this._dialer._hangUp(true, info.code, info.reason));
+        this._hangUp(true, info.code, info.reason);
         this._fire('close', { ...info, willReconnect: true });
       }
       this._retry._reset();
