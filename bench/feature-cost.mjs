@@ -1,0 +1,118 @@
+// What each behaviour of the socket entry costs an app, in gzip bytes of `import { SteadySocket }`
+// (API.md §7 counts §1–§4, §8's client side and §11 in it). Method: the same one-line app is
+// bundled from src/ by esbuild (minified, `_x` properties shortened as the build does, gzip -9),
+// once as it is and once per behaviour with that behaviour cut out of the source in memory
+// (the edits below: the smallest cut that lets the bundler drop its code). The difference is
+// what the behaviour costs. Nothing on disk changes.
+//
+// `node bench/feature-cost.mjs` prints the table; `npm run size` includes it (`--json`: `features`).
+// An edit whose text is no longer in the source makes its row fail loudly (test/bench.test.ts
+// checks that every row still measures): move the anchor with the code.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** Each behaviour: what the contract calls it, and the edits that cut it out ([file, find, replace]). */
+export const FEATURES = [
+  {
+    name: 'sessions that survive reconnects, client side (§8, `resume`)',
+    edits: [
+      ['src/socket/core.ts', /this\._session = this\._options\.resume && new ClientSession\([^;]*\);/, 'this._session = null;'],
+      ['src/socket/steady-socket.ts', 'return this._session ? userProtocol(chosen) : chosen;', 'return chosen;'],
+    ],
+  },
+  {
+    name: 'heartbeat over messages (§4: pings, half-open detection, `probe()`, rtt)',
+    edits: [['src/socket/core.ts', /this\._heartbeat = this\._options\.heartbeat && new Heartbeat\([^;]*\);/, 'this._heartbeat = null;']],
+  },
+  {
+    name: 'option checks: a typed error naming each bad option (§11)',
+    edits: [['src/socket/resolve-options.ts', 'else if (type && (typeof value !== type', 'else if (false && (typeof value !== type']],
+  },
+  {
+    name: '`close()` / `reconnect()` argument checks as the native `close()` (§1)',
+    edits: [['src/socket/steady-socket.ts', /validateClose\(code, reason\)/g, '({ code, reason })']],
+  },
+  {
+    name: '`url` resolved as natively: document base, `http(s):` → `ws(s):`, checked (§1)',
+    edits: [['src/socket/native.ts', /export function resolveUrl\(text: string\): string \{/, 'export function resolveUrl(text: string): string {\n  if (text) return text;']],
+  },
+  {
+    name: 'page lifecycle: online, visible again, restored (§2)',
+    edits: [['src/socket/core.ts', 'this._stopWatching = watchLifecycle(this._options.lifecycleEvents, this);', '']],
+  },
+  {
+    name: '`logger` option and once-only console warnings (§11)',
+    edits: [['src/socket/reporter.ts', 'const { logger } = this._options;', 'return;\n    const { logger } = this._options;']],
+  },
+  {
+    name: 'secrets redacted from error messages and causes (§11)',
+    edits: [['src/socket/redact.ts', 'export function redactUrls(text: string): string {', 'export function redactUrls(text: string): string {\n  if (text) return text;']],
+  },
+  {
+    name: 'the DOM `Event` fields on every event object (§1, React Native has no `Event`)',
+    edits: [['src/socket/events.ts', 'Object.assign(SteadyEventObject.prototype, {', 'void ({']],
+  },
+  {
+    name: 'a buffer estimate where `bufferedAmount` is missing (React Native, §3)',
+    edits: [['src/socket/outbox.ts', "if (typeof ws.bufferedAmount !== 'number') {", 'if (false) {']],
+  },
+  {
+    name: "the `ws` package's own message event (no MessageEvent per message in Node)",
+    edits: [['src/socket/dialer.ts', 'const emitter = nodeEmitter(ws);', 'const emitter = undefined as ReturnType<typeof nodeEmitter>;']],
+  },
+];
+
+const APP = "import { SteadySocket } from './src/socket/index.ts'; globalThis.x = SteadySocket;";
+
+async function size(edits = []) {
+  const pending = new Set(edits);
+  const cut = {
+    name: 'cut',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, ({ path }) => {
+        let contents = readFileSync(path, 'utf8');
+        for (const edit of edits) {
+          const [file, find, replace] = edit;
+          if (!path.endsWith(file)) continue;
+          const before = contents;
+          contents = contents.replace(find, replace);
+          if (contents !== before) pending.delete(edit);
+        }
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+  const result = await build({
+    stdin: { contents: APP, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    mangleProps: /^_/,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
+    plugins: [cut],
+  });
+  if (pending.size > 0) throw new Error(`bench/feature-cost.mjs: not in the source any more: ${[...pending].map(([file, find]) => `${file}: ${find}`).join('; ')}`);
+  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+}
+
+/** `{ whole, rows: [{ name, bytes }] }`: the bundle as it is, and what each behaviour adds to it. */
+export async function featureCosts() {
+  const whole = await size();
+  const rows = [];
+  for (const feature of FEATURES) rows.push({ name: feature.name, bytes: whole - (await size(feature.edits)) });
+  return { whole, rows };
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const { whole, rows } = await featureCosts();
+  console.log(`import { SteadySocket } built from src/ (esbuild, _x shortened, gzip -9): ${whole} B; what each behaviour costs in it:`);
+  for (const row of rows) console.log(`  ${String(row.bytes).padStart(6)} B  ${row.name}`);
+  const sum = rows.reduce((total, row) => total + row.bytes, 0);
+  console.log(`  ${String(whole - sum).padStart(6)} B  everything else (reconnection, queue and backpressure, events, the drop-in surface)`);
+}
