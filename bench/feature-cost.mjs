@@ -29,7 +29,18 @@ export const FEATURES = [
   },
   {
     name: 'option checks: a typed error naming each bad option (§11)',
-    edits: [['src/socket/resolve-options.ts', 'else if (type && (typeof value !== type', 'else if (false && (typeof value !== type']],
+    edits: [
+      // Every rule an empty check (the table's messages and tests go), nothing thrown.
+      ['src/socket/resolve-options.ts', /const number = [^;]*;/, 'const number = (..._: unknown[]): Check => [];'],
+      ['src/socket/resolve-options.ts', /const oneOf = [^;]*;/, 'const oneOf = (..._: unknown[]): Check => [];'],
+      ['src/socket/resolve-options.ts', /const (COUNT|MS|POSITIVE|FINITE_POSITIVE|WHOLE_POSITIVE) = number\([^;]*;/g, 'const $1: Check = [];'],
+      ['src/socket/resolve-options.ts', /  factor: number\([^\n]*\n/, '  factor: [],\n'],
+      ['src/socket/resolve-options.ts', /jitter: oneOf<Jitter>\([^)]*\)/, 'jitter: []'],
+      ['src/socket/resolve-options.ts', /overflow: oneOf<OverflowPolicy>\([^)]*\)/, 'overflow: []'],
+      ['src/socket/resolve-options.ts', "const FUNCTION: Check = ['function', 'a function'];", 'const FUNCTION: Check = [];'],
+      ['src/socket/resolve-options.ts', /\n      else if \(type && [^\n]*\n      else if \(test && [^\n]*/, ''],
+      ['src/socket/resolve-options.ts', /if \(options\.minDelay !== undefined\) throw [^\n]*/, ''],
+    ],
   },
   {
     name: '`close()` / `reconnect()` argument checks as the native `close()` (§1)',
@@ -37,7 +48,7 @@ export const FEATURES = [
   },
   {
     name: '`url` resolved as natively: document base, `http(s):` → `ws(s):`, checked (§1)',
-    edits: [['src/socket/native.ts', /export function resolveUrl\(text: string\): string \{/, 'export function resolveUrl(text: string): string {\n  if (text) return text;']],
+    edits: [['src/socket/native.ts', /export function resolveUrl\(text: string\): string \{[^]*?\n\}/, 'export function resolveUrl(text: string): string {\n  return text;\n}']],
   },
   {
     name: 'page lifecycle: online, visible again, restored (§2)',
@@ -49,7 +60,7 @@ export const FEATURES = [
   },
   {
     name: 'secrets redacted from error messages and causes (§11)',
-    edits: [['src/socket/redact.ts', 'export function redactUrls(text: string): string {', 'export function redactUrls(text: string): string {\n  if (text) return text;']],
+    edits: [['src/socket/redact.ts', /export function redactUrls\(text: string\): string \{[^]*?\n\}/, 'export function redactUrls(text: string): string {\n  return text;\n}']],
   },
   {
     name: 'the DOM `Event` fields on every event object (§1, React Native has no `Event`)',
