@@ -337,6 +337,16 @@ export function render(report) {
     out.push('', table(['budget', 'measured', 'limit', 'verdict'], size.budgets.map((b) => [b.what, `${int(b.size)} B`, `${int(b.budget)} B`, b.met ? 'met' : '**over**'])));
     out.push('', '`import { SteadySocket }` by source module: the minified bytes each puts in the bundle, and its share of the gzipped whole:', '');
     out.push(table(['module', 'min', 'share of gzip'], size.modules.filter((m) => m.min > 100).map((m) => [m.file, `${int(m.min)} B`, `${int(m.gzip)} B`])));
+    if (size.features) {
+      const { whole, rows } = size.features;
+      const rest = whole - rows.reduce((sum, row) => sum + row.bytes, 0);
+      out.push(
+        '',
+        `What each behaviour of the contract costs in \`import { SteadySocket }\` (\`node bench/feature-cost.mjs\`: the same app built from src/, ${int(whole)} B, once more with each behaviour cut out of the source; the difference is its cost):`,
+        '',
+        table(['behaviour', 'gzip'], [...rows.map((row) => [row.name, `${int(row.bytes)} B`]), ['everything else: reconnection and its policy, the queue and backpressure, the event layer, the rest of the drop-in surface', `${int(rest)} B`]], 'lr'),
+      );
+    }
     out.push('', '### What was tried, and what each step saved', '', SIZE_LOG);
   }
 

@@ -171,12 +171,13 @@ const results = {};
 for (const scenario of scenarios) {
   process.stderr.write(`${scenario.name} `);
   if (scenario.kind === 'size') {
-    const { packages, modules, text, budgets } = await sizing;
+    const { packages, modules, text, features, budgets } = await sizing;
     results[scenario.name] = {
       fields: ['min', 'gzip'],
       rows: Object.fromEntries(packages.map((p) => [p.name, p])),
       modules,
       text,
+      features,
       budgets,
     };
   } else if (scenario.kind === 'throughput') {

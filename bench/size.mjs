@@ -15,7 +15,8 @@
 //     Their guards are the budgets themselves: CI fails above 1,536 B from the start.
 // and the socket's bytes by source module (esbuild's metafile: minified bytes each module
 // puts in the bundle; the gzip column is each module's share, scaled from the whole), and
-// what its string literals cost (the gzip bytes saved by blanking them: all, and messages).
+// what its string literals cost (the gzip bytes saved by blanking them: all, and messages), and
+// what each behaviour of the contract costs in it (bench/feature-cost.mjs).
 // Needs dist/ (`npm run build`). `--budget` exits 1 when a figure is over its budget;
 // `--guard` exits 1 when a figure grew past GUARDS, the sizes this checkout has reached
 // (a ratchet for CI while the budgets are not met: lower it as the figures come down).
@@ -24,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import ts from 'typescript';
+import { featureCosts } from './feature-cost.mjs';
 
 export const BUDGETS = { socket: 6_656, channels: 9_728, umd: 10_240, react: 1_536, reactChannels: 1_536 };
 // A ratchet while the budgets are not met: the sizes this checkout reached (issue 15 put §8's
@@ -123,6 +125,12 @@ for (const m of modules) print(`  ${m.file.padEnd(44)}${String(m.min).padStart(1
 const text = { all: textCost(socketCode, 4), long: textCost(socketCode, 21) };
 print(`\nstring literals in import { SteadySocket }: ${text.all} B of its min+gzip (those over 20 characters: ${text.long} B)`);
 
+// What each behaviour costs in it (bench/feature-cost.mjs: the same app built from src/ with
+// that behaviour cut out).
+const features = await featureCosts();
+print(`\nwhat each behaviour costs in import { SteadySocket } (built from src/: ${features.whole} B)`);
+for (const row of features.rows) print(`  ${String(row.bytes).padStart(6)} B  ${row.name}`);
+
 const gz = (name) => packages.find((p) => p.name === name).gzip;
 const verdicts = [
   ['import { SteadySocket }', gz('steadysocket'), BUDGETS.socket, GUARDS.socket],
@@ -138,7 +146,7 @@ if (guard) {
   for (const v of verdicts.filter((v) => v.size > v.ceiling)) print(`  ${v.what} grew past its guard of ${v.ceiling} B`);
   if (verdicts.some((v) => v.size > v.ceiling)) process.exitCode = 1;
 }
-if (json) console.log(JSON.stringify({ packages, modules, text, budgets: verdicts }));
+if (json) console.log(JSON.stringify({ packages, modules, text, features, budgets: verdicts }));
 
 /** Gzip bytes saved by blanking every string (or template text) of at least `min` characters in `code`. */
 function textCost(code, min) {
