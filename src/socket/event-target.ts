@@ -1,4 +1,4 @@
-import { DOM, Emitter, SLOT, type ListenerRecord } from './emitter';
+import { DOM, Emitter, ONCE, SLOT, type ListenerRecord } from './emitter';
 import type { SteadySocketEventMap, SteadySocketEvents } from './events';
 import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
 
@@ -33,8 +33,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
     // A boolean (capture), or none, has neither: `Object()` makes it an object without them.
     const { once, signal }: Exclude<ListenerOptions, boolean> = Object(options);
     if (signal?.aborted) return;
-    const record: ListenerRecord = { _type: type, _listener: listener, _once: once, _kind: DOM };
-    this._add(record);
+    const record: ListenerRecord = this._add(type, listener, once ? DOM | ONCE : DOM);
     if (signal) {
       const onAbort = () => this._remove(record);
       // Removing the listener (the abort too does) also lets go of the signal, or a later
@@ -57,7 +56,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
    * (nothing is cancelable).
    */
   dispatchEvent(event: { readonly type: string }): boolean {
-    this._dispatch(event.type, event, true);
+    this._dispatch(event.type, event, event as { _stopped?: boolean });
     return true;
   }
 
@@ -101,7 +100,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
       // Listeners may post more; the loop picks those up in order.
       for (let i = 0; i < posted.length; i += 3) {
         const epoch = posted[i + 2];
-        if (epoch === undefined || epoch === this._epoch) this._dispatch(posted[i] as string, posted[i + 1], true);
+        if (epoch === undefined || epoch === this._epoch) this._dispatch(posted[i] as string, posted[i + 1], posted[i + 1] as object);
       }
     } finally {
       posted.length = 0;
@@ -150,7 +149,7 @@ for (const type of ['open', 'message', 'close', 'error']) {
       const slot = this._find(type, SLOT);
       if (typeof handler !== 'function') this._remove(slot);
       else if (slot) slot._listener = handler as AnyListener;
-      else this._add({ _type: type, _listener: handler as AnyListener, _kind: SLOT });
+      else this._add(type, handler as AnyListener, SLOT);
     },
   });
 }
