@@ -8,20 +8,21 @@ export type EmitterEventName<E extends object> = EventEmitter.EventNames<E> & st
 export type EmitterListener<E extends object, K extends EmitterEventName<E>> = EventEmitter.EventListener<E, K>;
 
 /**
- * What a record is, in one small number (one field, not two): an `on()` listener is 0, a
- * DOM-style one `DOM`, either of them `| ONCE` when removed before its first call; an `on*`
- * handler's slot is `SLOT`.
+ * What a record is, in one small number (one field, not two; literal numbers, which cost no
+ * constant in the bundle): bit 1 is "removed before its first call", and
+ * - 0 an `on()` listener, 1 a `once()` one (below 2: the eventemitter3 kinds),
+ * - 2 an `addEventListener()` one, 3 with `once` (bit 2: the DOM-style kinds),
+ * - 4 an `on*` handler's slot (bit 4).
+ * Kinds 2 and up are the DOM's: `stopImmediatePropagation()` stops them.
  */
-export const ONCE = 1;
-export const DOM = 2;
-export const SLOT = 4;
+export type ListenerKind = 0 | 1 | 2 | 3 | 4;
 
 /** One listener of any of the three kinds: every kind keeps its place in one order per event. */
 export interface ListenerRecord {
   readonly _type: string;
   /** The listener; for an `on*` slot, the current handler. `null` once removed. */
   _listener: AnyListener | null;
-  readonly _kind: number;
+  readonly _kind: ListenerKind;
   /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
   readonly _context?: unknown;
   /** Lets go of the `signal` it was added with. */
@@ -58,7 +59,7 @@ export class Emitter<E extends object> {
 
   /** As {@link on}, removed before its first call. */
   once<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add(type, fn as AnyListener, ONCE, context);
+    this._add(type, fn as AnyListener, 1, context);
     return this;
   }
 
@@ -70,7 +71,7 @@ export class Emitter<E extends object> {
   off<K extends EmitterEventName<E>>(type?: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this {
     for (const record of this._records) {
       // As eventemitter3, which stores `context || emitter`: the emitter itself matches no context.
-      if ((record._type === type || (!fn && type === undefined)) && (!fn || (record._listener === fn && record._kind < DOM && (!once || record._kind) && (!context || (record._context ?? this) === context)))) {
+      if ((record._type === type || (!fn && type === undefined)) && (!fn || (record._listener === fn && record._kind < 2 && (!once || record._kind) && (!context || (record._context ?? this) === context)))) {
         this._remove(record);
       }
     }
@@ -112,11 +113,12 @@ export class Emitter<E extends object> {
       if (record._type !== type) continue;
       had = true;
       // Removed by an earlier listener of this very event; or stopped, as in the DOM.
-      if (!listener || (stop._stopped && record._kind > ONCE)) continue;
-      if (record._kind & ONCE) this._remove(record);
+      if (!listener || (stop._stopped && record._kind > 1)) continue;
+      if (record._kind & 1) this._remove(record);
       try {
-        if (record._kind < DOM) (listener as (event: unknown) => void).call(record._context ?? this, event);
-        else if (typeof listener === 'function') listener.call(this, event);
+        // An `on()` listener is called even if it is no function (and that error reported);
+        // a DOM-style one may be an object with `handleEvent`. Only `on()` ones have a context.
+        if (record._kind < 2 || typeof listener === 'function') (listener as (event: unknown) => void).call(record._context ?? this, event);
         else listener.handleEvent(event);
       } catch (error) {
         reportListenerError(error);
@@ -126,13 +128,13 @@ export class Emitter<E extends object> {
     return had;
   }
 
-  /** The DOM-style record of `listener` (`kind` DOM), or the `on*` handler's slot (`kind` SLOT), for `type`. */
-  protected _find(type: string, kind: typeof DOM | typeof SLOT, listener?: unknown): ListenerRecord | undefined {
-    return this._records.find((r) => r._type === type && r._kind & kind && (kind > DOM || r._listener === listener));
+  /** The DOM-style record of `listener` (`kind` 2), or the `on*` handler's slot (`kind` 4), for `type`. */
+  protected _find(type: string, kind: 2 | 4, listener?: unknown): ListenerRecord | undefined {
+    return this._records.find((r) => r._type === type && r._kind & kind && (kind > 2 || r._listener === listener));
   }
 
   /** Adds a listener of `kind` after the others; returns its record. */
-  protected _add(type: string, listener: AnyListener, kind: number, context?: unknown): ListenerRecord {
+  protected _add(type: string, listener: AnyListener, kind: ListenerKind, context?: unknown): ListenerRecord {
     const record: ListenerRecord = { _type: type, _listener: listener, _kind: kind, _context: context };
     this._records = [...this._records, record];
     return record;

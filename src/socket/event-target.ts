@@ -1,4 +1,4 @@
-import { DOM, Emitter, ONCE, SLOT } from './emitter';
+import { Emitter } from './emitter';
 import type { SteadySocketError } from './errors';
 import { SteadyEventObject, type SteadyEventTarget, type SteadySocketEventMap, type SteadySocketEvents } from './events';
 import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
@@ -38,8 +38,8 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
     // A boolean (capture), or none, has neither: `Object()` makes it an object without them.
     const { once, signal }: Exclude<ListenerOptions, boolean> = Object(options);
     // The DOM adds the same listener once; so do we.
-    if (listener == null || signal?.aborted || this._find(type, DOM, listener)) return;
-    const record = this._add(type, listener, once ? DOM | ONCE : DOM);
+    if (listener == null || signal?.aborted || this._find(type, 2, listener)) return;
+    const record = this._add(type, listener, once ? 3 : 2);
     if (signal) {
       const onAbort = () => this._remove(record);
       // Removing the listener (the abort too does) also lets go of the signal, or it would
@@ -54,7 +54,7 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
   /** Any other event name, as the DOM's. */
   removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   removeEventListener(type: string, listener: AnyListener | null): void {
-    this._remove(this._find(type, DOM, listener));
+    this._remove(this._find(type, 2, listener));
   }
 
   /**
@@ -169,13 +169,13 @@ for (const type of ['open', 'message', 'close', 'error']) {
   Object.defineProperty(SocketEventTarget.prototype, `on${type}`, {
     configurable: true,
     get(this: Slots) {
-      return this._find(type, SLOT)?._listener ?? null;
+      return this._find(type, 4)?._listener ?? null;
     },
     set(this: Slots, handler: unknown) {
-      const slot = this._find(type, SLOT);
+      const slot = this._find(type, 4);
       if (typeof handler !== 'function') this._remove(slot);
       else if (slot) slot._listener = handler as AnyListener;
-      else this._add(type, handler as AnyListener, SLOT);
+      else this._add(type, handler as AnyListener, 4);
     },
   });
 }
