@@ -43,6 +43,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   protected _closeRequested = false;
   protected _binaryTypeSet: BinaryType | undefined;
   protected _opens = 0;
+  protected _epoch = 0;
   protected _receivedCount = 0;
   protected _dropCount = 0;
   protected _rtt: number | null = null;

@@ -18,14 +18,18 @@ import type { Logger, ResolvedOptions } from './options';
  */
 export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
   protected abstract readonly _options: ResolvedOptions;
-  /** Bumped by the subclass on every change that makes earlier announcements stale (it only grows). */
-  protected _epoch = 0;
+  /**
+   * Bumped by the subclass on every change that makes earlier announcements stale (it only
+   * grows). The subclass sets it (to 0): with no field to set, this class needs no constructor.
+   */
+  protected abstract _epoch: number;
   /**
    * Events waiting for the end of the operation, two entries each (a flat list: no object
    * per event): the event, and for an announcement the epoch it is delivered in.
    */
   private _posted: unknown[] | undefined;
-  private _depth = 0;
+  /** How deep in operations the stack is: unset (0) outside one. */
+  private _depth?: number;
   private _delivering?: boolean;
   /** Events already warned about on the console, made on the first warning. */
   private _warned: Set<string> | undefined;
@@ -73,11 +77,12 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
    * @internal
    */
   _operation<T>(change: () => T): T {
-    this._depth++;
+    // `-~` counts unset as 0.
+    this._depth = -~this._depth!;
     try {
       return change();
     } finally {
-      if (!--this._depth) {
+      if (!--this._depth!) {
         this._settle();
         this._deliver();
       }
