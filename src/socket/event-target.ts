@@ -106,7 +106,7 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
   }
 
   /** Runs when the outermost operation ends, before its events are delivered: a last chance to post. */
-  protected _settle(): void {}
+  protected abstract _settle(): void;
 
   /**
    * Tells the logger; with none, warns once per socket on the console about `event` when
