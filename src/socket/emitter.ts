@@ -25,8 +25,10 @@ export interface ListenerRecord {
   readonly _kind: ListenerKind;
   /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
   readonly _context?: unknown;
-  /** Lets go of the `signal` it was added with. */
-  _release?: () => void;
+  /** The `signal` it was added with, which it lets go of when removed… */
+  _signal?: AbortSignal;
+  /** …and the listener it has on it. */
+  _onAbort?: () => void;
 }
 
 /** The stop flag an emitted value is read as: never stopped (an emitted value is never looked at). */
@@ -144,7 +146,8 @@ export class Emitter<E extends object> {
   protected _remove(record: ListenerRecord | undefined): void {
     if (!record) return;
     record._listener = null;
-    record._release?.();
+    // Or the signal would keep the listener (and its target) alive.
+    record._signal?.removeEventListener('abort', record._onAbort!);
     this._records = this._records.filter((r) => r !== record);
   }
 }

@@ -44,13 +44,8 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
     // The DOM adds the same listener once; so do we.
     if (listener == null || signal?.aborted || this._find(type, 2, listener)) return;
     const record = this._add(type, listener, once ? 3 : 2);
-    if (signal) {
-      const onAbort = () => this._remove(record);
-      // Removing the listener (the abort too does) also lets go of the signal, or it would
-      // keep the listener and this socket alive.
-      signal.addEventListener('abort', onAbort);
-      record._release = () => signal.removeEventListener('abort', onAbort);
-    }
+    // Removing the listener (the abort too does) also lets go of the signal (see _remove).
+    if (signal) (record._signal = signal).addEventListener('abort', (record._onAbort = () => this._remove(record)));
   }
 
   /** As the DOM's. */
