@@ -31,8 +31,11 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
   /** How deep in operations the stack is: unset (0) outside one. */
   private _depth?: number;
   private _delivering?: boolean;
-  /** Events already warned about on the console, made on the first warning. */
-  private _warned: Set<string> | undefined;
+  /**
+   * The names of the events already warned about on the console, run together: unset before
+   * the first warning, which appends to `undefined` (a string in which no event name occurs).
+   */
+  private _warned?: string;
 
   /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void;
@@ -110,8 +113,8 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
   protected _log(level: keyof Logger, event: 'drop' | 'error' | undefined, message: string): void {
     const { logger } = this._options;
     if (logger) logger[level]?.(`steadysocket: ${message}`);
-    else if (event && !this.listenerCount(event) && !(this._warned ??= new Set()).has(event)) {
-      this._warned.add(event);
+    else if (event && !this.listenerCount(event) && !this._warned?.includes(event)) {
+      this._warned += event;
       globalThis.console?.warn(`steadysocket: ${message}. Nothing listens to '${event}' events (said once per socket).`);
     }
   }
