@@ -11,7 +11,7 @@ import type { DropReason, DropSink, SendOptions } from './outbound-queue';
 import { Outbox } from './outbox';
 import { describeSafely, redactUrls, safeCause } from './redact';
 import { resolveOptions } from './resolve-options';
-import { SocketReporter } from './reporter';
+import { SocketEventTarget } from './event-target';
 import { RetrySchedule } from './retry-schedule';
 import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import type { ConnectionState } from './state';
@@ -24,7 +24,7 @@ import type { TAG } from '../session/protocol';
  * Every entry point — public method, native handler, timer — runs as one `operation`: it
  * changes state completely, and the events it posts are delivered afterwards.
  */
-export abstract class SocketCore extends SocketReporter implements DialerEvents, DropSink, HeartbeatHooks, SessionHooks {
+export abstract class SocketCore extends SocketEventTarget implements DialerEvents, DropSink, HeartbeatHooks, SessionHooks {
   protected readonly _options: ResolvedOptions;
   protected readonly _dialer: Dialer;
   protected readonly _outbox: Outbox;
@@ -43,6 +43,7 @@ export abstract class SocketCore extends SocketReporter implements DialerEvents,
   protected _closeRequested = false;
   protected _binaryTypeSet: BinaryType | undefined;
   protected _opens = 0;
+  protected _epoch = 0;
   protected _receivedCount = 0;
   protected _dropCount = 0;
   protected _rtt: number | null = null;

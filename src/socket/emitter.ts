@@ -7,28 +7,32 @@ export type EmitterEventName<E extends object> = EventEmitter.EventNames<E> & st
 /** A listener of event `K`, as eventemitter3 types it. */
 export type EmitterListener<E extends object, K extends EmitterEventName<E>> = EventEmitter.EventListener<E, K>;
 
-/** What a record holds: a DOM-style listener, an `on*` handler's slot, or an `on()`/`once()` listener. */
-export const DOM = 0;
-export const SLOT = 1;
-const EMITTER = 2;
+/**
+ * What a record is, in one small number (one field, not two; literal numbers, which cost no
+ * constant in the bundle): bit 1 is "removed before its first call", and
+ * - 0 an `on()` listener, 1 a `once()` one (below 2: the eventemitter3 kinds),
+ * - 2 an `addEventListener()` one, 3 with `once` (bit 2: the DOM-style kinds),
+ * - 4 an `on*` handler's slot (bit 4).
+ * Kinds 2 and up are the DOM's: `stopImmediatePropagation()` stops them.
+ */
+export type ListenerKind = 0 | 1 | 2 | 3 | 4;
 
 /** One listener of any of the three kinds: every kind keeps its place in one order per event. */
 export interface ListenerRecord {
   readonly _type: string;
   /** The listener; for an `on*` slot, the current handler. `null` once removed. */
   _listener: AnyListener | null;
-  /** Removed before its first call; unset (not `false`) on the others: a field less for most. */
-  readonly _once?: boolean;
-  readonly _kind: typeof DOM | typeof SLOT | typeof EMITTER;
+  readonly _kind: ListenerKind;
   /** `this` for an `on(type, fn, context)` listener, as eventemitter3 gives it. */
   readonly _context?: unknown;
-  /** Lets go of the `signal` it was added with. */
-  _release?: () => void;
+  /** The `signal` it was added with, which it lets go of when removed… */
+  _signal?: AbortSignal;
+  /** …and the listener it has on it. */
+  _onAbort?: () => void;
 }
 
-const NONE: readonly ListenerRecord[] = [];
-/** What an emitted value is read as for stops: never stopped (no object made per emit). */
-const NEVER_STOPPED: { readonly _stopped?: boolean } = Object.freeze({});
+/** The stop flag an emitted value is read as: never stopped (an emitted value is never looked at). */
+const NONE: readonly ListenerRecord[] & { _stopped?: boolean } = [];
 
 /**
  * A typed event emitter with eventemitter3's signatures (`on`, `once`, `off`, `emit`…),
@@ -51,41 +55,28 @@ export class Emitter<E extends object> {
 
   /** As eventemitter3's `on`: `fn` is called with `this` = `context` (default: the emitter). */
   on<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add({ _type: type, _listener: fn as AnyListener, _kind: EMITTER, _context: context });
+    this._add(type, fn as AnyListener, 0, context);
     return this;
-  }
-
-  /** The same as {@link on}. */
-  addListener<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    return this.on(type, fn, context);
   }
 
   /** As {@link on}, removed before its first call. */
   once<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
-    this._add({ _type: type, _listener: fn as AnyListener, _once: true, _kind: EMITTER, _context: context });
+    this._add(type, fn as AnyListener, 1, context);
     return this;
   }
 
-  /** As eventemitter3's `off`: every `on()` listener `fn` (with that `context`, and `once` if given); all of `type` without `fn`. */
-  off<K extends EmitterEventName<E>>(type: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this {
-    if (!fn) return this.removeAllListeners(type);
+  /**
+   * As eventemitter3's `off`: every `on()` listener `fn` (with that `context`, and `once` if
+   * given); without `fn`, every listener of `type` of every kind, or of every event without
+   * `type` (so it is also {@link removeAllListeners}).
+   */
+  off<K extends EmitterEventName<E>>(type?: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this {
     for (const record of this._records) {
       // As eventemitter3, which stores `context || emitter`: the emitter itself matches no context.
-      if (record._type === type && record._kind === EMITTER && record._listener === fn && (!once || record._once) && (!context || (record._context ?? this) === context)) {
+      if ((record._type === type || (!fn && type === undefined)) && (!fn || (record._listener === fn && record._kind < 2 && (!once || record._kind) && (!context || (record._context ?? this) === context)))) {
         this._remove(record);
       }
     }
-    return this;
-  }
-
-  /** The same as {@link off}. */
-  removeListener<K extends EmitterEventName<E>>(type: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this {
-    return this.off(type, fn, context, once);
-  }
-
-  /** Removes every listener of `type` (of every kind), or of every event. */
-  removeAllListeners(type?: EmitterEventName<E>): this {
-    for (const record of this._records) if (type === undefined || record._type === type) this._remove(record);
     return this;
   }
 
@@ -96,9 +87,7 @@ export class Emitter<E extends object> {
 
   /** How many listeners `type` has, of every kind. */
   listenerCount(type: EmitterEventName<E>): number {
-    let count = 0;
-    for (const record of this._records) if (record._type === type) count++;
-    return count;
+    return this._records.filter((r) => r._type === type).length;
   }
 
   /** The events that have listeners. */
@@ -107,30 +96,31 @@ export class Emitter<E extends object> {
   }
 
   /** Calls the listeners of `type` with `event`, each isolated; `true` if it had any. */
-  emit<K extends EmitterEventName<E>>(type: K, ...event: EventEmitter.EventArgs<E, K>): boolean {
-    return this._dispatch(type, event[0]);
+  emit<K extends EmitterEventName<E>>(type: K, ...event: EventEmitter.EventArgs<E, K>): boolean;
+  emit(type: string, ...[event]: unknown[]): boolean {
+    return this._dispatch(type, event);
   }
 
   /**
-   * Calls the listeners of `type` that were there when it started, each isolated. With
-   * `stoppable` (the socket's own events and `dispatchEvent()`), `stopImmediatePropagation()`
-   * skips the DOM-style and `on*` listeners after it, for this dispatch only, as in the DOM;
-   * an emitted value (a channel's message, say) is never looked at. `true` if `type` had
-   * listeners when it started.
+   * Calls the listeners of `type` that were there when it started, each isolated. With `stop`
+   * (the event itself, for the socket's own events and `dispatchEvent()`),
+   * `stopImmediatePropagation()` skips the DOM-style and `on*` listeners after it, for this
+   * dispatch only, as in the DOM; an emitted value (a channel's message, say) is never looked
+   * at. `true` if `type` had listeners when it started.
    */
-  protected _dispatch(type: string, event: unknown, stoppable?: boolean): boolean {
-    const stop = (stoppable ? event : NEVER_STOPPED) as { _stopped?: boolean };
+  protected _dispatch(type: string, event: unknown, stop: { _stopped?: boolean } = NONE): boolean {
     let had = false;
     for (const record of this._records) {
       const listener = record._listener;
       if (record._type !== type) continue;
       had = true;
       // Removed by an earlier listener of this very event; or stopped, as in the DOM.
-      if (!listener || (stop._stopped && record._kind !== EMITTER)) continue;
-      if (record._once) this._remove(record);
+      if (!listener || (stop._stopped && record._kind > 1)) continue;
+      if (record._kind & 1) this._remove(record);
       try {
-        if (record._kind === EMITTER) (listener as (event: unknown) => void).call(record._context ?? this, event);
-        else if (typeof listener === 'function') listener.call(this, event);
+        // An `on()` listener is called even if it is no function (and that error reported);
+        // a DOM-style one may be an object with `handleEvent`. Only `on()` ones have a context.
+        if (record._kind < 2 || typeof listener === 'function') (listener as (event: unknown) => void).call(record._context ?? this, event);
         else listener.handleEvent(event);
       } catch (error) {
         reportListenerError(error);
@@ -140,19 +130,39 @@ export class Emitter<E extends object> {
     return had;
   }
 
-  /** The DOM-style record of `listener`, or (`SLOT`) the `on*` handler's, for `type`. */
-  protected _find(type: string, kind: typeof DOM | typeof SLOT, listener?: unknown): ListenerRecord | undefined {
-    return this._records.find((r) => r._type === type && r._kind === kind && (kind === SLOT || r._listener === listener));
+  /** The DOM-style record of `listener` (`kind` 2), or the `on*` handler's slot (`kind` 4), for `type`. */
+  protected _find(type: string, kind: 2 | 4, listener?: unknown): ListenerRecord | undefined {
+    return this._records.find((r) => r._type === type && r._kind & kind && (kind > 2 || r._listener === listener));
   }
 
-  protected _add(record: ListenerRecord): void {
+  /** Adds a listener of `kind` after the others; returns its record. */
+  protected _add(type: string, listener: AnyListener, kind: ListenerKind, context?: unknown): ListenerRecord {
+    const record: ListenerRecord = { _type: type, _listener: listener, _kind: kind, _context: context };
     this._records = [...this._records, record];
+    return record;
   }
 
+  /** Removes a record (harmless for one already removed, or none). */
   protected _remove(record: ListenerRecord | undefined): void {
-    if (!record || !this._records.includes(record)) return;
+    if (!record) return;
     record._listener = null;
-    record._release?.();
+    // Or the signal would keep the listener (and its target) alive.
+    record._signal?.removeEventListener('abort', record._onAbort!);
     this._records = this._records.filter((r) => r !== record);
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- types the aliases assigned below
+export interface Emitter<E extends object> {
+  /** The same as {@link on}. */
+  addListener<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this;
+  /** The same as {@link off}. */
+  removeListener<K extends EmitterEventName<E>>(type: K, fn?: EmitterListener<E, K>, context?: unknown, once?: boolean): this;
+  /** Removes every listener of `type` (of every kind), or of every event. */
+  removeAllListeners(type?: EmitterEventName<E>): this;
+}
+
+// The aliases are the same functions, as eventemitter3 has them (no method that only calls another).
+const proto = Emitter.prototype;
+proto.addListener = proto.on;
+proto.removeListener = proto.removeAllListeners = proto.off;

@@ -1,47 +1,54 @@
-import { DOM, Emitter, SLOT, type ListenerRecord } from './emitter';
-import type { SteadySocketEventMap, SteadySocketEvents } from './events';
+import { Emitter } from './emitter';
+import type { SteadySocketError } from './errors';
+import { SteadyEventObject, type SteadyEventTarget, type SteadySocketEventMap, type SteadySocketEvents } from './events';
 import type { AnyListener, EventName, Handler, ListenerOptions, ReadHandler, SteadyListener } from './listener-types';
+import type { Logger, ResolvedOptions } from './options';
 
 /**
- * The event surface: the {@link Emitter}'s typed `on`/`once`/`off` (eventemitter3's
- * signatures), the DOM's `addEventListener`/`removeEventListener`/`dispatchEvent`, and `on*`
- * handler properties, every kind in one order per event. Every listener runs isolated, as
- * in a browser: one that throws does not stop the others.
+ * The socket's event surface, and how it tells what happens. The base of {@link SocketCore}:
+ * the {@link Emitter}'s typed `on`/`once`/`off` (eventemitter3's signatures), the DOM's
+ * `addEventListener`/`removeEventListener`/`dispatchEvent`, and `on*` handler properties,
+ * every kind in one order per event; every listener runs isolated, as in a browser: one that
+ * throws does not stop the others. Event objects, the logger, and the once-per-socket console
+ * warning for a drop or an error nobody listens to are made here too.
  *
  * Delivery is deferred to the end of the operation that produced the events (see
  * {@link _operation}), so a listener always sees a finished state and whatever it calls —
  * `close()` inside a `state` listener, say — starts from a consistent one.
  */
-export class SocketEventTarget extends Emitter<SteadySocketEvents> {
-  /** Bumped by the subclass on every change that makes earlier announcements stale. */
-  protected _epoch = 0;
+export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
+  protected abstract readonly _options: ResolvedOptions;
   /**
-   * Events waiting for the end of the operation, three entries each (a flat list: no object
-   * per event): the name, the event, and for an announcement the epoch it is delivered in.
+   * Bumped by the subclass on every change that makes earlier announcements stale (it only
+   * grows). The subclass sets it (to 0): with no field to set, this class needs no constructor.
+   */
+  protected abstract _epoch: number;
+  /**
+   * Events waiting for the end of the operation, two entries each (a flat list: no object
+   * per event): the event, and for an announcement the epoch it is delivered in.
    */
   private _posted: unknown[] | undefined;
-  private _depth = 0;
-  private _delivering = false;
+  /** How deep in operations the stack is: unset (0) outside one. */
+  private _depth?: number;
+  private _delivering?: boolean;
+  /**
+   * The names of the events already warned about on the console, run together: unset before
+   * the first warning, which appends to `undefined` (a string in which no event name occurs).
+   */
+  private _warned?: string;
 
   /** As the DOM's: a function or `{ handleEvent }`, once per listener, with `once` and `signal`. */
   addEventListener<K extends EventName>(type: K, listener: SteadyListener<K> | null, options?: ListenerOptions): void;
   /** Any other event name, as the DOM's (only {@link dispatchEvent} fires those). */
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
-    // The DOM adds the same listener once; so do we.
-    if (listener == null || this._find(type, DOM, listener)) return;
     // A boolean (capture), or none, has neither: `Object()` makes it an object without them.
     const { once, signal }: Exclude<ListenerOptions, boolean> = Object(options);
-    if (signal?.aborted) return;
-    const record: ListenerRecord = { _type: type, _listener: listener, _once: once, _kind: DOM };
-    this._add(record);
-    if (signal) {
-      const onAbort = () => this._remove(record);
-      // Removing the listener (the abort too does) also lets go of the signal, or a later
-      // abort would remove a re-added one.
-      signal.addEventListener('abort', onAbort);
-      record._release = () => signal.removeEventListener('abort', onAbort);
-    }
+    // The DOM adds the same listener once; so do we.
+    if (listener == null || signal?.aborted || this._find(type, 2, listener)) return;
+    const record = this._add(type, listener, once ? 3 : 2);
+    // Removing the listener (the abort too does) also lets go of the signal (see _remove).
+    if (signal) (record._signal = signal).addEventListener('abort', (record._onAbort = () => this._remove(record)));
   }
 
   /** As the DOM's. */
@@ -49,7 +56,7 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
   /** Any other event name, as the DOM's. */
   removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
   removeEventListener(type: string, listener: AnyListener | null): void {
-    this._remove(this._find(type, DOM, listener));
+    this._remove(this._find(type, 2, listener));
   }
 
   /**
@@ -57,56 +64,77 @@ export class SocketEventTarget extends Emitter<SteadySocketEvents> {
    * (nothing is cancelable).
    */
   dispatchEvent(event: { readonly type: string }): boolean {
-    this._dispatch(event.type, event, true);
+    this._dispatch(event.type, event, event as SteadyEventObject);
     return true;
   }
 
   /**
-   * Runs a state change; events it posts are delivered when the outermost operation ends.
-   * Every entry point (public method, native handler, timer) goes through here.
+   * Runs a state change; the events posted meanwhile are delivered when the outermost
+   * operation ends, after {@link _settle}. Every entry point (public method, native handler,
+   * timer) goes through here, and so does every event posted outside one.
    * @internal
    */
   _operation<T>(change: () => T): T {
-    this._depth++;
+    // `-~` counts unset as 0.
+    this._depth = -~this._depth!;
     try {
       return change();
     } finally {
-      this._depth--;
-      if (this._depth === 0) {
+      if (!--this._depth!) {
         this._settle();
         this._deliver();
       }
     }
   }
 
-  /** Runs when the outermost operation ends, before its events are delivered: a last chance to post. */
-  protected _settle(): void {}
-
-  /**
-   * Queues an event. An announcement (`epoch` given) is skipped if the state moved on
-   * before its turn came: no `reconnecting` after a `close()` made by an earlier listener.
-   */
-  protected _post<K extends EventName>(type: K, event: SteadySocketEventMap[K], epoch?: number): void {
-    (this._posted ??= []).push(type, event, epoch);
-    if (this._depth === 0) this._deliver();
-  }
-
   private _deliver(): void {
     const posted = this._posted;
-    // Nothing posted yet; or the loop below is already running further up the stack.
-    if (!posted || this._delivering) return;
-    // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
-    this._delivering = true;
-    try {
-      // Listeners may post more; the loop picks those up in order.
-      for (let i = 0; i < posted.length; i += 3) {
-        const epoch = posted[i + 2];
-        if (epoch === undefined || epoch === this._epoch) this._dispatch(posted[i] as string, posted[i + 1], true);
+    if (posted && !this._delivering) {
+      this._delivering = true;
+      try {
+        for (let i = 0; i < posted.length; i += 2) {
+          const event = posted[i] as SteadyEventObject;
+          if (!((posted[i + 1] as number) < this._epoch)) this._dispatch(event.type, event, event);
+        }
+      } finally {
+        posted.length = 0;
+        this._delivering = false;
       }
-    } finally {
-      posted.length = 0;
-      this._delivering = false;
     }
+  }
+
+  /** Runs when the outermost operation ends, before its events are delivered: a last chance to post. */
+  protected abstract _settle(): void;
+
+  /**
+   * Tells the logger; with none, warns once per socket on the console about `event` when
+   * nothing listens to it (a drop or an error must not pass unseen).
+   */
+  protected _log(level: keyof Logger, event: 'drop' | 'error' | undefined, message: string): void {
+    const { logger } = this._options;
+    if (logger) logger[level]?.(`steadysocket: ${message}`);
+    else if (event && !this.listenerCount(event) && !this._warned?.includes(event)) {
+      this._warned += event;
+      globalThis.console?.warn(`steadysocket: ${message}. Nothing listens to '${event}' events (said once per socket).`);
+    }
+  }
+
+  /**
+   * Builds the event `type` with `fields`, targeted at this socket, and posts it: delivered
+   * when the operation ends (at once outside one); with `epoch`, only if no later change made
+   * it stale. Returns it.
+   */
+  protected _fire<K extends EventName>(type: K, fields: object, epoch?: number): SteadySocketEventMap[K] {
+    const event = Object.assign(new SteadyEventObject(type, this as unknown as SteadyEventTarget, this._options.clock.now()), fields);
+    (this._posted ??= []).push(event, epoch);
+    if (!this._depth) this._deliver();
+    return event as unknown as SteadySocketEventMap[K];
+  }
+
+  /** Logs `error` and posts it as an `error` event. */
+  protected _fail(error: SteadySocketError): void {
+    this._log('error', 'error', `${error.code}: ${error.message}`);
+    this._fire('error', { error, message: error.message });
   }
 }
 
@@ -144,13 +172,13 @@ for (const type of ['open', 'message', 'close', 'error']) {
   Object.defineProperty(SocketEventTarget.prototype, `on${type}`, {
     configurable: true,
     get(this: Slots) {
-      return this._find(type, SLOT)?._listener ?? null;
+      return this._find(type, 4)?._listener ?? null;
     },
     set(this: Slots, handler: unknown) {
-      const slot = this._find(type, SLOT);
+      const slot = this._find(type, 4);
       if (typeof handler !== 'function') this._remove(slot);
       else if (slot) slot._listener = handler as AnyListener;
-      else this._add({ _type: type, _listener: handler as AnyListener, _kind: SLOT });
+      else this._add(type, handler as AnyListener, 4);
     },
   });
 }

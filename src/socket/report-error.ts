@@ -3,10 +3,12 @@
  * uncaught exception on a fresh stack) without breaking the socket's bookkeeping.
  */
 export function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') report(error);
-  else
+  try {
+    // A ReferenceError where there is no reportError (Node before 22, React Native): then the fresh stack.
+    reportError(error);
+  } catch {
     queueMicrotask(() => {
       throw error;
     });
+  }
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSocket } from '../helpers/fake-socket';
 import { setup } from '../helpers/setup';
@@ -53,6 +54,21 @@ describe('#addEventListener', () => {
     native().serverMessage('b');
     expect(seen).toEqual(['once:a', 'sig:a']);
     expect(socket.listenerCount('message')).toBe(1); // the recorder from setup()
+  });
+
+  it('lets go of the signal when the listener is removed, by removeEventListener, once or the abort', () => {
+    const { socket, native } = setup();
+    const signals = [new AbortController(), new AbortController(), new AbortController()];
+    const [removed, onced, aborted] = signals;
+    const listener = () => {};
+    socket.addEventListener('message', listener, { signal: removed!.signal });
+    socket.addEventListener('open', () => {}, { signal: onced!.signal, once: true });
+    socket.addEventListener('close', () => {}, { signal: aborted!.signal });
+    expect(signals.map((c) => getEventListeners(c.signal, 'abort').length)).toEqual([1, 1, 1]);
+    socket.removeEventListener('message', listener);
+    native().serverOpen();
+    aborted!.abort();
+    expect(signals.map((c) => getEventListeners(c.signal, 'abort').length)).toEqual([0, 0, 0]);
   });
 
   it('takes true, false or null as the options, as the DOM does', () => {
