@@ -2,8 +2,8 @@ import { Timer, type Clock } from './clock';
 import { byteLength, snapshot, type OutboundData } from './data';
 import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
-import { OutboundQueue, inOperation, settle, type DropSink, type Outcome, type SendOptions } from './outbound-queue';
-import { sizeOf, type ClientSession } from './session-link';
+import type { DropReason, DropSink, Outcome, SendOptions } from './outbound-queue';
+import type { ClientSession } from './session-link';
 
 /**
  * Browsers have no drain event, so while messages wait above the high-water mark the
@@ -11,27 +11,49 @@ import { sizeOf, type ClientSession } from './session-link';
  */
 export const DRAIN_POLL_MS = 5;
 
-/**
- * What a write came to: an outcome (`'written'`, or `'rejected'` by the native `send()`), or
- * it must wait: `false` for the buffer (polling will see it drain), `true` when the session's
- * window is full (an acknowledgement, not the buffer, will make room: no polling).
- */
-type WriteResult = Outcome | boolean;
+// Short internal names: the build shortens `_x` properties only, and there is one per message.
+/** @internal A message waiting, with what the outbox knows of it: a link of the queue's chain. */
+export interface Entry {
+  readonly _data: OutboundData;
+  readonly _bytes: number;
+  readonly _expires: number;
+  readonly _options: SendOptions;
+  _next?: Entry;
+}
 
 /**
- * The write path: writes through to the open native socket while its buffer is at or
- * below `highWaterMark`, else keeps messages in the bounded queue and drains it, in
- * order, as the buffer empties. Nothing sent later overtakes anything queued earlier.
+ * The write path and its queue. It writes through to the open native socket while its buffer
+ * is at or below `highWaterMark`; else messages wait in a bounded FIFO (by messages and bytes,
+ * with `maxAge`) and go, in order, as the buffer empties. Nothing sent later overtakes
+ * anything queued earlier. Every message that leaves the queue other than written is reported
+ * to the sink, exactly once, and only once the queue is consistent again (a `drop` listener
+ * may send).
+ *
+ * The queue is a chain of entries (first to last): shifting, pushing at either end and
+ * dropping from the middle are O(1) per message. Expiry runs on one timer that exists only
+ * while something waits; the drain poll on another, only while something waits for the buffer.
  */
 export class Outbox {
-  /** @internal */
-  readonly _queue: OutboundQueue;
   /** @internal Messages written to a native socket (pings excluded). */
   _sent = 0;
+  /** @internal Messages waiting. */
+  _length = 0;
+  /** @internal Bytes waiting. */
+  _bytes = 0;
+  /** @internal The oldest message waiting (the chain's head). */
+  _first: Entry | undefined;
+  private _last: Entry | undefined;
+  /**
+   * Entries put at the front since the queue was last empty. Deadlines grow from front to
+   * back except for these (a request resent after a reconnect is younger than what waits
+   * behind it), which sit ahead of all the others: expiry looks at this many entries first.
+   */
+  private _fronted = 0;
   /** The native socket, only while it is open. */
   private _ws: NativeSocket | null = null;
   /** Made on first use: an idle socket needs none. */
-  private _drainTimer: Timer | undefined;
+  private _expiry: Timer | undefined;
+  private _poll: Timer | undefined;
   /**
    * Where the runtime reports no bufferedAmount (React Native): the bytes we wrote, as of
    * `_estimatedAt`, assumed to drain one high-water mark per second — bounded if pessimistic
@@ -49,9 +71,7 @@ export class Outbox {
     private readonly _clock: Clock,
     private readonly _sink: DropSink,
     private readonly _session: ClientSession | null,
-  ) {
-    this._queue = new OutboundQueue(_limits, _clock, _sink);
-  }
+  ) {}
 
   /** @internal Bytes `ws` holds, also while it is closing (by default the open one's; none without one). */
   _buffered(ws: NativeSocket | null = this._ws): number {
@@ -64,11 +84,10 @@ export class Outbox {
 
   /** @internal The queue's figures if they changed since the last call, else `undefined`. */
   _changed(): { length: number; bytes: number } | undefined {
-    const { length, bytes } = this._queue;
-    if (length === this._seenLength && bytes === this._seenBytes) return undefined;
-    this._seenLength = length;
-    this._seenBytes = bytes;
-    return { length, bytes };
+    const length = this._length;
+    const bytes = this._bytes;
+    if (length !== this._seenLength || bytes !== this._seenBytes) return { length: (this._seenLength = length), bytes: (this._seenBytes = bytes) };
+    return undefined;
   }
 
   /** A connection opened: what waits goes first, then sends write through. */
@@ -81,8 +100,8 @@ export class Outbox {
   /** @internal The connection is gone: messages meant only for it are dropped, the rest wait. */
   _lost(): void {
     this._ws = null;
-    this._drainTimer?.stop();
-    this._queue._dropConnectionOnly();
+    this._poll?.stop();
+    this._remove((entry) => entry._options.connectionOnly, 'disconnected');
   }
 
   /**
@@ -90,50 +109,112 @@ export class Outbox {
    * socket first (as the native `send(); close()` would deliver them); the rest are dropped.
    */
   close(flush: boolean): void {
-    if (flush) this._drain(true);
+    if (flush) this.flush(true);
     this._ws = null;
-    this._drainTimer?.stop();
-    this._queue._clear('closed');
+    this._poll?.stop();
+    while (this._first) this._shift('closed');
   }
 
-  /** Writes now if nothing waits and the buffer allows, else queues. `false` when dropped. */
+  /**
+   * Writes now if nothing waits and the buffer allows, else queues. `false` when dropped
+   * (the queue was full: `'overflow'`; or the native `send()` refused it).
+   */
   send(data: OutboundData, options: SendOptions = {}): boolean {
-    if (this._queue.length === 0) {
-      const result = this._write(data, false);
+    if (!this._first) {
+      const result = this._write(data);
       if (typeof result === 'string') {
-        settle(this._sink, data, options, result);
+        this._settle(data, options, result);
         return result === 'written';
       }
     }
     // It waits: keep its bytes as they are now, as the native send() would.
-    if (!this._queue.push(snapshot(data), byteLength(data), options)) return false;
+    data = snapshot(data);
+    const bytes = byteLength(data);
+    const { maxMessages, maxBytes, overflow, maxAge } = this._limits;
+    // Evicting cannot help a message that is larger than the whole queue.
+    const evict = overflow !== 'reject' && bytes <= maxBytes;
+    while (this._length >= maxMessages || this._bytes + bytes > maxBytes) {
+      if (!evict || !this._first) {
+        this._settle(data, options, 'overflow');
+        return false;
+      }
+      this._shift('overflow');
+    }
+    const entry: Entry = { _data: data, _bytes: bytes, _expires: this._clock.now() + maxAge, _options: options };
+    if (!this._first) {
+      this._first = this._last = entry;
+      this._armExpiry();
+    } else if (options.front) {
+      entry._next = this._first;
+      this._first = entry;
+      this._fronted++;
+    } else this._last = this._last!._next = entry;
+    this._length++;
+    this._bytes += bytes;
     this.flush();
     return true;
   }
 
   /**
-   * Writes what waits, as far as the buffer and the session's window allow, and polls the
-   * buffer while something still waits for it.
+   * Writes what waits, in order, as far as the buffer (unless `force`) and the session's window
+   * allow; a refused or cancelled message is dropped. Polls the buffer while something still
+   * waits for it.
    */
-  flush(): void {
+  flush(force?: boolean): void {
     if (!this._ws) return;
-    const full = this._drain(false);
-    if (this._queue.length === 0 || !this._ws || full) this._drainTimer?.stop();
-    else if (!this._drainTimer?.pending) (this._drainTimer ??= new Timer(this._clock)).start(DRAIN_POLL_MS, () => inOperation(this._sink, () => this.flush()));
+    let result: Outcome | boolean | undefined;
+    for (let entry = this._first; entry; entry = this._first) {
+      result = entry._options.signal?.aborted ? 'cancelled' : this._write(entry._data, force);
+      if (typeof result === 'boolean') break;
+      this._shift(result);
+    }
+    // The window is full (`true`): an acknowledgement, not the buffer, will make room.
+    if (!this._first || !this._ws || result === true) this._poll?.stop();
+    else if (!this._poll?.pending) (this._poll ??= new Timer(this._clock)).start(DRAIN_POLL_MS, () => this._sink._operation(() => this.flush()));
   }
 
   /** Writes a heartbeat ping at once: it must not wait behind queued data. */
   ping(data: OutboundData): boolean {
-    return this._write(data, true, false) === 'written';
+    return this._write(data, true, true) === 'written';
   }
 
-  private _write(data: OutboundData, force: boolean, count = true): WriteResult {
+  /**
+   * @internal Removes the oldest message: written (`'written'`, the default), or dropped and
+   * reported with `outcome`; `silent`, only its sender learns the outcome. Returns it.
+   */
+  _shift(outcome: Outcome = 'written', silent?: boolean): OutboundData {
+    const entry = this._first!;
+    if (!(this._first = entry._next)) this._emptied();
+    this._length--;
+    this._bytes -= entry._bytes;
+    this._settle(entry._data, entry._options, outcome, silent);
+    return entry._data;
+  }
+
+  /**
+   * @internal Removes every message waiting and returns them in order, reporting no drop: the caller
+   * took them. A sender that waits on the outcome (a request) learns `'cancelled'`.
+   */
+  _takeAll(): OutboundData[] {
+    const taken: OutboundData[] = [];
+    while (this._first) taken.push(this._shift('cancelled', true));
+    return taken;
+  }
+
+  /**
+   * What a write came to: an outcome (`'written'`, or `'rejected'` by the native `send()`), or
+   * it must wait: `false` for the buffer (polling will see it drain), `true` when the session's
+   * window is full (an acknowledgement, not the buffer, will make room: no polling). A ping
+   * (`ping`) goes at once, unframed and uncounted.
+   */
+  private _write(data: OutboundData, force?: boolean, ping?: boolean): Outcome | boolean {
     const ws = this._ws;
     if (!ws || ws.readyState !== 1 || (!force && this._buffered(ws) > this._limits.highWaterMark)) return false;
     // In a session, a data message goes framed, and only while the window has room (also at
     // close(): PROTOCOL.md §5 allows no more; the rest is dropped there).
-    const session = count && this._session?._live ? this._session : undefined;
-    const size = session ? sizeOf(data) : 0;
+    const session = !ping && this._session?._live ? this._session : undefined;
+    // The session counts a message by its byteLength (session-link's sizeOf).
+    const size = session ? byteLength(data) : 0;
     if (session && !session._hasRoom(size)) return true;
     try {
       ws.send(session ? session._frame(data) : data);
@@ -146,21 +227,59 @@ export class Outbox {
       this._estimated = this._buffered(ws) + byteLength(data);
       this._estimatedAt = this._clock.now();
     }
-    if (count) this._sent++;
+    if (!ping) this._sent++;
     return 'written';
   }
 
   /**
-   * Writes queued messages in order while they may be written; a refused or cancelled one
-   * is dropped. Returns whether the session's window stopped it.
+   * Drops the entries `drop` picks, keeping the others in order, each reported with `reason`
+   * once the queue is consistent. Past the first `scan` entries it stops at the first one it
+   * keeps (expiry: behind the entries put at the front, deadlines only grow).
    */
-  private _drain(force: boolean): boolean {
-    const queue = this._queue;
-    for (let entry = queue._first(); entry; entry = queue._first()) {
-      const result = entry._options.signal?.aborted ? 'cancelled' : this._write(entry._data, force);
-      if (typeof result === 'boolean') return result;
-      queue._shift(result);
+  private _remove(drop: (entry: Entry) => unknown, reason: DropReason, scan = Infinity): void {
+    const dropped: Entry[] = [];
+    let kept: Entry | undefined;
+    for (let entry = this._first, i = 0; entry; entry = entry._next, i++) {
+      if (drop(entry)) {
+        dropped.push(entry);
+        this._length--;
+        this._bytes -= entry._bytes;
+        if (kept) kept._next = entry._next;
+        else this._first = entry._next;
+        if (entry === this._last) this._last = kept;
+      } else if (i < scan) kept = entry;
+      else break;
     }
-    return false;
+    if (!this._first) this._emptied();
+    for (const entry of dropped) this._settle(entry._data, entry._options, reason);
+  }
+
+  /** Nothing waits: start afresh, with no expiry timer. */
+  private _emptied(): void {
+    this._last = undefined;
+    this._fronted = 0;
+    this._expiry?.stop();
+  }
+
+  // The timer is set for the earliest deadline (among the entries put at the front and the
+  // first behind them) and not moved on every shift: when it fires early for a newer head, it
+  // drops nothing and is set again. That keeps shifting cheap.
+  private _armExpiry(): void {
+    let next = Infinity;
+    for (let entry = this._first, i = 0; entry && i++ <= this._fronted; entry = entry._next) next = Math.min(next, entry._expires);
+    // No timer for `Infinity` (no maxAge, or nothing waits).
+    (this._expiry ??= new Timer(this._clock)).start(next - this._clock.now(), () =>
+      this._sink._operation(() => {
+        const now = this._clock.now();
+        this._remove((entry) => entry._expires <= now, 'expired', this._fronted);
+        this._armExpiry();
+      }),
+    );
+  }
+
+  /** Tells the sink (unless it was written, or `silent`) and the sender what became of a message. */
+  private _settle(data: OutboundData, options: SendOptions, outcome: Outcome, silent?: boolean): void {
+    if (outcome !== 'written' && !silent) this._sink._dropped(data, outcome);
+    options.onOutcome?.(outcome);
   }
 }
