@@ -11,14 +11,19 @@ import type { ClientSession } from './session-link';
  */
 export const DRAIN_POLL_MS = 5;
 
+/** @internal A link of the queue's chain: an entry, or the outbox itself (the chain's anchor). */
+export interface Link {
+  /** The next entry (the anchor's: the first). */
+  _next?: Entry;
+}
+
 // Short internal names: the build shortens `_x` properties only, and there is one per message.
-/** @internal A message waiting, with what the outbox knows of it: a link of the queue's chain. */
-export interface Entry {
+/** @internal A message waiting, with what the outbox knows of it. */
+export interface Entry extends Link {
   readonly _data: OutboundData;
   readonly _bytes: number;
   readonly _expires: number;
   readonly _options: SendOptions;
-  _next?: Entry;
 }
 
 /**
@@ -29,28 +34,24 @@ export interface Entry {
  * to the sink, exactly once, and only once the queue is consistent again (a `drop` listener
  * may send).
  *
- * The queue is a chain of entries (first to last): shifting, pushing at either end and
- * dropping from the middle are O(1) per message. Expiry runs on one timer that exists only
+ * The queue is a chain of entries, anchored on the outbox itself (its `_next` is the first, so
+ * an empty queue is no special case): shifting, pushing at either end and dropping from the
+ * middle are O(1) per message. Expiry runs on one timer that exists only
  * while something waits; the drain poll on another, only while something waits for the buffer.
  */
-export class Outbox {
+export class Outbox implements Link {
   /** @internal Messages written to a native socket (pings excluded). */
   _sent = 0;
   /** @internal Messages waiting. */
   _length = 0;
   /** @internal Bytes waiting. */
   _bytes = 0;
-  /** @internal The oldest message waiting (the chain's head). */
-  _first: Entry | undefined;
-  private _last: Entry | undefined;
-  /**
-   * Entries put at the front since the queue was last empty. Deadlines grow from front to
-   * back except for these (a request resent after a reconnect is younger than what waits
-   * behind it), which sit ahead of all the others: expiry looks at this many entries first.
-   */
-  private _fronted = 0;
+  /** @internal The oldest message waiting: the first of the chain. */
+  _next: Entry | undefined;
+  /** The last link of the chain: the outbox itself while nothing waits. */
+  private _last: Link = this;
   /** The native socket, only while it is open. */
-  private _ws: NativeSocket | null = null;
+  private _ws: NativeSocket | null | undefined;
   /** Made on first use: an idle socket needs none. */
   private _expiry: Timer | undefined;
   private _poll: Timer | undefined;
@@ -74,7 +75,7 @@ export class Outbox {
   ) {}
 
   /** @internal Bytes `ws` holds, also while it is closing (by default the open one's; none without one). */
-  _buffered(ws: NativeSocket | null = this._ws): number {
+  _buffered(ws: NativeSocket | null | undefined = this._ws): number {
     if (!ws) return 0;
     const reported = ws.bufferedAmount;
     return typeof reported === 'number'
@@ -97,11 +98,15 @@ export class Outbox {
     this.flush();
   }
 
-  /** @internal The connection is gone: messages meant only for it are dropped, the rest wait. */
-  _lost(): void {
+  /**
+   * @internal The connection is gone: messages meant only for it are dropped, the rest wait;
+   * `closed` for good, all are dropped.
+   */
+  _lost(closed?: boolean): void {
     this._ws = null;
     this._poll?.stop();
-    this._remove((entry) => entry._options.connectionOnly, 'disconnected');
+    if (!closed) this._remove((entry) => entry._options.connectionOnly, 'disconnected');
+    else while (this._next) this._shift('closed');
   }
 
   /**
@@ -110,9 +115,7 @@ export class Outbox {
    */
   close(flush: boolean): void {
     if (flush) this.flush(true);
-    this._ws = null;
-    this._poll?.stop();
-    while (this._first) this._shift('closed');
+    this._lost(true);
   }
 
   /**
@@ -120,7 +123,7 @@ export class Outbox {
    * (the queue was full: `'overflow'`; or the native `send()` refused it).
    */
   send(data: OutboundData, options: SendOptions = {}): boolean {
-    if (!this._first) {
+    if (!this._length) {
       const result = this._write(data);
       if (typeof result === 'string') {
         this._settle(data, options, result);
@@ -134,22 +137,18 @@ export class Outbox {
     // Evicting cannot help a message that is larger than the whole queue.
     const evict = overflow !== 'reject' && bytes <= maxBytes;
     while (this._length >= maxMessages || this._bytes + bytes > maxBytes) {
-      if (!evict || !this._first) {
+      if (!evict || !this._length) {
         this._settle(data, options, 'overflow');
         return false;
       }
       this._shift('overflow');
     }
     const entry: Entry = { _data: data, _bytes: bytes, _expires: this._clock.now() + maxAge, _options: options };
-    if (!this._first) {
-      this._first = this._last = entry;
-      this._armExpiry();
-    } else if (options.front) {
-      entry._next = this._first;
-      this._first = entry;
-      this._fronted++;
-    } else this._last = this._last!._next = entry;
-    this._length++;
+    if (options.front && this._next) {
+      entry._next = this._next;
+      this._next = entry;
+    } else this._last = this._last._next = entry;
+    if (!this._length++) this._expireIn(maxAge);
     this._bytes += bytes;
     this.flush();
     return true;
@@ -163,13 +162,13 @@ export class Outbox {
   flush(force?: boolean): void {
     if (!this._ws) return;
     let result: Outcome | boolean | undefined;
-    for (let entry = this._first; entry; entry = this._first) {
+    for (let entry = this._next; entry; entry = this._next) {
       result = entry._options.signal?.aborted ? 'cancelled' : this._write(entry._data, force);
       if (typeof result === 'boolean') break;
       this._shift(result);
     }
     // The window is full (`true`): an acknowledgement, not the buffer, will make room.
-    if (!this._first || !this._ws || result === true) this._poll?.stop();
+    if (!this._next || !this._ws || result === true) this._poll?.stop();
     else if (!this._poll?.pending) (this._poll ??= new Timer(this._clock)).start(DRAIN_POLL_MS, () => this._sink._operation(() => this.flush()));
   }
 
@@ -183,8 +182,8 @@ export class Outbox {
    * reported with `outcome`; `silent`, only its sender learns the outcome. Returns it.
    */
   _shift(outcome: Outcome = 'written', silent?: boolean): OutboundData {
-    const entry = this._first!;
-    if (!(this._first = entry._next)) this._emptied();
+    const entry = this._next!;
+    if (!(this._next = entry._next)) this._emptied();
     this._length--;
     this._bytes -= entry._bytes;
     this._settle(entry._data, entry._options, outcome, silent);
@@ -197,7 +196,7 @@ export class Outbox {
    */
   _takeAll(): OutboundData[] {
     const taken: OutboundData[] = [];
-    while (this._first) taken.push(this._shift('cancelled', true));
+    while (this._next) taken.push(this._shift('cancelled', true));
     return taken;
   }
 
@@ -212,10 +211,11 @@ export class Outbox {
     if (!ws || ws.readyState !== 1 || (!force && this._buffered(ws) > this._limits.highWaterMark)) return false;
     // In a session, a data message goes framed, and only while the window has room (also at
     // close(): PROTOCOL.md §5 allows no more; the rest is dropped there).
-    const session = !ping && this._session?._live ? this._session : undefined;
+    let session = this._session;
+    let size = 0;
     // The session counts a message by its byteLength (session-link's sizeOf).
-    const size = session ? byteLength(data) : 0;
-    if (session && !session._hasRoom(size)) return true;
+    if (ping || !session?._live) session = null;
+    else if (!session._hasRoom((size = byteLength(data)))) return true;
     try {
       ws.send(session ? session._frame(data) : data);
     } catch {
@@ -233,46 +233,46 @@ export class Outbox {
 
   /**
    * Drops the entries `drop` picks, keeping the others in order, each reported with `reason`
-   * once the queue is consistent. Past the first `scan` entries it stops at the first one it
-   * keeps (expiry: behind the entries put at the front, deadlines only grow).
+   * once the queue is consistent. `expiring`, it stops at the first entry it keeps that was
+   * not put at the front: deadlines grow from front to back except for those (a request
+   * resent after a reconnect is younger than what waits behind it), which sit ahead of all
+   * the others. So expiring costs what it drops, not what waits.
    */
-  private _remove(drop: (entry: Entry) => unknown, reason: DropReason, scan = Infinity): void {
+  private _remove(drop: (entry: Entry) => unknown, reason: DropReason, expiring?: boolean): void {
     const dropped: Entry[] = [];
-    let kept: Entry | undefined;
-    for (let entry = this._first, i = 0; entry; entry = entry._next, i++) {
+    let kept: Link = this;
+    for (let entry = this._next; entry; entry = entry._next) {
       if (drop(entry)) {
         dropped.push(entry);
         this._length--;
         this._bytes -= entry._bytes;
-        if (kept) kept._next = entry._next;
-        else this._first = entry._next;
+        kept._next = entry._next;
         if (entry === this._last) this._last = kept;
-      } else if (i < scan) kept = entry;
+      } else if (!expiring || entry._options.front) kept = entry;
       else break;
     }
-    if (!this._first) this._emptied();
+    if (!this._next) this._emptied();
     for (const entry of dropped) this._settle(entry._data, entry._options, reason);
   }
 
   /** Nothing waits: start afresh, with no expiry timer. */
   private _emptied(): void {
-    this._last = undefined;
-    this._fronted = 0;
+    this._last = this;
     this._expiry?.stop();
   }
 
-  // The timer is set for the earliest deadline (among the entries put at the front and the
-  // first behind them) and not moved on every shift: when it fires early for a newer head, it
-  // drops nothing and is set again. That keeps shifting cheap.
-  private _armExpiry(): void {
-    let next = Infinity;
-    for (let entry = this._first, i = 0; entry && i++ <= this._fronted; entry = entry._next) next = Math.min(next, entry._expires);
-    // No timer for `Infinity` (no maxAge, or nothing waits).
-    (this._expiry ??= new Timer(this._clock)).start(next - this._clock.now(), () =>
+  // The timer is set for the earliest deadline, from the first message that waits on (none for
+  // `Infinity`: no maxAge, or nothing left), and not moved on every shift: when it fires early
+  // for a newer head, it drops nothing and is set again. That keeps shifting cheap.
+  private _expireIn(ms: number): void {
+    (this._expiry ??= new Timer(this._clock)).start(ms, () =>
       this._sink._operation(() => {
         const now = this._clock.now();
-        this._remove((entry) => entry._expires <= now, 'expired', this._fronted);
-        this._armExpiry();
+        let next = Infinity;
+        // The earliest deadline left is among the entries the walk keeps (the others are later).
+        this._remove((entry) => entry._expires <= now || void (next = Math.min(next, entry._expires)), 'expired', true);
+        // Unless a drop listener took what waits, or sent into the emptied queue (which armed it).
+        if (this._next && !this._expiry!.pending) this._expireIn(next - now);
       }),
     );
   }

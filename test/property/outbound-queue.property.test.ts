@@ -113,13 +113,13 @@ describe('OutboundQueue (generated)', () => {
               break;
             }
             case 'shift': {
-              const got = queue._first ? idOf(queue._shift()) : undefined;
+              const got = queue._next ? idOf(queue._shift()) : undefined;
               const want = ref.shift();
               if (got !== want?.id) throw new Error(`shift gave ${String(got)}, expected ${want?.id}`);
               break;
             }
             case 'discard':
-              if (queue._first) queue._shift(step.reason);
+              if (queue._next) queue._shift(step.reason);
               if (ref.length > 0) gone(ref.shift()!, step.reason);
               break;
             case 'close':
@@ -148,7 +148,7 @@ describe('OutboundQueue (generated)', () => {
           const bytes = ref.reduce((n, e) => n + e.bytes, 0);
           if (queue._length !== ref.length) throw new Error(`length ${queue._length}, expected ${ref.length}`);
           if (queue._bytes !== bytes) throw new Error(`bytes ${queue._bytes}, expected ${bytes}`);
-          if (idOf(queue._first?._data) !== ref[0]?.id) throw new Error(`peek ${String(idOf(queue._first?._data))}, expected ${ref[0]?.id}`);
+          if (idOf(queue._next?._data) !== ref[0]?.id) throw new Error(`peek ${String(idOf(queue._next?._data))}, expected ${ref[0]?.id}`);
           if (queue._length > lim.maxMessages || queue._bytes > lim.maxBytes) throw new Error('over its bounds');
           if (JSON.stringify(reported) !== JSON.stringify(expected)) {
             throw new Error(`drops ${JSON.stringify(reported.slice(-5))}, expected ${JSON.stringify(expected.slice(-5))}`);

@@ -18,7 +18,7 @@ function make(limits: Partial<QueueOptions> = {}) {
   const push = (data: OutboundData) => queue.send(data);
   const drain = () => {
     const out: OutboundData[] = [];
-    while (queue._first) out.push(queue._shift());
+    while (queue._next) out.push(queue._shift());
     return out;
   };
   return { queue, clock, drops, push, drain };
@@ -113,7 +113,7 @@ describe('the queue (Outbox)', () => {
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 4000; i++) push(`m${i}`);
       for (let i = 0; i < 3999; i++) queue._shift();
-      expect(queue._first?._data).toBe('m3999');
+      expect(queue._next?._data).toBe('m3999');
       queue._shift();
     }
     expect(queue._length).toBe(0);
