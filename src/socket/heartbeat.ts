@@ -84,13 +84,14 @@ export class Heartbeat {
 
   /** The connection opened: silence is measured from now. */
   start(): void {
-    this._judging = this._rttFrom = -1;
+    // No probe waits (they ended with the last connection): this only resets.
+    this.stop();
     this._lastInbound = this._clock.now();
     this._arm(this._options.interval);
   }
 
   /** The connection is gone: clears the timer and rejects pending probes with `reason`. */
-  stop(reason: unknown): void {
+  stop(reason?: unknown): void {
     this._timer.stop();
     this._judging = this._rttFrom = -1;
     this._answer(1, reason);

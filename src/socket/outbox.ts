@@ -183,9 +183,7 @@ export class Outbox implements Link {
    */
   _shift(outcome: Outcome = 'written', silent?: boolean): OutboundData {
     const entry = this._next!;
-    if (!(this._next = entry._next)) this._emptied();
-    this._length--;
-    this._bytes -= entry._bytes;
+    this._unlink(this, entry);
     this._settle(entry._data, entry._options, outcome, silent);
     return entry._data;
   }
@@ -244,21 +242,20 @@ export class Outbox implements Link {
     for (let entry = this._next; entry; entry = entry._next) {
       if (drop(entry)) {
         dropped.push(entry);
-        this._length--;
-        this._bytes -= entry._bytes;
-        kept._next = entry._next;
-        if (entry === this._last) this._last = kept;
+        this._unlink(kept, entry);
       } else if (!expiring || entry._options.front) kept = entry;
       else break;
     }
-    if (!this._next) this._emptied();
     for (const entry of dropped) this._settle(entry._data, entry._options, reason);
   }
 
-  /** Nothing waits: start afresh, with no expiry timer. */
-  private _emptied(): void {
-    this._last = this;
-    this._expiry?.stop();
+  /** Takes `entry` out of the chain, after `before`. When nothing waits any more, no expiry timer runs. */
+  private _unlink(before: Link, entry: Entry): void {
+    before._next = entry._next;
+    if (entry === this._last) this._last = before;
+    this._length--;
+    this._bytes -= entry._bytes;
+    if (!this._next) this._expiry?.stop();
   }
 
   // The timer is set for the earliest deadline, from the first message that waits on (none for
