@@ -70,9 +70,8 @@ export class Heartbeat {
   private readonly _timer: Timer;
   /** When the timer is due: a check that runs later than this by over LATE_SLACK was frozen. */
   private _due!: number;
-  /** The probes waiting for a pong: one promise, settled with the round-trip time or the reason the connection ended. */
-  private _probe: Promise<number> | undefined;
-  private _settle: [resolve: (rtt: number) => void, reject: (reason: unknown) => void] | undefined;
+  /** The probes waiting for a pong, if any: settled with the round-trip time or the reason the connection ended. */
+  private _waiters: [resolve: (rtt: number) => void, reject: (reason: unknown) => void][] | undefined;
 
   constructor(
     private readonly _options: ResolvedHeartbeat,
@@ -115,25 +114,21 @@ export class Heartbeat {
   _seen(pong: boolean): boolean {
     const now = (this._lastInbound = this._clock.now());
     this._heard = true;
-    if (pong) {
-      if (this._judging >= 0) {
-        this._judging = -1;
-        this._arm(this._options.interval);
-      }
-      if (this._rttFrom >= 0) {
-        const rtt = now - this._rttFrom;
-        this._rttFrom = -1;
-        this._hooks._heartbeatRtt(rtt);
-        this._answer(0, rtt);
-      }
+    // The answer to the last ping (a ping under judgement is always the last one): silence is
+    // measured from now. A pong with no ping out is swallowed, and changes nothing.
+    if (pong && this._rttFrom >= 0) {
+      const rtt = now - this._rttFrom;
+      this._judging = this._rttFrom = -1;
+      this._arm(this._options.interval);
+      this._hooks._heartbeatRtt(rtt);
+      this._answer(0, rtt);
     }
     return pong;
   }
 
   /** Pings now (unless a ping is already out) and resolves with the round-trip time. */
   probe(): Promise<number> {
-    // Each caller gets its own promise (its rejection is its own to handle).
-    const result = (this._probe ??= new Promise<number>((resolve, reject) => (this._settle = [resolve, reject]))).then();
+    const result = new Promise<number>((resolve, reject) => (this._waiters ??= []).push([resolve, reject]));
     if (this._judging < 0) this._ping();
     return result;
   }
@@ -145,7 +140,7 @@ export class Heartbeat {
       // On time, nothing arrived and our own data did not drain: dead.
       this._judging = -1;
       this._hooks._heartbeatDead();
-    } else if (judging >= 0 && (!this._heard || this._probe)) {
+    } else if (judging >= 0 && (!this._heard || this._waiters)) {
       // Late: judge a fresh ping instead. Draining: the ping is stuck behind our own data on a
       // live link. Other traffic proved life, but a probe still waits for a pong: ask again.
       this._ping();
@@ -177,9 +172,9 @@ export class Heartbeat {
 
   /** Settles the waiting probes: resolved (`0`) with the round-trip time, or rejected (`1`) with the reason. */
   private _answer(outcome: 0 | 1, value: unknown): void {
-    const settle = this._settle;
-    this._probe = this._settle = undefined;
-    settle?.[outcome](value as never);
+    const waiters = this._waiters;
+    this._waiters = undefined;
+    waiters?.forEach((waiter) => waiter[outcome](value as never));
   }
 
   /** Checks in `ms` (never negative: every caller passes a wait still to come). */
