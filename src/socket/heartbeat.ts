@@ -58,13 +58,15 @@ export const LATE_SLACK = 2_000;
 export class Heartbeat {
   /** When the last inbound message arrived (from start() on). */
   private _lastInbound!: number;
+  // The two below are set by start(); before it (a session's frames come before the welcome)
+  // they are undefined, which compares as neither: no ping out.
   /**
    * While a ping is under judgement, the bytes the socket had pending when it was written
    * (less later means our own data drained: the link is alive); -1 when none is.
    */
-  private _judging = -1;
+  private _judging!: number;
   /** When the last ping was written, until a pong measures from it (it may come late); -1 when none. */
-  private _rttFrom = -1;
+  private _rttFrom!: number;
   /** Something arrived since the last ping (a flag, not a time: one in the ping's own ms counts too). */
   private _heard?: boolean;
   private readonly _timer: Timer;
@@ -136,20 +138,20 @@ export class Heartbeat {
   private _check(): void {
     const now = this._clock.now();
     const judging = this._judging;
-    if (judging >= 0 && !this._heard && now - this._due <= LATE_SLACK && this._hooks._heartbeatPending() >= judging) {
-      // On time, nothing arrived and our own data did not drain: dead.
-      this._judging = -1;
-      this._hooks._heartbeatDead();
-    } else if (judging >= 0 && (!this._heard || this._waiters)) {
-      // Late: judge a fresh ping instead. Draining: the ping is stuck behind our own data on a
-      // live link. Other traffic proved life, but a probe still waits for a pong: ask again.
-      this._ping();
-    } else {
-      // Other traffic proved life (or no ping is out): ping after `interval` of silence.
+    if (judging < 0 || (this._heard && !this._waiters)) {
+      // No ping out, or other traffic proved life: ping after `interval` of silence.
       this._judging = -1;
       const wait = this._lastInbound + this._options.interval - now;
       if (wait > 0) this._arm(wait);
       else this._ping();
+    } else if (this._heard || now - this._due > LATE_SLACK || this._hooks._heartbeatPending() < judging) {
+      // Other traffic proved life, but a probe still waits for a pong: ask again. Late: judge a
+      // fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
+      this._ping();
+    } else {
+      // On time, nothing arrived and our own data did not drain: dead.
+      this._judging = -1;
+      this._hooks._heartbeatDead();
     }
   }
 

@@ -62,7 +62,7 @@ export class Outbox implements Link {
    * closes the socket once 16 MiB are waiting).
    */
   private _estimated = 0;
-  private _estimatedAt = 0;
+  private _estimatedAt!: number;
   /** The queue's length and bytes when {@link _changed} last looked (two fields, not an array: every socket has them). */
   private _seenLength = 0;
   private _seenBytes = 0;
