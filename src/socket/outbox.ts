@@ -122,7 +122,7 @@ export class Outbox implements Link {
    * Writes now if nothing waits and the buffer allows, else queues. `false` when dropped
    * (the queue was full: `'overflow'`; or the native `send()` refused it).
    */
-  send(data: OutboundData, options: SendOptions = {}): boolean {
+  send(data: OutboundData, options: SendOptions): boolean {
     if (!this._length) {
       const result = this._write(data);
       if (typeof result === 'string') {

@@ -44,7 +44,7 @@ describe('found by the model-based test', () => {
     const drops: [OutboundData, DropReason][] = [];
     const sink = { _dropped: (data: OutboundData, reason: DropReason) => void drops.push([data, reason]), _operation: <T>(change: () => T) => change() };
     const queue = new Outbox({ maxMessages: 10, maxBytes: 100, overflow: 'reject', maxAge: 1000, highWaterMark: 0 }, clock, sink, null);
-    queue.send('old');
+    queue.send('old', {});
     clock.advance(600);
     queue.send('resent', { front: true });
     clock.advance(400);

@@ -15,7 +15,7 @@ function make(limits: Partial<QueueOptions> = {}) {
     { _dropped: (data, reason) => void drops.push([data, reason]), _operation: (change) => change() },
     null,
   );
-  const push = (data: OutboundData) => queue.send(data);
+  const push = (data: OutboundData) => queue.send(data, {});
   const drain = () => {
     const out: OutboundData[] = [];
     while (queue._next) out.push(queue._shift());
