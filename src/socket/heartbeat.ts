@@ -30,10 +30,12 @@ export type ResolvedHeartbeat = Readonly<Required<HeartbeatOptions>>;
 
 /** What the heartbeat needs from the socket that owns it. */
 export interface HeartbeatHooks {
-  /** Writes a ping now, bypassing the queue. `false` when it could not be written. */
-  _heartbeatPing(data: OutboundData): boolean;
-  /** Bytes written but not yet sent by the native socket: shrinking means the link is alive. */
-  _heartbeatPending(): number;
+  /**
+   * Writes pings now, bypassing the queue (`ping`: `false` when it could not be written), and
+   * counts the bytes written but not yet sent by the native socket (`_buffered`: shrinking means
+   * the link is alive).
+   */
+  readonly _outbox: { ping(data: OutboundData): boolean; _buffered(): number };
   /** No sign of life within the timeout after a ping. */
   _heartbeatDead(): void;
   /** A pong arrived `ms` after its ping. */
@@ -144,7 +146,7 @@ export class Heartbeat {
       const wait = this._lastInbound + this._options.interval - now;
       if (wait > 0) this._arm(wait);
       else this._ping();
-    } else if (this._heard || now - this._due > LATE_SLACK || this._hooks._heartbeatPending() < judging) {
+    } else if (this._heard || now - this._due > LATE_SLACK || this._hooks._outbox._buffered() < judging) {
       // Other traffic proved life, but a probe still waits for a pong: ask again. Late: judge a
       // fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
       this._ping();
@@ -159,14 +161,14 @@ export class Heartbeat {
     const { message, interval, timeout } = this._options;
     let sent = false;
     try {
-      sent = this._hooks._heartbeatPing(typeof message === 'function' ? message() : message);
+      sent = this._hooks._outbox.ping(typeof message === 'function' ? message() : message);
     } catch {
       // A user's message function that throws must not unwind into the socket: not written.
     }
     if (sent) {
       this._rttFrom = this._clock.now();
       this._heard = false;
-      this._judging = this._hooks._heartbeatPending();
+      this._judging = this._hooks._outbox._buffered();
     }
     // A ping that was never written cannot time out: look again after another interval.
     this._arm(sent ? timeout : interval);

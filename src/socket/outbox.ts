@@ -4,6 +4,7 @@ import type { NativeSocket } from './native';
 import type { QueueOptions } from './options';
 import type { DropReason, DropSink, Outcome, SendOptions } from './outbound-queue';
 import type { ClientSession } from './session-link';
+import type { TAG } from '../session/protocol';
 
 /**
  * Browsers have no drain event, so while messages wait above the high-water mark the
@@ -172,9 +173,12 @@ export class Outbox implements Link {
     else if (!this._poll?.pending) (this._poll ??= new Timer(this._clock)).start(DRAIN_POLL_MS, () => this._sink._operation(() => this.flush()));
   }
 
-  /** Writes a heartbeat ping at once: it must not wait behind queued data. */
+  /**
+   * Writes a heartbeat ping at once: it must not wait behind queued data. In a session, the
+   * protocol's own ping (its tag, checked against TAG: no table in the bundle).
+   */
   ping(data: OutboundData): boolean {
-    return this._write(data, true, true) === 'written';
+    return this._write(this._session?._live ? ('P' satisfies typeof TAG.ping) : data, true, true) === 'written';
   }
 
   /**
