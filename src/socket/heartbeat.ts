@@ -151,15 +151,14 @@ export class Heartbeat {
       // fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
       this._ping();
     } else {
-      // On time, nothing arrived and our own data did not drain: dead.
-      this._judging = -1;
+      // On time, nothing arrived and our own data did not drain: dead (the owner stops it).
       this._hooks._heartbeatDead();
     }
   }
 
   private _ping(): void {
     const { message, interval, timeout } = this._options;
-    let sent = false;
+    let sent: boolean | undefined;
     try {
       sent = this._hooks._outbox.ping(typeof message === 'function' ? message() : message);
     } catch {

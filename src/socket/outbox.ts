@@ -168,8 +168,9 @@ export class Outbox implements Link {
       if (typeof result === 'boolean') break;
       this._shift(result);
     }
-    // The window is full (`true`): an acknowledgement, not the buffer, will make room.
-    if (!this._next || !this._ws || result === true) this._poll?.stop();
+    // Only the buffer (`false`, the message still waiting) is polled for: an acknowledgement, not
+    // the buffer, makes room in a full window (`true`); nothing else waits.
+    if (result !== false || !this._ws) this._poll?.stop();
     else if (!this._poll?.pending) (this._poll ??= new Timer(this._clock)).start(DRAIN_POLL_MS, () => this._sink._operation(() => this.flush()));
   }
 
@@ -182,10 +183,10 @@ export class Outbox implements Link {
   }
 
   /**
-   * @internal Removes the oldest message: written (`'written'`, the default), or dropped and
-   * reported with `outcome`; `silent`, only its sender learns the outcome. Returns it.
+   * @internal Removes the oldest message: written (`'written'`), or dropped and reported with
+   * `outcome`; `silent`, only its sender learns the outcome. Returns it.
    */
-  _shift(outcome: Outcome = 'written', silent?: boolean): OutboundData {
+  _shift(outcome: Outcome, silent?: boolean): OutboundData {
     const entry = this._next!;
     this._unlink(this, entry);
     this._settle(entry._data, entry._options, outcome, silent);

@@ -113,7 +113,7 @@ describe('OutboundQueue (generated)', () => {
               break;
             }
             case 'shift': {
-              const got = queue._next ? idOf(queue._shift()) : undefined;
+              const got = queue._next ? idOf(queue._shift('written')) : undefined;
               const want = ref.shift();
               if (got !== want?.id) throw new Error(`shift gave ${String(got)}, expected ${want?.id}`);
               break;

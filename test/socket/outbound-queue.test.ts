@@ -18,7 +18,7 @@ function make(limits: Partial<QueueOptions> = {}) {
   const push = (data: OutboundData) => queue.send(data, {});
   const drain = () => {
     const out: OutboundData[] = [];
-    while (queue._next) out.push(queue._shift());
+    while (queue._next) out.push(queue._shift('written'));
     return out;
   };
   return { queue, clock, drops, push, drain };
@@ -112,9 +112,9 @@ describe('the queue (Outbox)', () => {
     const { queue, push } = make({ maxMessages: 5000, maxBytes: 1e9 });
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 4000; i++) push(`m${i}`);
-      for (let i = 0; i < 3999; i++) queue._shift();
+      for (let i = 0; i < 3999; i++) queue._shift('written');
       expect(queue._next?._data).toBe('m3999');
-      queue._shift();
+      queue._shift('written');
     }
     expect(queue._length).toBe(0);
   });
