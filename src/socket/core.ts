@@ -15,7 +15,6 @@ import { SocketEventTarget } from './event-target';
 import { RetrySchedule } from './retry-schedule';
 import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import type { ConnectionState } from './state';
-import type { TAG } from '../session/protocol';
 
 /**
  * The connection's lifecycle behind the public {@link SteadySocket}: attempts, retries, the one
@@ -27,7 +26,8 @@ import type { TAG } from '../session/protocol';
 export abstract class SocketCore extends SocketEventTarget implements DialerEvents, DropSink, HeartbeatHooks, SessionHooks {
   protected readonly _options: ResolvedOptions;
   protected readonly _dialer: Dialer;
-  protected readonly _outbox: Outbox;
+  /** @internal */
+  readonly _outbox: Outbox;
   protected readonly _heartbeat: Heartbeat | null;
   /** The resume protocol (`resume` option), across connections; `null` without it. */
   protected readonly _session: ClientSession | null;
@@ -139,17 +139,6 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._log('warn', 'drop', `a message was dropped (${reason})`);
     // A refused burst drops thousands at once: build no event object for nobody.
     if (this.listenerCount('drop') > 0) this._fire('drop', { data, reason });
-  }
-
-  /** @internal */
-  _heartbeatPing(data: OutboundData): boolean {
-    // In a session the protocol's own ping (its tag, checked against TAG: no table in the bundle).
-    return this._outbox.ping(this._session?._live ? ('P' satisfies typeof TAG.ping) : data);
-  }
-
-  /** @internal */
-  _heartbeatPending(): number {
-    return this._outbox._buffered();
   }
 
   /** @internal */

@@ -30,10 +30,12 @@ export type ResolvedHeartbeat = Readonly<Required<HeartbeatOptions>>;
 
 /** What the heartbeat needs from the socket that owns it. */
 export interface HeartbeatHooks {
-  /** Writes a ping now, bypassing the queue. `false` when it could not be written. */
-  _heartbeatPing(data: OutboundData): boolean;
-  /** Bytes written but not yet sent by the native socket: shrinking means the link is alive. */
-  _heartbeatPending(): number;
+  /**
+   * Writes pings now, bypassing the queue (`ping`: `false` when it could not be written), and
+   * counts the bytes written but not yet sent by the native socket (`_buffered`: shrinking means
+   * the link is alive).
+   */
+  readonly _outbox: { ping(data: OutboundData): boolean; _buffered(): number };
   /** No sign of life within the timeout after a ping. */
   _heartbeatDead(): void;
   /** A pong arrived `ms` after its ping. */
@@ -48,9 +50,6 @@ export interface HeartbeatHooks {
  */
 export const LATE_SLACK = 2_000;
 
-/** A probe's promise, settled with the round-trip time or the reason the connection ended. */
-type Waiter = [resolve: (rtt: number) => void, reject: (reason: unknown) => void];
-
 /**
  * Liveness of one connection, judged on wall-clock deadlines. Any inbound message proves
  * life; after `interval` of silence it pings; dead only when a ping was actually written
@@ -59,18 +58,24 @@ type Waiter = [resolve: (rtt: number) => void, reject: (reason: unknown) => void
  * One timer at a time, and none after `stop()`.
  */
 export class Heartbeat {
-  private _lastInbound = 0;
-  /** When the ping under judgement was written; undefined when none is. */
-  private _pingAt: number | undefined;
-  /** When the last ping was written, until a pong measures from it (it may come late). */
-  private _rttFrom: number | undefined;
-  private _pendingAtPing = 0;
-  /** Inbound messages so far, and at the last ping: a count, so one in the ping's own ms counts too. */
-  private _received = 0;
-  private _receivedAtPing = 0;
+  /** When the last inbound message arrived (from start() on). */
+  private _lastInbound!: number;
+  // The two below are set by start(); before it (a session's frames come before the welcome)
+  // they are undefined, which compares as neither: no ping out.
+  /**
+   * While a ping is under judgement, the bytes the socket had pending when it was written
+   * (less later means our own data drained: the link is alive); -1 when none is.
+   */
+  private _judging!: number;
+  /** When the last ping was written, until a pong measures from it (it may come late); -1 when none. */
+  private _rttFrom!: number;
+  /** Something arrived since the last ping (a flag, not a time: one in the ping's own ms counts too). */
+  private _heard?: boolean;
   private readonly _timer: Timer;
-  private _due = 0;
-  private _waiters: Waiter[] = [];
+  /** When the timer is due: a check that runs later than this by over LATE_SLACK was frozen. */
+  private _due!: number;
+  /** The probes waiting for a pong, if any: settled with the round-trip time or the reason the connection ended. */
+  private _waiters: [resolve: (rtt: number) => void, reject: (reason: unknown) => void][] | undefined;
 
   constructor(
     private readonly _options: ResolvedHeartbeat,
@@ -82,14 +87,16 @@ export class Heartbeat {
 
   /** The connection opened: silence is measured from now. */
   start(): void {
-    this._pingAt = this._rttFrom = undefined;
-    this._arm((this._lastInbound = this._clock.now()) + this._options.interval);
+    // No probe waits (they ended with the last connection): this only resets.
+    this.stop();
+    this._lastInbound = this._clock.now();
+    this._arm(this._options.interval);
   }
 
   /** The connection is gone: clears the timer and rejects pending probes with `reason`. */
-  stop(reason: unknown): void {
+  stop(reason?: unknown): void {
     this._timer.stop();
-    this._pingAt = this._rttFrom = undefined;
+    this._judging = this._rttFrom = -1;
     this._answer(1, reason);
   }
 
@@ -110,79 +117,72 @@ export class Heartbeat {
   /** @internal An inbound message that the caller already knows to be a pong or not. Returns `pong`. */
   _seen(pong: boolean): boolean {
     const now = (this._lastInbound = this._clock.now());
-    this._received++;
-    if (!pong) return false;
-    if (this._pingAt !== undefined) {
-      this._pingAt = undefined;
-      this._arm(now + this._options.interval);
-    }
-    if (this._rttFrom !== undefined) {
+    this._heard = true;
+    // The answer to the last ping (a ping under judgement is always the last one): silence is
+    // measured from now. A pong with no ping out is swallowed, and changes nothing.
+    if (pong && this._rttFrom >= 0) {
       const rtt = now - this._rttFrom;
-      this._rttFrom = undefined;
+      this._judging = this._rttFrom = -1;
+      this._arm(this._options.interval);
       this._hooks._heartbeatRtt(rtt);
       this._answer(0, rtt);
     }
-    return true;
+    return pong;
   }
 
   /** Pings now (unless a ping is already out) and resolves with the round-trip time. */
   probe(): Promise<number> {
-    const result = new Promise<number>((resolve, reject) => this._waiters.push([resolve, reject]));
-    if (this._pingAt === undefined) this._ping(this._clock.now());
+    const result = new Promise<number>((resolve, reject) => (this._waiters ??= []).push([resolve, reject]));
+    if (this._judging < 0) this._ping();
     return result;
   }
 
   private _check(): void {
     const now = this._clock.now();
-    if (this._pingAt === undefined) {
-      const quietSince = this._lastInbound;
-      if (now - quietSince < this._options.interval) this._arm(quietSince + this._options.interval);
-      else this._ping(now);
-    } else if (this._received !== this._receivedAtPing) {
-      // Other traffic proved life. A probe still waits for a pong: ask again.
-      if (this._waiters.length > 0) this._ping(now);
-      else {
-        this._pingAt = undefined;
-        this._arm(this._lastInbound + this._options.interval);
-      }
-    } else if (now - this._due > LATE_SLACK || this._hooks._heartbeatPending() < this._pendingAtPing) {
-      // Late: judge a fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
-      this._ping(now);
+    const judging = this._judging;
+    if (judging < 0 || (this._heard && !this._waiters)) {
+      // No ping out, or other traffic proved life: ping after `interval` of silence.
+      this._judging = -1;
+      const wait = this._lastInbound + this._options.interval - now;
+      if (wait > 0) this._arm(wait);
+      else this._ping();
+    } else if (this._heard || now - this._due > LATE_SLACK || this._hooks._outbox._buffered() < judging) {
+      // Other traffic proved life, but a probe still waits for a pong: ask again. Late: judge a
+      // fresh ping instead. Draining: the ping is stuck behind our own data on a live link.
+      this._ping();
     } else {
-      this._timer.stop();
-      this._pingAt = undefined;
+      // On time, nothing arrived and our own data did not drain: dead (the owner stops it).
       this._hooks._heartbeatDead();
     }
   }
 
-  private _ping(now: number): void {
-    const { message } = this._options;
-    let sent = false;
+  private _ping(): void {
+    const { message, interval, timeout } = this._options;
+    let sent: boolean | undefined;
     try {
-      sent = this._hooks._heartbeatPing(typeof message === 'function' ? message() : message);
+      sent = this._hooks._outbox.ping(typeof message === 'function' ? message() : message);
     } catch {
       // A user's message function that throws must not unwind into the socket: not written.
     }
-    if (!sent) {
-      // A ping that was never written cannot time out: look again after another interval.
-      this._arm(now + this._options.interval);
-      return;
+    if (sent) {
+      this._rttFrom = this._clock.now();
+      this._heard = false;
+      this._judging = this._hooks._outbox._buffered();
     }
-    this._pingAt = this._rttFrom = now;
-    this._receivedAtPing = this._received;
-    this._pendingAtPing = this._hooks._heartbeatPending();
-    this._arm(now + this._options.timeout);
+    // A ping that was never written cannot time out: look again after another interval.
+    this._arm(sent ? timeout : interval);
   }
 
-  /** Settles every waiting probe: resolved (`0`) with the round-trip time, or rejected (`1`) with the reason. */
-  private _answer(settle: 0 | 1, value: unknown): void {
+  /** Settles the waiting probes: resolved (`0`) with the round-trip time, or rejected (`1`) with the reason. */
+  private _answer(outcome: 0 | 1, value: unknown): void {
     const waiters = this._waiters;
-    this._waiters = [];
-    for (const waiter of waiters) (waiter[settle] as (value: unknown) => void)(value);
+    this._waiters = undefined;
+    waiters?.forEach((waiter) => waiter[outcome](value as never));
   }
 
-  private _arm(at: number): void {
-    this._due = at;
-    this._timer.start(Math.max(0, at - this._clock.now()), () => this._check());
+  /** Checks in `ms` (never negative: every caller passes a wait still to come). */
+  private _arm(ms: number): void {
+    this._due = this._clock.now() + ms;
+    this._timer.start(ms, () => this._check());
   }
 }

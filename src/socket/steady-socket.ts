@@ -110,7 +110,7 @@ export class SteadySocket extends SocketCore {
    */
   get bufferedAmount(): number {
     const ws = this._dialer._ws;
-    return this._outbox._buffered(ws) + this._outbox._queue.bytes + (this._session?._unacked.bytes ?? 0);
+    return this._outbox._buffered(ws) + this._outbox._bytes + (this._session?._unacked.bytes ?? 0);
   }
 
   /**
@@ -132,7 +132,7 @@ export class SteadySocket extends SocketCore {
    * this one takes them over). No `drop` event is reported for them: the caller took them.
    */
   drainQueuedMessages(): OutboundData[] {
-    return this._operation(() => this._outbox._queue._takeAll());
+    return this._operation(() => this._outbox._takeAll());
   }
 
   /** Reports a change of the queue's figures (`queue` event), once per operation. */
@@ -147,8 +147,8 @@ export class SteadySocket extends SocketCore {
       reconnects: Math.max(0, this._opens - 1),
       messagesSent: this._outbox._sent,
       messagesReceived: this._receivedCount,
-      queued: this._outbox._queue.length,
-      queuedBytes: this._outbox._queue.bytes,
+      queued: this._outbox._length,
+      queuedBytes: this._outbox._bytes,
       dropped: this._dropCount,
       rtt: this._rtt,
       unacked: this._session?._unacked.length ?? 0,

@@ -1,14 +1,16 @@
 /**
- * OutboundQueue (src/outbound-queue.ts) against a reference written from its contract, over
- * generated sequences of pushes (back or front, connection-only), shifts, discards, clears,
- * disconnects, expiry and time: FIFO order, byte accounting, bounds, and every message that
- * leaves other than by shift() reported exactly once, with its reason, to both onDrop and
- * its `track`.
+ * The outbound queue (the Outbox of src/socket/outbox.ts, with no connection: every send
+ * waits) against a reference written from its contract, over generated sequences of pushes
+ * (back or front, connection-only), shifts, discards, closes, disconnects, take-alls and
+ * time: FIFO order, byte accounting, bounds, and every message that leaves other than by
+ * shift() reported exactly once, with its reason, to both the sink and its `onOutcome`.
  */
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import type { OverflowPolicy } from '../../src/socket/options';
-import { OutboundQueue, type DropReason, type Outcome } from '../../src/socket/outbound-queue';
+import type { OutboundData } from '../../src/socket/data';
+import type { DropReason, Outcome } from '../../src/socket/outbound-queue';
+import { Outbox } from '../../src/socket/outbox';
 import { ManualClock } from '../helpers/manual-clock';
 import { report, seed } from './seed';
 
@@ -28,9 +30,9 @@ type Op =
   | { op: 'push'; bytes: number; front: boolean; connectionOnly: boolean }
   | { op: 'shift' }
   | { op: 'discard'; reason: DropReason }
-  | { op: 'clear'; reason: DropReason }
+  | { op: 'close' }
   | { op: 'dropConnectionOnly' }
-  | { op: 'expire' }
+  | { op: 'takeAll' }
   | { op: 'advance'; ms: number };
 
 const reason = fc.constantFrom<DropReason>('overflow', 'expired', 'closed', 'disconnected', 'rejected', 'cancelled');
@@ -38,9 +40,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ op: fc.constant('push' as const), bytes: fc.nat({ max: 40 }), front: fc.boolean(), connectionOnly: fc.boolean() }) },
   { weight: 4, arbitrary: fc.constant({ op: 'shift' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('discard' as const), reason }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('clear' as const), reason }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'close' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'dropConnectionOnly' as const }) },
-  { weight: 1, arbitrary: fc.constant({ op: 'expire' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'takeAll' as const }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.nat({ max: 800 }) }) },
 );
 
@@ -65,7 +67,12 @@ describe('OutboundQueue (generated)', () => {
         const clock = new ManualClock();
         const reported: [string, DropReason][] = [];
         const tracked = new Map<string, Outcome[]>();
-        const queue = new OutboundQueue(lim, clock, { _dropped: (data, why) => void reported.push([data as string, why]) });
+        // Each message a Blob of its size, to the queue (it keeps Blobs as they are, not copied):
+        // the id maps back from it. A bare object on Blob's prototype: a real Blob costs ~10 µs.
+        const ids = new Map<OutboundData, string>();
+        const idOf = (data: OutboundData | undefined) => (data === undefined ? undefined : ids.get(data));
+        const queue = new Outbox({ ...lim, highWaterMark: 0 }, clock, { _dropped: (data, why) => void reported.push([idOf(data)!, why]), _operation: (change) => change() }, null);
+        const taken = new Set<string>();
         let ref: Ref[] = [];
         const expected: [string, DropReason][] = [];
         const gone = (entry: Ref, why: DropReason) => expected.push([entry.id, why]);
@@ -86,7 +93,9 @@ describe('OutboundQueue (generated)', () => {
               const id = `#${next++}`;
               const outcomes: Outcome[] = [];
               tracked.set(id, outcomes);
-              const ok = queue.push(id, step.bytes, { front: step.front, connectionOnly: step.connectionOnly, onOutcome: (o) => void outcomes.push(o) });
+              const data: Blob = Object.create(Blob.prototype, { size: { value: step.bytes } });
+              ids.set(data, id);
+              const ok = queue.send(data, { front: step.front, connectionOnly: step.connectionOnly, onOutcome: (o) => void outcomes.push(o) });
               const total = () => ref.reduce((n, e) => n + e.bytes, 0);
               const fits = () => ref.length < lim.maxMessages && total() + step.bytes <= lim.maxBytes;
               let accept = true;
@@ -104,29 +113,32 @@ describe('OutboundQueue (generated)', () => {
               break;
             }
             case 'shift': {
-              const got = queue._shift();
+              const got = queue._next ? idOf(queue._shift('written')) : undefined;
               const want = ref.shift();
               if (got !== want?.id) throw new Error(`shift gave ${String(got)}, expected ${want?.id}`);
               break;
             }
             case 'discard':
-              queue._shift(step.reason);
+              if (queue._next) queue._shift(step.reason);
               if (ref.length > 0) gone(ref.shift()!, step.reason);
               break;
-            case 'clear':
-              queue._clear(step.reason);
-              for (const e of ref) gone(e, step.reason);
+            case 'close':
+              queue.close(false);
+              for (const e of ref) gone(e, 'closed');
               ref = [];
               break;
             case 'dropConnectionOnly':
-              queue._dropConnectionOnly();
+              queue._lost();
               for (const e of ref) if (e.connectionOnly) gone(e, 'disconnected');
               ref = ref.filter((e) => !e.connectionOnly);
               break;
-            case 'expire':
-              queue._expire();
-              expireRef(now);
+            case 'takeAll': {
+              const got = queue._takeAll().map(idOf);
+              if (JSON.stringify(got) !== JSON.stringify(ref.map((e) => e.id))) throw new Error(`took ${JSON.stringify(got)}, expected ${JSON.stringify(ref.map((e) => e.id))}`);
+              for (const e of ref) taken.add(e.id);
+              ref = [];
               break;
+            }
             case 'advance':
               clock.advance(step.ms);
               expireRef(clock.now());
@@ -134,10 +146,10 @@ describe('OutboundQueue (generated)', () => {
           }
           // The queue agrees with the reference, now.
           const bytes = ref.reduce((n, e) => n + e.bytes, 0);
-          if (queue.length !== ref.length) throw new Error(`length ${queue.length}, expected ${ref.length}`);
-          if (queue.bytes !== bytes) throw new Error(`bytes ${queue.bytes}, expected ${bytes}`);
-          if (queue._first()?._data !== ref[0]?.id) throw new Error(`peek ${String(queue._first()?._data)}, expected ${ref[0]?.id}`);
-          if (queue.length > lim.maxMessages || queue.bytes > lim.maxBytes) throw new Error('over its bounds');
+          if (queue._length !== ref.length) throw new Error(`length ${queue._length}, expected ${ref.length}`);
+          if (queue._bytes !== bytes) throw new Error(`bytes ${queue._bytes}, expected ${bytes}`);
+          if (idOf(queue._next?._data) !== ref[0]?.id) throw new Error(`peek ${String(idOf(queue._next?._data))}, expected ${ref[0]?.id}`);
+          if (queue._length > lim.maxMessages || queue._bytes > lim.maxBytes) throw new Error('over its bounds');
           if (JSON.stringify(reported) !== JSON.stringify(expected)) {
             throw new Error(`drops ${JSON.stringify(reported.slice(-5))}, expected ${JSON.stringify(expected.slice(-5))}`);
           }
@@ -145,11 +157,12 @@ describe('OutboundQueue (generated)', () => {
           const wantTimer = ref.length > 0 && lim.maxAge !== Infinity ? 1 : 0;
           if (clock.pending !== wantTimer) throw new Error(`${clock.pending} timer(s) pending, expected ${wantTimer}`);
         }
-        // Each message's `track` heard exactly one outcome: written, or its drop reason.
+        // Each message's `onOutcome` heard exactly one outcome: written, its drop reason, or
+        // 'cancelled' when taken (no drop reported for it).
         for (const [id, outcomes] of tracked) {
           const drop = expected.find(([d]) => d === id);
           const inQueue = ref.some((e) => e.id === id);
-          const want = drop ? [drop[1]] : inQueue ? [] : ['written'];
+          const want = drop ? [drop[1]] : inQueue ? [] : taken.has(id) ? ['cancelled'] : ['written'];
           if (JSON.stringify(outcomes) !== JSON.stringify(want)) throw new Error(`${id} tracked ${JSON.stringify(outcomes)}, expected ${JSON.stringify(want)}`);
         }
         sequences++;

@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { channels } from '../../src/channels/index';
-import { OutboundQueue, type DropReason } from '../../src/socket/outbound-queue';
+import type { DropReason } from '../../src/socket/outbound-queue';
+import { Outbox } from '../../src/socket/outbox';
 import type { OutboundData } from '../../src/socket/data';
 import { FakeSocket } from '../helpers/fake-socket';
 import { fakeSocket, settle } from '../helpers/setup';
@@ -38,16 +39,17 @@ describe('found by the model-based test', () => {
     socket.close();
   });
 
-  it('OutboundQueue: an entry pushed at the front does not shield older ones behind it from expiry', () => {
+  it('Outbox: an entry pushed at the front does not shield older ones behind it from expiry', () => {
     const clock = new ManualClock();
     const drops: [OutboundData, DropReason][] = [];
-    const queue = new OutboundQueue({ maxMessages: 10, maxBytes: 100, overflow: 'reject', maxAge: 1000 }, clock, { _dropped: (data, reason) => void drops.push([data, reason]) });
-    queue.push('old', 3);
+    const sink = { _dropped: (data: OutboundData, reason: DropReason) => void drops.push([data, reason]), _operation: <T>(change: () => T) => change() };
+    const queue = new Outbox({ maxMessages: 10, maxBytes: 100, overflow: 'reject', maxAge: 1000, highWaterMark: 0 }, clock, sink, null);
+    queue.send('old', {});
     clock.advance(600);
-    queue.push('resent', 6, { front: true });
+    queue.send('resent', { front: true });
     clock.advance(400);
     expect(drops).toEqual([['old', 'expired']]);
-    expect(queue.length).toBe(1);
+    expect(queue._length).toBe(1);
     clock.advance(600);
     expect(drops).toEqual([['old', 'expired'], ['resent', 'expired']]);
     expect(clock.pending).toBe(0);

@@ -8,11 +8,13 @@ function make(over: Partial<HeartbeatHooks> = {}) {
   let pending = 0;
   let writable = true;
   const hooks: HeartbeatHooks = {
-    _heartbeatPing: (data) => {
-      log.push(writable ? `ping:${String(data)}` : 'ping-refused');
-      return writable;
+    _outbox: {
+      ping: (data) => {
+        log.push(writable ? `ping:${String(data)}` : 'ping-refused');
+        return writable;
+      },
+      _buffered: () => pending,
     },
-    _heartbeatPending: () => pending,
     _heartbeatDead: () => log.push('dead'),
     _heartbeatRtt: (ms) => log.push(`rtt:${ms}`),
     ...over,
@@ -166,7 +168,7 @@ describe('Heartbeat', () => {
         },
       },
       clock,
-      { _heartbeatPing: () => true, _heartbeatPending: () => 0, _heartbeatDead: () => {}, _heartbeatRtt: () => {} },
+      { _outbox: { ping: () => true, _buffered: () => 0 }, _heartbeatDead: () => {}, _heartbeatRtt: () => {} },
     );
     hb.start();
     expect(hb._inbound('x')).toBe(false);

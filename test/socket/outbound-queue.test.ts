@@ -1,36 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { OutboundQueue, type DropReason, type QueueLimits } from '../../src/socket/outbound-queue';
+import type { DropReason } from '../../src/socket/outbound-queue';
+import type { QueueOptions } from '../../src/socket/options';
+import { Outbox } from '../../src/socket/outbox';
 import { byteLength, type OutboundData } from '../../src/socket/data';
 import { ManualClock } from '../helpers/manual-clock';
 
-function make(limits: Partial<QueueLimits> = {}) {
+// The queue of the outbox, with no connection: every send waits.
+function make(limits: Partial<QueueOptions> = {}) {
   const clock = new ManualClock();
   const drops: [OutboundData, DropReason][] = [];
-  const queue = new OutboundQueue(
-    { maxMessages: 3, maxBytes: 100, overflow: 'reject', maxAge: Infinity, ...limits },
+  const queue = new Outbox(
+    { maxMessages: 3, maxBytes: 100, overflow: 'reject', maxAge: Infinity, highWaterMark: 0, ...limits },
     clock,
-    { _dropped: (data, reason) => void drops.push([data, reason]) },
+    { _dropped: (data, reason) => void drops.push([data, reason]), _operation: (change) => change() },
+    null,
   );
-  const push = (data: OutboundData) => queue.push(data, byteLength(data));
+  const push = (data: OutboundData) => queue.send(data, {});
   const drain = () => {
     const out: OutboundData[] = [];
-    for (let m = queue._shift(); m !== undefined; m = queue._shift()) out.push(m);
+    while (queue._next) out.push(queue._shift('written'));
     return out;
   };
   return { queue, clock, drops, push, drain };
 }
 
-describe('OutboundQueue', () => {
+describe('the queue (Outbox)', () => {
   it('is FIFO and counts bytes of text and binary', () => {
     const { queue, push, drain } = make({ maxMessages: 10 });
     push('héllo');
     push(new ArrayBuffer(7));
     push(new Uint32Array(2));
     push('😀');
-    expect(queue.length).toBe(4);
-    expect(queue.bytes).toBe(6 + 7 + 8 + 4);
+    expect(queue._length).toBe(4);
+    expect(queue._bytes).toBe(6 + 7 + 8 + 4);
     expect(drain().map((d) => (typeof d === 'string' ? d : byteLength(d)))).toEqual(['héllo', 7, 8, '😀']);
-    expect(queue.bytes).toBe(0);
+    expect(queue._bytes).toBe(0);
   });
 
   it("'reject' refuses what does not fit and reports it once", () => {
@@ -66,21 +70,21 @@ describe('OutboundQueue', () => {
       push('ok');
       expect(push('too big')).toBe(false);
       expect(drops).toEqual([['too big', 'overflow']]);
-      expect(queue.length).toBe(1);
+      expect(queue._length).toBe(1);
     }
   });
 
-  it('clear reports every message once with the reason', () => {
+  it('close reports every message once with the reason', () => {
     const { queue, push, drops } = make();
     push('a');
     push('b');
-    queue._clear('closed');
-    queue._clear('closed');
+    queue.close(false);
+    queue.close(false);
     expect(drops).toEqual([
       ['a', 'closed'],
       ['b', 'closed'],
     ]);
-    expect(queue.length).toBe(0);
+    expect(queue._length).toBe(0);
   });
 
   it('maxAge expires old messages on a timer that exists only while something waits', () => {
@@ -92,7 +96,7 @@ describe('OutboundQueue', () => {
     expect(clock.pending).toBe(1);
     clock.advance(400);
     expect(drops).toEqual([['old', 'expired']]);
-    expect(queue.length).toBe(1);
+    expect(queue._length).toBe(1);
     clock.advance(600);
     expect(drops).toEqual([
       ['old', 'expired'],
@@ -108,10 +112,10 @@ describe('OutboundQueue', () => {
     const { queue, push } = make({ maxMessages: 5000, maxBytes: 1e9 });
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 4000; i++) push(`m${i}`);
-      for (let i = 0; i < 3999; i++) queue._shift();
-      expect(queue._first()?._data).toBe('m3999');
-      queue._shift();
+      for (let i = 0; i < 3999; i++) queue._shift('written');
+      expect(queue._next?._data).toBe('m3999');
+      queue._shift('written');
     }
-    expect(queue.length).toBe(0);
+    expect(queue._length).toBe(0);
   });
 });
