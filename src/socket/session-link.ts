@@ -103,9 +103,8 @@ export class ClientSession {
     const session = tokens.get(this);
     // JSON leaves out what is undefined: `session` and `received` only to resume (a token is
     // never ''). The count in a resume hello acknowledges as much.
-    const hello: Hello = { v: 1, window: this._window, session, received: (session && this._received) as number | undefined };
     this._owed = this._owedBytes = 0;
-    this._raw(`H${JSON.stringify(hello)}`);
+    this._raw(`H${JSON.stringify({ v: 1, window: this._window, session, received: (session && this._received) as number | undefined } satisfies Hello)}`);
     return true;
   }
 
@@ -129,36 +128,31 @@ export class ClientSession {
    * {@link _inbound} inside an operation.
    */
   _quick(data: unknown): unknown {
-    if (!this._live) return SLOW;
-    let payload: unknown;
-    if (typeof data === 'string') {
-      if (data[0] !== 'D') return SLOW;
-      payload = data.slice(1);
-    } else {
-      const binary = data as Blob & Partial<Uint8Array>;
-      // A Blob's tag cannot be read synchronously: it is cut off unread. A view (Node's Buffer)
-      // is cut without a copy, an ArrayBuffer or a Blob by a copy.
-      if (!(typeof Blob === 'function' && data instanceof Blob) && bytesOf(binary)[0] !== (0x44 satisfies typeof DATA_BYTE)) return this._broken('untagged binary frame');
-      payload = binary.subarray?.(1) ?? binary.slice(1);
-    }
+    const frame = data as string & Partial<Uint8Array>;
+    // A Blob's tag cannot be read synchronously: it is cut off unread. An untagged binary frame
+    // goes the slow way too, to be refused there.
+    if (!this._live || (typeof data === 'string' ? data[0] !== 'D' : !(typeof Blob === 'function' && data instanceof Blob) && bytesOf(data)[0] !== (0x44 satisfies typeof DATA_BYTE))) return SLOW;
+    // A view (Node's Buffer) is cut without a copy; text, an ArrayBuffer or a Blob by a copy.
+    const payload = frame.subarray?.(1) ?? frame.slice(1);
     this._heartbeat?._seen(false);
     this._received++;
     // Acknowledge at once at half the server's window or ACK_BYTES, else ACK_DELAY after the
     // first frame owed (then the timer is pending till the ack). Text counts its UTF-16 units
     // here, which costs nothing (docs/PROTOCOL.md §3); a view its `length`, which is its bytes.
     const peer = this._peer;
-    const size = (payload as string).length ?? byteLength(payload as Blob);
+    const size = payload.length ?? byteLength(payload as unknown as Blob);
     if (++this._owed * 2 >= peer.messages || (this._owedBytes += size) * 2 >= peer.bytes || this._owedBytes >= (524_288 satisfies typeof ACK_BYTES)) this._ack();
     else if (this._owed < 2) this._ackTimer.start(200 satisfies typeof ACK_DELAY, () => this._ack());
     return payload;
   }
 
   /**
-   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"): {@link CONTROL}.
+   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"): nothing (that is {@link CONTROL}).
    * Before the welcome nothing else may come; after it, data took the quick path.
    */
-  _inbound(data: unknown): typeof CONTROL {
-    if (typeof data !== 'string' || (!this._live && data[0] !== 'W')) return this._broken('frame before the welcome');
+  _inbound(data: unknown): void {
+    // Binary data took the quick path unless it had no tag.
+    if (typeof data !== 'string' || (!this._live && data[0] !== 'W')) return this._hooks._sessionBroken(this._live ? 'untagged binary frame' : 'frame before the welcome');
     const tag = data.charAt(0);
     const rest = data.slice(1);
     this._heartbeat?._seen(tag === 'Q');
@@ -170,7 +164,7 @@ export class ClientSession {
       // The server ended the session: what it has not acknowledged may or may not have arrived.
       this._ack();
       this._forget();
-    } else if (tag !== 'Q') this._broken(`bad frame '${tag}'`);
+    } else if (tag !== 'Q') this._hooks._sessionBroken(`bad frame '${tag}'`);
   }
 
   /**
@@ -229,7 +223,7 @@ export class ClientSession {
   private _welcome(json: string): void {
     const welcome = decodeWelcome(json);
     // A resume needs a session to resume, and the server's count must fit what was sent.
-    if (!welcome || this._live || (welcome.resumed && (!tokens.has(this) || !this._ackUpTo(welcome.received)))) return this._broken('bad welcome');
+    if (!welcome || this._live || (welcome.resumed && (!tokens.has(this) || !this._ackUpTo(welcome.received)))) return this._hooks._sessionBroken('bad welcome');
     if (!welcome.resumed) this._forget();
     tokens.set(this, welcome.session);
     this._peer = welcome.window;
@@ -273,10 +267,6 @@ export class ClientSession {
     this._forget();
     this._hooks._sessionUnsupported();
     return true;
-  }
-
-  private _broken(what: string): typeof CONTROL {
-    this._hooks._sessionBroken(what);
   }
 
   private _raw(frame: OutboundData): void {
