@@ -195,6 +195,6 @@ function isCount(value: unknown, min = 0): value is number {
 }
 
 function isWindow(value: unknown): value is SessionWindow {
-  const w = value as Partial<SessionWindow> | null | undefined;
-  return isCount(w?.messages, 1) && isCount(w?.bytes, 1);
+  type Window = Partial<SessionWindow> | null | undefined;
+  return isCount((value as Window)?.messages, 1) && isCount((value as Window)?.bytes, 1);
 }

@@ -1,5 +1,5 @@
 import { Timer, type Clock } from './clock';
-import { byteLength, snapshot, type OutboundData } from './data';
+import { byteLength, isBlob, snapshot, type OutboundData } from './data';
 import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
@@ -128,12 +128,11 @@ export class ClientSession {
    * {@link _inbound} inside an operation.
    */
   _quick(data: unknown): unknown {
-    const frame = data as string & Partial<Uint8Array>;
     // A Blob's tag cannot be read synchronously: it is cut off unread. An untagged binary frame
     // goes the slow way too, to be refused there.
-    if (!this._live || (typeof data === 'string' ? data[0] !== 'D' : !(typeof Blob === 'function' && data instanceof Blob) && bytesOf(data)[0] !== (0x44 satisfies typeof DATA_BYTE))) return SLOW;
+    if (!this._live || (typeof data === 'string' ? data[0] !== 'D' : !isBlob(data) && bytesOf(data)[0] !== (0x44 satisfies typeof DATA_BYTE))) return SLOW;
     // A view (Node's Buffer) is cut without a copy; text, an ArrayBuffer or a Blob by a copy.
-    const payload = frame.subarray?.(1) ?? frame.slice(1);
+    const payload = (data as Partial<Uint8Array>).subarray?.(1) ?? (data as string).slice(1);
     this._heartbeat?._seen(false);
     this._received++;
     // Acknowledge at once at half the server's window or ACK_BYTES, else ACK_DELAY after the
@@ -180,7 +179,7 @@ export class ClientSession {
   _frame(data: OutboundData): OutboundData {
     if (typeof data === 'string') return `D${data}`;
     // The text 'D' in a Blob is the byte 0x44.
-    if (typeof Blob === 'function' && data instanceof Blob) return new Blob(['D', data]);
+    if (isBlob(data)) return new Blob(['D', data]);
     const view = bytesOf(data);
     const bytes = new Uint8Array(view.length + 1);
     bytes.set(view, 1);
@@ -233,15 +232,16 @@ export class ClientSession {
   }
 
   /**
-   * The server acknowledged our first `count` data frames. `false` when that is impossible
+   * The server acknowledged our first `count` data frames. Not `true` when that is impossible
    * (more than was sent, or fewer than it acknowledged before): a protocol error.
    */
-  private _ackUpTo(count: number): boolean {
+  private _ackUpTo(count: number): true | undefined {
     const newly = count - this._acked;
-    if (!(newly >= 0 && newly <= this._unacked.length)) return false;
-    this._acked = count;
-    for (const [, size] of this._unacked.splice(0, newly)) this._bytes -= size;
-    return true;
+    if (newly >= 0 && newly <= this._unacked.length) {
+      this._acked = count;
+      for (const [, size] of this._unacked.splice(0, newly)) this._bytes -= size;
+      return true;
+    }
   }
 
   /** Acknowledges what was received (only ever called on a live connection). */
@@ -280,8 +280,8 @@ export class ClientSession {
 
 /** The bytes of a buffer or a view, without a copy. An ArrayBuffer has no `buffer` or `byteOffset`: it is its own, from 0. */
 function bytesOf(data: unknown): Uint8Array {
-  const view = data as Partial<ArrayBufferView> & { byteLength: number };
-  return new Uint8Array(view.buffer ?? (data as ArrayBuffer), view.byteOffset, view.byteLength);
+  type View = Partial<ArrayBufferView> & ArrayBuffer;
+  return new Uint8Array((data as View).buffer ?? (data as View), (data as View).byteOffset, (data as View).byteLength);
 }
 
 /** The size of a message as the window counts it: its bytes on the wire (UTF-8 for text). */
