@@ -261,12 +261,13 @@ export class ClientSession {
   }
 
   /** Falls back to plain connections; `true` when it did so now (it says so once). */
-  private _fallBack(): boolean {
-    if (this._unsupported) return false;
-    this._unsupported = true;
-    this._forget();
-    this._hooks._sessionUnsupported();
-    return true;
+  private _fallBack(): true | undefined {
+    if (!this._unsupported) {
+      this._unsupported = true;
+      this._forget();
+      this._hooks._sessionUnsupported();
+      return true;
+    }
   }
 
   private _raw(frame: OutboundData): void {
