@@ -138,9 +138,12 @@ export class ClientSession {
     // Acknowledge at once at half the server's window or ACK_BYTES, else ACK_DELAY after the
     // first frame owed (then the timer is pending till the ack). Text counts its UTF-16 units
     // here, which costs nothing (docs/PROTOCOL.md §3); a view its `length`, which is its bytes.
-    const peer = this._peer;
-    const size = payload.length ?? byteLength(payload as unknown as Blob);
-    if (++this._owed * 2 >= peer.messages || (this._owedBytes += size) * 2 >= peer.bytes || this._owedBytes >= (524_288 satisfies typeof ACK_BYTES)) this._ack();
+    if (
+      ++this._owed * 2 >= this._peer.messages ||
+      (this._owedBytes += payload.length ?? byteLength(payload as unknown as Blob)) * 2 >= this._peer.bytes ||
+      this._owedBytes >= (524_288 satisfies typeof ACK_BYTES)
+    )
+      this._ack();
     else if (this._owed < 2) this._ackTimer.start(200 satisfies typeof ACK_DELAY, () => this._ack());
     return payload;
   }
