@@ -183,9 +183,8 @@ export class ClientSession {
     if (typeof data === 'string') return `D${data}`;
     // The text 'D' in a Blob is the byte 0x44.
     if (isBlob(data)) return new Blob(['D', data]);
-    const view = bytesOf(data);
-    const bytes = new Uint8Array(view.length + 1);
-    bytes.set(view, 1);
+    const bytes = new Uint8Array(data.byteLength + 1);
+    bytes.set(bytesOf(data), 1);
     bytes[0] = 0x44 satisfies typeof DATA_BYTE;
     return bytes;
   }
