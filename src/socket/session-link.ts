@@ -159,8 +159,9 @@ export class ClientSession {
     const rest = data.slice(1);
     this._heartbeat?._seen(tag === 'Q');
     if (tag === 'W') this._welcome(rest);
-    // An ack's count: digits without a leading zero (a count past what was sent fails the range check).
-    else if (tag === 'A' && /^(0|[1-9]\d*)$/.test(rest) && this._ackUpTo(+rest)) this._hooks._sessionRoom();
+    // An ack's count: written as JavaScript writes the number (no sign, leading zero, space or
+    // exponent: a count too big for that, or negative, or a fraction, fails _ackUpTo's checks).
+    else if (tag === 'A' && rest === String(+rest) && this._ackUpTo(+rest)) this._hooks._sessionRoom();
     else if (tag === 'P') this._raw(`Q${rest}`);
     else if (tag === 'B' && !rest) {
       // The server ended the session: what it has not acknowledged may or may not have arrived.
@@ -239,7 +240,7 @@ export class ClientSession {
    */
   private _ackUpTo(count: number): true | undefined {
     const newly = count - this._acked;
-    if (newly >= 0 && newly <= this._unacked.length) {
+    if (newly % 1 === 0 && newly >= 0 && newly <= this._unacked.length) {
       this._acked = count;
       for (const [, size] of this._unacked.splice(0, newly)) this._bytes -= size;
       return true;
