@@ -163,7 +163,7 @@ export class ClientSession {
     // exponent: a count too big for that, or negative, or a fraction, fails _ackUpTo's checks).
     else if (tag === 'A' && rest === String(+rest) && this._ackUpTo(+rest)) this._hooks._sessionRoom();
     else if (tag === 'P') this._raw(`Q${rest}`);
-    else if (tag === 'B' && !rest) {
+    else if (data === 'B') {
       // The server ended the session: what it has not acknowledged may or may not have arrived.
       this._ack();
       this._forget();
