@@ -83,7 +83,7 @@ export interface Welcome {
  * picks the first it sees picks a plain one; a session server picks ours.
  */
 export function offerProtocols(user: readonly string[]): string[] {
-  return user.length ? [...user, ...user.map((p) => `${SESSION_PROTOCOL}+${p}`)] : [PLAIN_PROTOCOL, SESSION_PROTOCOL];
+  return user.length ? user.concat(user.map((p) => `${SESSION_PROTOCOL}+${p}`)) : [PLAIN_PROTOCOL, SESSION_PROTOCOL];
 }
 
 /** Whether the server chose the session protocol (alone, or with a user's subprotocol after `+`). */
@@ -185,7 +185,7 @@ function parse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    // Not JSON: undefined.
   }
 }
 

@@ -289,4 +289,4 @@ function bytesOf(data: unknown): Uint8Array {
 }
 
 /** The size of a message as the window counts it: its bytes on the wire (UTF-8 for text). */
-export const sizeOf = byteLength;
+export { byteLength as sizeOf } from './data';
