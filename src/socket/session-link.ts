@@ -162,7 +162,7 @@ export class ClientSession {
     // An ack's count: written as JavaScript writes the number (no sign, leading zero, space or
     // exponent: a count too big for that, or negative, or a fraction, fails _ackUpTo's checks).
     else if (tag === 'A' && rest === String(+rest) && this._ackUpTo(+rest)) this._hooks._sessionRoom();
-    else if (tag === 'P') this._raw(`Q${rest}`);
+    else if (tag === 'P') this._raw('Q' + rest);
     else if (data === 'B') {
       // The server ended the session: what it has not acknowledged may or may not have arrived.
       this._ack();
@@ -181,7 +181,7 @@ export class ClientSession {
 
   /** The wire form of a data message. */
   _frame(data: OutboundData): OutboundData {
-    if (typeof data === 'string') return `D${data}`;
+    if (typeof data === 'string') return 'D' + data;
     // The text 'D' in a Blob is the byte 0x44.
     if (isBlob(data)) return new Blob(['D', data]);
     const bytes = new Uint8Array(data.byteLength + 1);
@@ -252,7 +252,7 @@ export class ClientSession {
     this._ackTimer.stop();
     if (this._owed) {
       this._owed = this._owedBytes = 0;
-      this._raw(`A${this._received}`);
+      this._raw('A' + this._received);
     }
   }
 
