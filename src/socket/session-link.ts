@@ -98,7 +98,10 @@ export class ClientSession {
    */
   _opened(ws: NativeSocket): boolean {
     // (A `protocol` that is undefined reads as 'undefined': not ours either.)
-    if (this._unsupported || !isSessionProtocol(ws.protocol!)) return this._fallBack(), false;
+    if (this._unsupported || !isSessionProtocol(ws.protocol!)) {
+      this._fallBack();
+      return false;
+    }
     this._ws = ws;
     const session = tokens.get(this);
     // JSON leaves out what is undefined: `session` and `received` only to resume (a token is
