@@ -83,7 +83,7 @@ export interface Welcome {
  * picks the first it sees picks a plain one; a session server picks ours.
  */
 export function offerProtocols(user: readonly string[]): string[] {
-  return user.length === 0 ? [PLAIN_PROTOCOL, SESSION_PROTOCOL] : [...user, ...user.map((p) => `${SESSION_PROTOCOL}+${p}`)];
+  return user.length ? user.concat(user.map((p) => `${SESSION_PROTOCOL}+${p}`)) : [PLAIN_PROTOCOL, SESSION_PROTOCOL];
 }
 
 /** Whether the server chose the session protocol (alone, or with a user's subprotocol after `+`). */
@@ -93,7 +93,8 @@ export function isSessionProtocol(selected: string): boolean {
 
 /** The user's subprotocol within the server's choice: without ours, and the plain name is none. */
 export function userProtocol(selected: string): string {
-  return isSessionProtocol(selected) ? selected.slice(SESSION_PROTOCOL.length + 1) : selected === PLAIN_PROTOCOL ? '' : selected;
+  // 15: the length of `${SESSION_PROTOCOL}+`.
+  return isSessionProtocol(selected) ? selected.slice(15) : selected === PLAIN_PROTOCOL ? '' : selected;
 }
 
 /** Whether the server chose the session protocol, and the user's subprotocol within it. */
@@ -150,7 +151,8 @@ export function ackCount(text: string): number {
 /** A welcome's JSON (after `W`), checked; undefined when it breaks the protocol. */
 export function decodeWelcome(json: string): Welcome | undefined {
   const w = parse(json) as Partial<Welcome> | undefined;
-  return w?.v === 1 && typeof w.session === 'string' && w.session !== '' && typeof w.resumed === 'boolean' && isCount(w.received) && isWindow(w.window) && isCount(w.ttl) ? (w as Welcome) : undefined;
+  // A token is a string and not ''; `resumed` a boolean.
+  return w?.v === 1 && typeof w.session === 'string' && w.session && w.resumed === !!w.resumed && isCount(w.received) && isWindow(w.window) && isCount(w.ttl) ? (w as Welcome) : undefined;
 }
 
 /** A hello's JSON (after `H`), checked; undefined when it breaks the protocol. `session` and `received` come together or not at all. */
@@ -183,7 +185,7 @@ function parse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    // Not JSON: undefined.
   }
 }
 
@@ -193,6 +195,6 @@ function isCount(value: unknown, min = 0): value is number {
 }
 
 function isWindow(value: unknown): value is SessionWindow {
-  const w = value as Partial<SessionWindow> | null | undefined;
-  return isCount(w?.messages, 1) && isCount(w?.bytes, 1);
+  type Window = Partial<SessionWindow> | null | undefined;
+  return isCount((value as Window)?.messages, 1) && isCount((value as Window)?.bytes, 1);
 }

@@ -12,7 +12,7 @@ export interface TimerClock {
 export class Timer {
   private _handle: unknown;
 
-  constructor(private readonly clock: TimerClock) {}
+  constructor(private readonly _clock: TimerClock) {}
 
   /** Whether it will still fire; for leak checks. */
   get pending(): boolean {
@@ -23,7 +23,7 @@ export class Timer {
   start(ms: number, callback: () => void): void {
     this.stop();
     if (ms === Infinity) return;
-    this._handle = this.clock.setTimeout(() => {
+    this._handle = this._clock.setTimeout(() => {
       this._handle = undefined;
       callback();
     }, ms);
@@ -31,7 +31,7 @@ export class Timer {
 
   stop(): void {
     if (this._handle === undefined) return;
-    this.clock.clearTimeout(this._handle);
+    this._clock.clearTimeout(this._handle);
     this._handle = undefined;
   }
 }

@@ -1,5 +1,9 @@
 import type { SessionWindow } from './protocol';
 
+// The reference server's windows. The client keeps the same rules in a few fields of its
+// ClientSession (src/socket/session-link.ts), which costs its bundle less than these classes;
+// ACK_DELAY and ACK_BYTES are its figures too (it checks its numbers against them).
+
 /**
  * The sending side of a session: every data frame written and not yet acknowledged, in
  * order, with its sequence number implied by its place (the first frame of a session is 1).

@@ -81,6 +81,6 @@ function isBinary(data: unknown): boolean {
   return data instanceof ArrayBuffer || (ArrayBuffer.isView(data) && !(typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer));
 }
 
-function isBlob(data: unknown): data is Blob {
+export function isBlob(data: unknown): data is Blob {
   return typeof Blob === 'function' && data instanceof Blob;
 }

@@ -1,10 +1,10 @@
 import { Timer, type Clock } from './clock';
-import { byteLength, snapshot, type OutboundData } from './data';
+import { byteLength, isBlob, snapshot, type OutboundData } from './data';
 import type { Heartbeat } from './heartbeat';
 import type { NativeSocket } from './native';
 import type { DropSink } from './outbound-queue';
-import { ACK_DELAY, Received, Unacked } from '../session/window';
-import { ackCount, DATA_BYTE, decodeWelcome, isSessionProtocol, offerProtocols, type Hello, type SESSION_CLOSE, type SessionWindow } from '../session/protocol';
+import type { ACK_BYTES, ACK_DELAY } from '../session/window';
+import { decodeWelcome, isSessionProtocol, offerProtocols, type DATA_BYTE, type Hello, type SESSION_CLOSE, type SessionWindow } from '../session/protocol';
 
 /** Bounds of what a session keeps until the server acknowledges it (API.md §8). */
 export interface ResumeOptions {
@@ -45,30 +45,46 @@ const tokens = new WeakMap<ClientSession, string>();
  * across connections. It offers the protocol, says hello, frames and keeps what is written
  * until acknowledged, acknowledges what arrives, and after a reconnect resends only what the
  * server did not get — or, when the server lost the session, reports it `unconfirmed`.
+ *
+ * The two windows of the protocol are a few fields here (the server has its own classes in
+ * src/session/window.ts): sequence numbers are implied by counts (the first data frame of a
+ * session is 1), and nothing is kept per frame received.
  */
 export class ClientSession {
   /** The server does not speak the protocol: the socket is plain from now on. */
-  private _unsupported = false;
-  /** What was written and not yet acknowledged (its `length` and `bytes` are the socket's figures). */
-  readonly _unacked: Unacked<OutboundData>;
-  private readonly _received = new Received();
-  private _peer: SessionWindow;
+  private _unsupported?: boolean;
+  /** The next attempt should skip the backoff wait (once, after falling back). */
+  private _retryNow?: boolean;
+  /** What was written and not yet acknowledged, oldest first, with its size (its `length` is the socket's figure). */
+  readonly _unacked: [OutboundData, number][] = [];
+  /** The bytes of {@link _unacked}, as the window counts them. */
+  _bytes!: number;
+  /** Data frames of ours the server acknowledged in this session (so `_acked + _unacked.length` were sent). */
+  private _acked!: number;
+  /** Data frames of the server received (and delivered) in this session. */
+  private _received!: number;
+  /** Of them, how many (and how many bytes) were received since the last acknowledgement. */
+  private _owed!: number;
+  private _owedBytes!: number;
+  /** The server's window, from its welcome: it paces our acknowledgements. */
+  private _peer!: SessionWindow;
   /** The connection the session runs on, from the hello on (read by the socket: it speaks the protocol). */
-  _ws: NativeSocket | null = null;
+  _ws?: NativeSocket | null;
   /** Whether data frames go out framed on `_ws` (from the welcome on; read by the socket, set here only). */
-  _live = false;
-  private _ackTimer: Timer | undefined;
-  private _retryNow = false;
+  _live?: boolean;
+  /** Pending while an acknowledgement is owed (that is, while `_owed` > 0 on a live connection). */
+  private readonly _ackTimer: Timer;
 
   constructor(
-    window: SessionWindow,
-    private readonly _clock: Clock,
+    private readonly _window: SessionWindow,
+    clock: Clock,
     private readonly _hooks: SessionHooks,
     /** Told of every inbound frame (each proves life; a `Q` answers its ping). */
     private readonly _heartbeat: Heartbeat | null,
   ) {
-    this._unacked = new Unacked(window);
-    this._peer = window;
+    this._ackTimer = new Timer(clock);
+    // Sets the counters (there is nothing to forget yet).
+    this._forget();
   }
 
   /** The subprotocols to ask for, given the user's. */
@@ -81,14 +97,17 @@ export class ClientSession {
    * is written and the connection is ready only at the welcome.
    */
   _opened(ws: NativeSocket): boolean {
-    if (this._unsupported) return false;
-    if (!isSessionProtocol(ws.protocol ?? '')) return this._fallBack();
+    // (A `protocol` that is undefined reads as 'undefined': not ours either.)
+    if (this._unsupported || !isSessionProtocol(ws.protocol!)) {
+      this._fallBack();
+      return false;
+    }
     this._ws = ws;
     const session = tokens.get(this);
-    // JSON leaves out what is undefined: `session` and `received` only to resume. The count in
-    // a resume hello acknowledges as much.
-    const hello: Hello = { v: 1, window: this._unacked.window, session, received: session ? this._received.acked() : undefined };
-    this._raw(`H${JSON.stringify(hello)}`);
+    // JSON leaves out what is undefined: `session` and `received` only to resume (a token is
+    // never ''). The count in a resume hello acknowledges as much.
+    this._owed = this._owedBytes = 0;
+    this._raw(`H${JSON.stringify({ v: 1, window: this._window, session, received: (session && this._received) as number | undefined } satisfies Hello)}`);
     return true;
   }
 
@@ -98,17 +117,12 @@ export class ClientSession {
    * next attempt goes at once, without asking.
    */
   _failed(message: string): void {
-    if (!this._unsupported && /sent no subprotocol/i.test(message)) {
-      this._fallBack();
-      this._retryNow = true;
-    }
+    if (/sent no subprotocol/i.test(message)) this._retryNow = this._fallBack();
   }
 
   /** Whether the next attempt should skip the backoff wait (once, after falling back). */
-  _takeRetryNow(): boolean {
-    const now = this._retryNow;
-    this._retryNow = false;
-    return now;
+  _takeRetryNow(): boolean | undefined {
+    return this._retryNow && !(this._retryNow = false);
   }
 
   /**
@@ -117,60 +131,65 @@ export class ClientSession {
    * {@link _inbound} inside an operation.
    */
   _quick(data: unknown): unknown {
-    if (!this._live) return SLOW;
-    if (typeof data !== 'string') return this._binary(data);
-    if (data.charCodeAt(0) !== 68 /* D */) return SLOW;
+    // A Blob's tag cannot be read synchronously: it is cut off unread. An untagged binary frame
+    // goes the slow way too, to be refused there.
+    if (!this._live || (typeof data === 'string' ? data[0] !== 'D' : !isBlob(data) && bytesOf(data)[0] !== (0x44 satisfies typeof DATA_BYTE))) return SLOW;
+    // A view (Node's Buffer) is cut without a copy; text, an ArrayBuffer or a Blob by a copy.
+    const payload = (data as Partial<Uint8Array>).subarray?.(1) ?? (data as string).slice(1);
     this._heartbeat?._seen(false);
-    this._delivered(data.length - 1);
-    return data.slice(1);
+    this._received++;
+    // Acknowledge at once at half the server's window or ACK_BYTES, else ACK_DELAY after the
+    // first frame owed (then the timer is pending till the ack). Text counts its UTF-16 units
+    // here, which costs nothing (docs/PROTOCOL.md §3); a view its `length`, which is its bytes.
+    if (
+      ++this._owed * 2 >= this._peer.messages ||
+      (this._owedBytes += payload.length ?? byteLength(payload as unknown as Blob)) * 2 >= this._peer.bytes ||
+      this._owedBytes >= (524_288 satisfies typeof ACK_BYTES)
+    )
+      this._ack();
+    else if (this._owed < 2) this._ackTimer.start(200 satisfies typeof ACK_DELAY, () => this._ack());
+    return payload;
   }
 
   /**
-   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"): {@link CONTROL}.
+   * Any other frame on the session's connection (docs/PROTOCOL.md, "Frames"): nothing (that is {@link CONTROL}).
    * Before the welcome nothing else may come; after it, data took the quick path.
    */
-  _inbound(data: unknown): typeof CONTROL {
-    if (typeof data !== 'string' || (!this._live && data[0] !== 'W')) return this._broken('frame before the welcome');
+  _inbound(data: unknown): void {
+    // Binary data took the quick path unless it had no tag.
+    if (typeof data !== 'string' || (!this._live && data[0] !== 'W')) return this._hooks._sessionBroken(this._live ? 'untagged binary frame' : 'frame before the welcome');
     const tag = data.charAt(0);
     const rest = data.slice(1);
     this._heartbeat?._seen(tag === 'Q');
-    switch (tag) {
-      case 'W':
-        return this._welcome(rest);
-      case 'A':
-        // -1 for a malformed count, which no window accepts either.
-        if (!this._unacked.ack(ackCount(rest))) break;
-        this._hooks._sessionRoom();
-        return CONTROL;
-      case 'P':
-        this._raw(`Q${rest}`);
-        return CONTROL;
-      case 'Q':
-        return CONTROL;
-      case 'B':
-        if (rest) break;
-        // The server ended the session: what it has not acknowledged may or may not have arrived.
-        this._ack();
-        this._forget();
-        return CONTROL;
-    }
-    return this._broken(`bad frame '${tag}'`);
+    if (tag === 'W') this._welcome(rest);
+    // An ack's count: written as JavaScript writes the number (no sign, leading zero, space or
+    // exponent: a count too big for that, or negative, or a fraction, fails _ackUpTo's checks).
+    else if (tag === 'A' && rest === String(+rest) && this._ackUpTo(+rest)) this._hooks._sessionRoom();
+    else if (tag === 'P') this._raw('Q' + rest);
+    else if (data === 'B') {
+      // The server ended the session: what it has not acknowledged may or may not have arrived.
+      this._ack();
+      this._forget();
+    } else if (tag !== 'Q') this._hooks._sessionBroken(`bad frame '${tag}'`);
   }
 
-  /** Whether the window has room for a message of `bytes`. */
+  /**
+   * Whether the window has room for a message of `bytes`. A message bigger than the whole
+   * window still goes once nothing else is unacknowledged, or it could never be sent.
+   */
   _hasRoom(bytes: number): boolean {
-    return !this._unacked.full(bytes);
+    const count = this._unacked.length;
+    return !count || (count < this._window.messages && this._bytes + bytes <= this._window.bytes);
   }
 
   /** The wire form of a data message. */
   _frame(data: OutboundData): OutboundData {
-    if (typeof data === 'string') return `D${data}`;
+    if (typeof data === 'string') return 'D' + data;
     // The text 'D' in a Blob is the byte 0x44.
-    if (typeof Blob === 'function' && data instanceof Blob) return new Blob(['D', data]);
-    const view = bytesOf(data as ArrayBuffer);
-    const bytes = new Uint8Array(view.length + 1);
-    bytes[0] = DATA_BYTE;
-    bytes.set(view, 1);
+    if (isBlob(data)) return new Blob(['D', data]);
+    const bytes = new Uint8Array(data.byteLength + 1);
+    bytes.set(bytesOf(data), 1);
+    bytes[0] = 0x44 satisfies typeof DATA_BYTE;
     return bytes;
   }
 
@@ -179,83 +198,82 @@ export class ClientSession {
    * a buffer after `send()`) until acknowledged, to be resent or handed back `unconfirmed`.
    */
   _written(data: OutboundData, size: number): void {
-    this._unacked.push(snapshot(data), size);
+    this._unacked.push([snapshot(data), size]);
+    this._bytes += size;
   }
 
   /** Says goodbye before a final close: the server may forget the session at once. */
   _bye(): void {
-    if (!this._live) return;
-    this._ack();
-    this._raw('B');
+    if (this._live) {
+      this._ack();
+      this._raw('B');
+    }
   }
 
   /** The connection is gone; the session waits for the next one. */
   _lost(code: number): void {
     this._ws = null;
     this._live = false;
-    this._ackTimer?.stop();
+    this._ackTimer.stop();
     // Another connection took the session over: it is not ours to resume any more. (The
     // number itself, checked against the protocol's table: the table stays out of the bundle.)
     if (code === (4012 satisfies (typeof SESSION_CLOSE)['replaced'])) this._forget();
   }
 
-  /** The socket closed for good: whatever is unacknowledged is reported `unconfirmed`. */
+  /** The socket closed for good: whatever is unacknowledged is reported `unconfirmed` (as when replaced). */
   _end(): void {
-    this._lost(0);
-    this._forget();
+    this._lost(4012);
   }
 
-  private _welcome(json: string): typeof CONTROL {
+  private _welcome(json: string): void {
     const welcome = decodeWelcome(json);
     // A resume needs a session to resume, and the server's count must fit what was sent.
-    if (!welcome || this._live || (welcome.resumed && (!tokens.has(this) || !this._unacked.ack(welcome.received)))) return this._broken('bad welcome');
+    if (!welcome || this._live || (welcome.resumed && (!tokens.has(this) || !this._ackUpTo(welcome.received)))) return this._hooks._sessionBroken('bad welcome');
     if (!welcome.resumed) this._forget();
     tokens.set(this, welcome.session);
     this._peer = welcome.window;
     this._live = true;
-    for (const data of this._unacked.pending()) this._raw(this._frame(data));
+    for (const [data] of this._unacked) this._raw(this._frame(data));
     this._hooks._sessionReady(welcome.resumed);
-    return CONTROL;
   }
 
-  private _binary(data: unknown): unknown {
-    this._heartbeat?._seen(false);
-    const binary = data as Blob & Partial<Uint8Array>;
-    // A Blob's tag cannot be read synchronously: it is cut off unread. A view (Node's Buffer)
-    // is cut without a copy, an ArrayBuffer or a Blob by a copy.
-    if (!(typeof Blob === 'function' && data instanceof Blob) && bytesOf(data as ArrayBuffer)[0] !== DATA_BYTE) return this._broken('untagged binary frame');
-    const payload = binary.subarray?.(1) ?? binary.slice(1);
-    this._delivered(sizeOf(payload));
-    return payload;
+  /**
+   * The server acknowledged our first `count` data frames. Not `true` when that is impossible
+   * (more than was sent, or fewer than it acknowledged before): a protocol error.
+   */
+  private _ackUpTo(count: number): true | undefined {
+    const newly = count - this._acked;
+    if (newly % 1 === 0 && newly >= 0 && newly <= this._unacked.length) {
+      this._acked = count;
+      for (const [, size] of this._unacked.splice(0, newly)) this._bytes -= size;
+      return true;
+    }
   }
 
-  private _delivered(bytes: number): void {
-    if (this._received.add(bytes, this._peer)) this._ack();
-    else if (!this._ackTimer?.pending) (this._ackTimer ??= new Timer(this._clock)).start(ACK_DELAY, () => this._ack());
-  }
-
+  /** Acknowledges what was received (only ever called on a live connection). */
   private _ack(): void {
-    this._ackTimer?.stop();
-    if (this._live && this._received.owed) this._raw(`A${this._received.acked()}`);
+    this._ackTimer.stop();
+    if (this._owed) {
+      this._owed = this._owedBytes = 0;
+      this._raw('A' + this._received);
+    }
   }
 
   /** The session is over: a later connection starts a new one. */
   private _forget(): void {
     tokens.delete(this);
-    this._received.reset();
-    for (const data of this._unacked.reset()) this._hooks._dropped(data, 'unconfirmed');
+    this._acked = this._received = this._owed = this._owedBytes = this._bytes = 0;
+    for (const [data] of this._unacked.splice(0)) this._hooks._dropped(data, 'unconfirmed');
   }
 
-  private _fallBack(): false {
-    this._unsupported = true;
-    this._forget();
-    this._hooks._sessionUnsupported();
-    return false;
-  }
-
-  private _broken(what: string): typeof CONTROL {
-    this._hooks._sessionBroken(what);
-    return CONTROL;
+  /** Falls back to plain connections; `true` when it did so now (it says so once). */
+  private _fallBack(): true | undefined {
+    if (!this._unsupported) {
+      this._unsupported = true;
+      this._forget();
+      this._hooks._sessionUnsupported();
+      return true;
+    }
   }
 
   private _raw(frame: OutboundData): void {
@@ -268,10 +286,10 @@ export class ClientSession {
 }
 
 /** The bytes of a buffer or a view, without a copy. An ArrayBuffer has no `buffer` or `byteOffset`: it is its own, from 0. */
-function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  const view = data as Partial<ArrayBufferView> & { byteLength: number };
-  return new Uint8Array(view.buffer ?? (data as ArrayBuffer), view.byteOffset, view.byteLength);
+function bytesOf(data: unknown): Uint8Array {
+  type View = Partial<ArrayBufferView> & ArrayBuffer;
+  return new Uint8Array((data as View).buffer ?? (data as View), (data as View).byteOffset, (data as View).byteLength);
 }
 
 /** The size of a message as the window counts it: its bytes on the wire (UTF-8 for text). */
-export const sizeOf = byteLength;
+export { byteLength as sizeOf } from './data';

@@ -110,7 +110,7 @@ export class SteadySocket extends SocketCore {
    */
   get bufferedAmount(): number {
     const ws = this._dialer._ws;
-    return this._outbox._buffered(ws) + this._outbox._bytes + (this._session?._unacked.bytes ?? 0);
+    return this._outbox._buffered(ws) + this._outbox._bytes + (this._session?._bytes ?? 0);
   }
 
   /**

@@ -227,6 +227,16 @@ describe('resume: reconnecting', () => {
     expect(native().readyState).toBe(0);
   });
 
+  it.each(['A0.5', 'A1.0', 'A-0', 'A+1', 'A 1', 'A1e0', 'A0x1', 'AInfinity', 'ANaN', 'A-1'])('drops the connection on the ack %j of what was written', (frame) => {
+    const { socket, native, connect, log } = session();
+    connect();
+    socket.send('a');
+    socket.send('b');
+    native().serverMessage(frame);
+    expect(log()).toContain('error:SESSION_PROTOCOL_ERROR');
+    expect(socket.stats.unacked).toBe(2);
+  });
+
   it('says goodbye on close(), and reports what stays unacknowledged at the final close', () => {
     const { socket, native, connect, log } = session();
     connect();
