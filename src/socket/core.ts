@@ -12,7 +12,8 @@ import { Outbox } from './outbox';
 import { describeSafely, redactUrls, safeCause } from './redact';
 import { resolveOptions } from './resolve-options';
 import { SocketEventTarget } from './event-target';
-import { RetrySchedule } from './retry-schedule';
+import { backoffDelay } from './backoff';
+import { planRetry } from './close-policy';
 import { ClientSession, CONTROL, SLOW, type SessionHooks } from './session-link';
 import type { ConnectionState } from './state';
 
@@ -38,7 +39,10 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
   protected _sinceOpen = 0;
   /** The one lifecycle timer: first attempt, connect timeout, backoff wait or close timeout, by state. */
   protected readonly _timer: Timer;
-  protected readonly _retry: RetrySchedule;
+  /** Retries in this outage (from 0 again after `minUptime` open, or `reconnect()`); the last delay (decorrelated jitter); when the open connection opened. */
+  protected _retries = 0;
+  protected _previousDelay: number | undefined;
+  protected _openedAt: number | undefined;
   /** `close()` was called: final, unlike giving up, which `reconnect()` may undo. */
   protected _closeRequested = false;
   protected _binaryTypeSet: BinaryType | undefined;
@@ -53,7 +57,6 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     super();
     this._options = resolveOptions(given);
     const { clock } = this._options;
-    this._retry = new RetrySchedule(this._options);
     this._timer = new Timer(clock);
     this._heartbeat = this._options.heartbeat && new Heartbeat(this._options.heartbeat, clock, this);
     this._session = this._options.resume && new ClientSession(this._options.resume, clock, this, this._heartbeat);
@@ -89,7 +92,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     if (!ws || this._state !== 'connecting') return;
     this._opens++;
     this._sinceOpen = 0;
-    this._retry._opened(this._options.clock.now());
+    this._openedAt = this._options.clock.now();
     this._transition('open');
     this._heartbeat?.start();
     this._outbox.open(ws);
@@ -193,27 +196,38 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     if (this._state !== 'connecting' && this._state !== 'open') return;
     this._hangUp(false, info.code);
     const epoch = this._epoch;
-    const plan = this._retry._next(info, this._options.clock.now(), (attempt) => {
-      const { shouldReconnect } = this._options;
-      try {
-        return shouldReconnect?.({ ...info }, attempt);
-      } catch (cause) {
-        this._fail(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
-        return undefined;
-      }
-    });
+    const options = this._options;
+    const { random, shouldReconnect } = options;
+    // The count starts over only after a connection stayed up `minUptime`.
+    if (this._openedAt !== undefined && options.clock.now() - this._openedAt >= options.minUptime) this._resetRetries();
+    this._openedAt = undefined;
+    const attempt = this._retries;
+    // In this order (the backoff's random, the 1012/1013 window's, then the user's policy): tests inject `random`.
+    const backoff = backoffDelay(attempt, options, random, this._previousDelay);
+    const later = random();
+    let override: boolean | number | undefined;
+    try {
+      override = shouldReconnect?.({ ...info }, attempt);
+    } catch (cause) {
+      this._fail(new SteadySocketError('RECONNECT_POLICY_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
+    }
+    const plan = planRetry(info.code, attempt, options.maxRetries, backoff, later, override);
+    if (typeof plan === 'number') {
+      this._retries++;
+      this._previousDelay = plan;
+    }
     if (epoch !== this._epoch) return; // shouldReconnect itself called close() or reconnect()
     if (typeof plan !== 'number') {
-      this._fail(new SteadySocketError(plan, plan === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retry._retries} retries` : `Gave up: close code ${info.code}`));
+      this._fail(new SteadySocketError(plan, plan === 'RETRIES_EXHAUSTED' ? `Gave up after ${this._retries} retries` : `Gave up: close code ${info.code}`));
       this._finish(info);
       return;
     }
     this._sinceOpen++;
     this._transition('reconnecting');
-    this._log('info', undefined, `closed ${info.code}; retry ${this._retry._retries} in ${Math.round(plan)} ms`);
+    this._log('info', undefined, `closed ${info.code}; retry ${this._retries} in ${Math.round(plan)} ms`);
     this._arm(this._session?._takeRetryNow() ? 0 : plan, () => this._connect());
     const lastClose = this._fire('close', { ...info, willReconnect: true });
-    this._fire('reconnecting', { attempt: this._retry._retries, delay: plan, lastClose }, this._epoch);
+    this._fire('reconnecting', { attempt: this._retries, delay: plan, lastClose }, this._epoch);
   }
 
   /** The final close: after `close()`, or giving up. */
@@ -241,7 +255,11 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
     this._heartbeat?.stop(error ?? new SteadySocketError('CONNECTION_LOST', 'The connection ended'));
   }
 
-  // ---- page lifecycle ----------------------------------------------------------------
+  /** The backoff starts over. */
+  protected _resetRetries(): void {
+    this._retries = 0;
+    this._previousDelay = this._openedAt = undefined;
+  }
 
   protected _watch(): void {
     this._stopWatching = watchLifecycle(this._options.lifecycleEvents, this);
@@ -264,8 +282,7 @@ export abstract class SocketCore extends SocketEventTarget implements DialerEven
 
   /**
    * The one place the state changes; posts `state`. Each state owns the one lifecycle timer.
-   * Which changes are legal is state.ts's table, checked by the property tests on every step
-   * (not here at run time: the bundle carries no table for a bug that cannot reach users).
+   * The legal changes are state.ts's table, which the property tests check on every step.
    */
   protected _transition(next: ConnectionState): void {
     const previous = this._state;

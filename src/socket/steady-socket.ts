@@ -243,7 +243,7 @@ export class SteadySocket extends SocketCore {
         this._hangUp(true, info.code, info.reason);
         this._fire('close', { ...info, willReconnect: true });
       }
-      this._retry._reset();
+      this._resetRetries();
       this._connect();
     });
   }
