@@ -50,8 +50,11 @@ const NONE: readonly ListenerRecord[] & { _stopped?: boolean } = [];
  * new Ticker().on('tick', (n) => console.log(n)).emit('tick', 1);
  */
 export class Emitter<E extends object> {
-  // Never changed in place, so every emitter without listeners can share one empty list.
-  private _records: readonly ListenerRecord[] = NONE;
+  /**
+   * Never changed in place, so every emitter without listeners can share one empty list: the
+   * prototype's (set below: no constructor, and no field until the first listener).
+   */
+  private declare _records: readonly ListenerRecord[];
 
   /** As eventemitter3's `on`: `fn` is called with `this` = `context` (default: the emitter). */
   on<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
@@ -166,3 +169,4 @@ export interface Emitter<E extends object> {
 const proto = Emitter.prototype;
 proto.addListener = proto.on;
 proto.removeListener = proto.removeAllListeners = proto.off;
+(proto as unknown as { _records: typeof NONE })._records = NONE;
