@@ -31,7 +31,10 @@ export interface ListenerRecord {
   _onAbort?: () => void;
 }
 
-/** The stop flag an emitted value is read as: never stopped (an emitted value is never looked at). */
+/**
+ * The empty list every emitter starts with (shared: never changed), and what an emitted value's
+ * stop flag is read from: never stopped (an emitted value is never looked at).
+ */
 const NONE: readonly ListenerRecord[] & { _stopped?: boolean } = [];
 
 /**
