@@ -31,7 +31,10 @@ export interface ListenerRecord {
   _onAbort?: () => void;
 }
 
-/** The stop flag an emitted value is read as: never stopped (an emitted value is never looked at). */
+/**
+ * The empty list every emitter starts with (shared: never changed), and what an emitted value's
+ * stop flag is read from: never stopped (an emitted value is never looked at).
+ */
 const NONE: readonly ListenerRecord[] & { _stopped?: boolean } = [];
 
 /**
@@ -50,8 +53,11 @@ const NONE: readonly ListenerRecord[] & { _stopped?: boolean } = [];
  * new Ticker().on('tick', (n) => console.log(n)).emit('tick', 1);
  */
 export class Emitter<E extends object> {
-  // Never changed in place, so every emitter without listeners can share one empty list.
-  private _records: readonly ListenerRecord[] = NONE;
+  /**
+   * Never changed in place, so every emitter without listeners can share one empty list: the
+   * prototype's (set below: no constructor, and no field until the first listener).
+   */
+  private declare _records: readonly ListenerRecord[];
 
   /** As eventemitter3's `on`: `fn` is called with `this` = `context` (default: the emitter). */
   on<K extends EmitterEventName<E>>(type: K, fn: EmitterListener<E, K>, context?: unknown): this {
@@ -166,3 +172,4 @@ export interface Emitter<E extends object> {
 const proto = Emitter.prototype;
 proto.addListener = proto.on;
 proto.removeListener = proto.removeAllListeners = proto.off;
+(proto as unknown as { _records: typeof NONE })._records = NONE;

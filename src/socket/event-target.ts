@@ -71,7 +71,7 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
   /**
    * Runs a state change; the events posted meanwhile are delivered when the outermost
    * operation ends, after {@link _settle}. Every entry point (public method, native handler,
-   * timer) goes through here, and so does every event posted outside one.
+   * timer) goes through here.
    * @internal
    */
   _operation<T>(change: () => T): T {
@@ -89,9 +89,14 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
 
   private _deliver(): void {
     const posted = this._posted;
+    // Nothing posted yet; or the loop below is already running further up the stack.
     if (posted && !this._delivering) {
+      // Delivering: what its listeners post (a reconnect()'s close) waits until all have run.
       this._delivering = true;
       try {
+        // Listeners may post more; the loop picks those up in order. An announcement is
+        // skipped if the state moved on before its turn came (its epoch is below the
+        // socket's): no `reconnecting` after a `close()` made by an earlier listener.
         for (let i = 0; i < posted.length; i += 2) {
           const event = posted[i] as SteadyEventObject;
           if (!((posted[i + 1] as number) < this._epoch)) this._dispatch(event.type, event, event);
