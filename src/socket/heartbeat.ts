@@ -87,9 +87,10 @@ export class Heartbeat {
 
   /** The connection opened: silence is measured from now. */
   start(): void {
-    // No probe waits (they ended with the last connection): this only resets.
+    // No probe waits (they ended with the last connection): this only resets. The open counts
+    // as the last message in.
     this.stop();
-    this._lastInbound = this._clock.now();
+    this._seen(false);
     this._arm(this._options.interval);
   }
 
