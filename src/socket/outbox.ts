@@ -36,9 +36,10 @@ export interface Entry extends Link {
  * may send).
  *
  * The queue is a chain of entries, anchored on the outbox itself (its `_next` is the first, so
- * an empty queue is no special case): shifting, pushing at either end and dropping from the
- * middle are O(1) per message. Expiry runs on one timer that exists only
- * while something waits; the drain poll on another, only while something waits for the buffer.
+ * an empty queue is no special case): pushing at either end and shifting are O(1), and taking
+ * an entry out of the middle too (no array to compact). Expiry runs on one timer that exists
+ * only while something waits; the drain poll on another, only while something waits for the
+ * buffer.
  */
 export class Outbox implements Link {
   /** @internal Messages written to a native socket (pings excluded). */
