@@ -31,11 +31,11 @@ export type ResolvedHeartbeat = Readonly<Required<HeartbeatOptions>>;
 /** What the heartbeat needs from the socket that owns it. */
 export interface HeartbeatHooks {
   /**
-   * Writes pings now, bypassing the queue (`ping`: `false` when it could not be written), and
-   * counts the bytes written but not yet sent by the native socket (`_buffered`: shrinking means
-   * the link is alive).
+   * Writes pings at once, bypassing the queue (`_write(ping, true, true)`: `'written'`, or not
+   * written), and counts the bytes written but not yet sent by the native socket (`_buffered`:
+   * shrinking means the link is alive).
    */
-  readonly _outbox: { ping(data: OutboundData): boolean; _buffered(): number };
+  readonly _outbox: { _write(data: OutboundData, force: true, ping: true): unknown; _buffered(): number };
   /** No sign of life within the timeout after a ping. */
   _heartbeatDead(): void;
   /** A pong arrived `ms` after its ping. */
@@ -161,7 +161,7 @@ export class Heartbeat {
     const { message, interval, timeout } = this._options;
     let sent: boolean | undefined;
     try {
-      sent = this._hooks._outbox.ping(typeof message === 'function' ? message() : message);
+      sent = this._hooks._outbox._write(typeof message === 'function' ? message() : message, true, true) === 'written';
     } catch {
       // A user's message function that throws must not unwind into the socket: not written.
     }
