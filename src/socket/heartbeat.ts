@@ -31,11 +31,11 @@ export type ResolvedHeartbeat = Readonly<Required<HeartbeatOptions>>;
 /** What the heartbeat needs from the socket that owns it. */
 export interface HeartbeatHooks {
   /**
-   * Writes pings now, bypassing the queue (`ping`: `false` when it could not be written), and
-   * counts the bytes written but not yet sent by the native socket (`_buffered`: shrinking means
-   * the link is alive).
+   * Writes pings at once, bypassing the queue (`_write(ping, true, true)`: `'written'`, or not
+   * written), and counts the bytes written but not yet sent by the native socket (`_buffered`:
+   * shrinking means the link is alive).
    */
-  readonly _outbox: { ping(data: OutboundData): boolean; _buffered(): number };
+  readonly _outbox: { _write(data: OutboundData, force: true, ping: true): unknown; _buffered(): number };
   /** No sign of life within the timeout after a ping. */
   _heartbeatDead(): void;
   /** A pong arrived `ms` after its ping. */
@@ -87,9 +87,10 @@ export class Heartbeat {
 
   /** The connection opened: silence is measured from now. */
   start(): void {
-    // No probe waits (they ended with the last connection): this only resets.
+    // No probe waits (they ended with the last connection): this only resets. The open counts
+    // as the last message in.
     this.stop();
-    this._lastInbound = this._clock.now();
+    this._seen(false);
     this._arm(this._options.interval);
   }
 
@@ -160,7 +161,7 @@ export class Heartbeat {
     const { message, interval, timeout } = this._options;
     let sent: boolean | undefined;
     try {
-      sent = this._hooks._outbox.ping(typeof message === 'function' ? message() : message);
+      sent = this._hooks._outbox._write(typeof message === 'function' ? message() : message, true, true) === 'written';
     } catch {
       // A user's message function that throws must not unwind into the socket: not written.
     }

@@ -36,9 +36,10 @@ export interface Entry extends Link {
  * may send).
  *
  * The queue is a chain of entries, anchored on the outbox itself (its `_next` is the first, so
- * an empty queue is no special case): shifting, pushing at either end and dropping from the
- * middle are O(1) per message. Expiry runs on one timer that exists only
- * while something waits; the drain poll on another, only while something waits for the buffer.
+ * an empty queue is no special case): pushing at either end and shifting are O(1), and taking
+ * an entry out of the middle too (no array to compact). Expiry runs on one timer that exists
+ * only while something waits; the drain poll on another, only while something waits for the
+ * buffer.
  */
 export class Outbox implements Link {
   /** @internal Messages written to a native socket (pings excluded). */
@@ -175,14 +176,6 @@ export class Outbox implements Link {
   }
 
   /**
-   * Writes a heartbeat ping at once: it must not wait behind queued data. In a session, the
-   * protocol's own ping (its tag, checked against TAG: no table in the bundle).
-   */
-  ping(data: OutboundData): boolean {
-    return this._write(this._session?._live ? ('P' satisfies typeof TAG.ping) : data, true, true) === 'written';
-  }
-
-  /**
    * @internal Removes the oldest message: written (`'written'`), or dropped and reported with
    * `outcome`; `silent`, only its sender learns the outcome. Returns it.
    */
@@ -204,12 +197,13 @@ export class Outbox implements Link {
   }
 
   /**
-   * What a write came to: an outcome (`'written'`, or `'rejected'` by the native `send()`), or
-   * it must wait: `false` for the buffer (polling will see it drain), `true` when the session's
-   * window is full (an acknowledgement, not the buffer, will make room: no polling). A ping
-   * (`ping`) goes at once, unframed and uncounted.
+   * @internal Writes `data` now, past the buffer's mark with `force`, and says what came of it:
+   * an outcome (`'written'`, or `'rejected'` by the native `send()`), or it must wait: `false`
+   * for the buffer (polling will see it drain), `true` when the session's window is full (an
+   * acknowledgement, not the buffer, will make room: no polling). The heartbeat writes its
+   * pings here (`force`, `ping`): at once, never behind queued data, unframed and uncounted.
    */
-  private _write(data: OutboundData, force?: boolean, ping?: boolean): Outcome | boolean {
+  _write(data: OutboundData, force?: boolean, ping?: boolean): Outcome | boolean {
     const ws = this._ws;
     if (!ws || ws.readyState !== 1 || (!force && this._buffered(ws) > this._limits.highWaterMark)) return false;
     // In a session, a data message goes framed, and only while the window has room (also at
@@ -217,7 +211,12 @@ export class Outbox implements Link {
     let session = this._session;
     let size = 0;
     // The session counts a message by its byteLength (session-link's sizeOf).
-    if (ping || !session?._live) session = null;
+    if (ping || !session?._live) {
+      // A heartbeat ping goes at once, unframed; in a session, the protocol's own ping (its
+      // tag, checked against TAG: no table in the bundle).
+      if (ping && session?._live) data = 'P' satisfies typeof TAG.ping;
+      session = null;
+    }
     else if (!session._hasRoom((size = byteLength(data)))) return true;
     try {
       ws.send(session ? session._frame(data) : data);

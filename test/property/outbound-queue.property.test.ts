@@ -60,7 +60,7 @@ interface Ref {
   connectionOnly: boolean;
 }
 
-describe('OutboundQueue (generated)', () => {
+describe('the outbound queue (generated)', () => {
   it('matches the reference: FIFO, bytes, bounds, every drop reported once', () => {
     fc.assert(
       fc.property(limits, fc.array(op, { maxLength: 120, size: 'max' }), (lim, ops) => {

@@ -9,9 +9,9 @@ function make(over: Partial<HeartbeatHooks> = {}) {
   let writable = true;
   const hooks: HeartbeatHooks = {
     _outbox: {
-      ping: (data) => {
+      _write: (data) => {
         log.push(writable ? `ping:${String(data)}` : 'ping-refused');
-        return writable;
+        return writable && 'written';
       },
       _buffered: () => pending,
     },
@@ -168,7 +168,7 @@ describe('Heartbeat', () => {
         },
       },
       clock,
-      { _outbox: { ping: () => true, _buffered: () => 0 }, _heartbeatDead: () => {}, _heartbeatRtt: () => {} },
+      { _outbox: { _write: () => 'written', _buffered: () => 0 }, _heartbeatDead: () => {}, _heartbeatRtt: () => {} },
     );
     hb.start();
     expect(hb._inbound('x')).toBe(false);
