@@ -117,7 +117,7 @@ export class ClientSession {
    * next attempt goes at once, without asking.
    */
   _failed(message: string): void {
-    if (/sent no subprotocol/i.test(message)) this._retryNow = this._fallBack();
+    if (/sent no subprotocol/i.test(message) && this._fallBack()) this._retryNow = true;
   }
 
   /** Whether the next attempt should skip the backoff wait (once, after falling back). */
@@ -243,7 +243,7 @@ export class ClientSession {
    */
   private _ackUpTo(count: number): true | undefined {
     const newly = count - this._acked;
-    if (newly % 1 === 0 && newly >= 0 && newly <= this._unacked.length) {
+    if (newly >= 0 && !(newly % 1) && newly <= this._unacked.length) {
       this._acked = count;
       for (const [, size] of this._unacked.splice(0, newly)) this._bytes -= size;
       return true;
