@@ -1,8 +1,8 @@
-import { SteadySocketError } from './errors';
+import { mustBe, SteadySocketError, type SteadySocketErrorCode } from './errors';
 import { describeSafely, safeCause } from './redact';
 import type { SteadyCloseInfo } from './events';
-import { createNative, resolveEndpoint, resolveUrl, urlText, type NativeSocket, type WebSocketConstructor } from './native';
-import type { ProtocolsProvider, UrlProvider } from './options';
+import { resolveUrl, urlText, type NativeSocket, type WebSocketConstructor } from './native';
+import type { ProtocolsProvider, SteadySocketOptions, UrlProvider } from './options';
 
 /** What one native socket did, reported to the socket that dialed it. */
 export interface DialerEvents {
@@ -17,86 +17,121 @@ export interface DialerEvents {
 }
 
 /**
- * On the native socket: the dialer that holds it now. The handlers below are shared by
- * every socket (no closure per connection: an idle client should cost little), find their
- * dialer through `this` (a property, not a WeakMap key: mock-socket hands listeners a Proxy
- * of the socket), and a late event of a native socket we let go of finds none.
+ * On the native socket: the dialer that holds it now. The handler below is shared by every
+ * socket (no closure per connection: an idle client should cost little), finds its dialer
+ * through `this` (a property, not a WeakMap key: mock-socket hands listeners a Proxy of the
+ * socket), and a late event of a native socket we let go of finds none.
  */
 const OWNER = Symbol('steadysocket.dialer');
 type Owned = NativeSocket & { [OWNER]?: Dialer | undefined };
-const ownerOf = (ws: Owned) => ws[OWNER]?._events;
 
-function onOpen(this: Owned): void {
-  ownerOf(this)?._nativeOpen(this);
-}
-function onMessage(this: Owned, event: { data: unknown }): void {
-  ownerOf(this)?._nativeMessage(event.data);
+/** `onopen`, `onmessage`, `onerror` and `onclose` of every native socket: one function, told apart by the event's type. */
+function onEvent(this: Owned, event: { type: string; data?: unknown; code?: number; reason?: string; wasClean?: boolean }): void {
+  const events = this[OWNER]?._events;
+  const { type } = event;
+  let code;
+  if (!events) return;
+  if (type === 'open') events._nativeOpen(this);
+  else if (type === 'message') events._nativeMessage(event.data);
+  else if (type === 'error') events._nativeError(event);
+  // React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then.
+  else events._nativeClose({ code: (code = event.code ?? 1006), reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 });
 }
 /** The `ws` package's own 'message' event: no MessageEvent built per message; text arrives as a Buffer. */
 function onNodeMessage(this: Owned, data: unknown, isBinary: boolean): void {
-  ownerOf(this)?._nativeMessage(isBinary ? data : String(data));
-}
-function onError(this: Owned, event: unknown): void {
-  ownerOf(this)?._nativeError(event);
-}
-function onClose(this: Owned, event: { code?: number; reason?: string; wasClean?: boolean }): void {
-  // React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then.
-  const code = event.code ?? 1006;
-  ownerOf(this)?._nativeClose({ code, reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 });
+  this[OWNER]?._events._nativeMessage(isBinary ? data : String(data));
 }
 const noop = () => {};
 
+type Native = NativeSocket & {
+  /** The `ws` package's: a Node EventEmitter with (data, isBinary) message events, and a close without a handshake. */
+  on?(event: 'message', listener: typeof onNodeMessage): void;
+  removeListener?(event: 'message', listener: typeof onNodeMessage): void;
+  terminate?(): void;
+};
+
 /**
  * Makes one connection at a time: calls the URL and protocols providers, constructs the
- * native socket and attaches its handlers — and detaches them again. Knows nothing of
+ * native socket and attaches its handler — and detaches it again. Knows nothing of
  * retrying. Events of a socket it has let go of, or of a provider call it no longer
  * waits for, never reach `events`.
  */
 export class Dialer {
   /** The native socket of the current attempt or connection. */
-  _ws: NativeSocket | null = null;
+  _ws: Native | null = null;
   /** The URL of the current or last attempt. */
   _url = '';
   private _generation = 0;
+  private readonly _native: new (...args: unknown[]) => Native;
+  /** Third argument of the native constructor, when there is one. */
+  private readonly _connectOptions: object | undefined;
 
   constructor(
-    private readonly _native: WebSocketConstructor,
+    given: SteadySocketOptions,
     private readonly _endpoint: UrlProvider,
     private readonly _protocols: ProtocolsProvider | undefined,
-    private readonly _connectOptions: object | undefined,
     readonly _events: DialerEvents,
     /** With `resume`: adds the session protocol's names to the subprotocols asked for. */
     private readonly _session: { _offer(protocols: string | string[] | undefined): string | string[] | undefined } | null = null,
   ) {
+    // Looked up at construction, never at import, so server-side rendering can import us.
+    const Native = given.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (typeof Native !== 'function') {
+      throw new TypeError(mustBe('options.WebSocket', "a WebSocket class where there is no global one (in Node: `import WebSocket from 'ws'`)", Native));
+    }
+    this._native = Native as never;
+    let options = given.connectOptions;
+    // The `ws` package (the runtime whose sockets have terminate(); nothing else takes
+    // maxPayload) lets one inbound message have 100 MiB unless told otherwise, which a hostile
+    // server could make every client hold (and twice that once decoded): 16 MiB here, unless
+    // the caller set one. A larger message closes the connection (`ws` reports "Max payload
+    // size exceeded" as an error; the socket reconnects with backoff).
+    if (typeof (Native as { prototype?: Native }).prototype?.terminate === 'function' && !(options !== undefined && 'maxPayload' in options)) {
+      options = { ...options, maxPayload: 16 << 20 };
+    }
+    this._connectOptions = options;
     // As the native constructor: a static URL that cannot be a WebSocket URL throws at once.
     if (typeof _endpoint !== 'function') this._url = resolveUrl(urlText(_endpoint));
   }
 
-  /** Starts an attempt. With static URL and protocols the native socket is created at once. */
+  /**
+   * Starts an attempt (the caller has hung up the last one). With static URL and protocols
+   * the native socket is created at once; providers are called at once, and their results
+   * (or failures, even thrown ones) taken a microtask later.
+   */
   _dial(): void {
-    this._hangUp(true);
     const generation = this._generation;
     const { _endpoint: url, _protocols: protocols } = this;
-    if (typeof url !== 'function' && typeof protocols !== 'function') {
-      this._create(protocols);
-      return;
-    }
-    resolveEndpoint(url, protocols).then(
-      ([resolvedUrl, resolvedProtocols]) => {
-        if (generation !== this._generation) return;
-        try {
-          this._url = resolveUrl(resolvedUrl);
-        } catch (cause) {
-          this._events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
-          return;
-        }
-        this._create(resolvedProtocols);
-      },
-      (cause: unknown) => {
-        if (generation !== this._generation) return;
-        this._events._attemptFailed(new SteadySocketError('URL_PROVIDER_FAILED', `URL provider failed: ${describeSafely(cause)}`, { cause: safeCause(cause) }));
-      },
-    );
+    // The one way an attempt fails before its native socket can report anything.
+    const fail = (code: SteadySocketErrorCode, prefix = '') => (cause: unknown) => {
+      if (generation === this._generation) this._events._attemptFailed(new SteadySocketError(code, prefix + describeSafely(cause), { cause: safeCause(cause) }));
+    };
+    const create = (protocols: string | string[] | undefined, text?: string) => {
+      let ws: Native;
+      try {
+        if (text !== undefined) this._url = resolveUrl(text);
+        const offered = this._session ? this._session._offer(protocols) : protocols;
+        const options = this._connectOptions;
+        // Only the arguments there are: a runtime may read an `undefined` protocols as a name.
+        ws = new this._native(this._url, ...(options ? [offered, options] : offered === undefined ? [] : [offered]));
+      } catch (cause) {
+        fail('CONNECT_FAILED')(cause);
+        return;
+      }
+      (ws as Owned)[OWNER] = this;
+      ws.onopen = ws.onerror = ws.onclose = onEvent;
+      // `ws` (whose binaryType only it calls 'nodebuffer'): its own message event.
+      if (ws.binaryType === 'nodebuffer' && ws.on) ws.on('message', onNodeMessage);
+      else ws.onmessage = onEvent;
+      this._ws = ws;
+      this._events._nativeCreated(ws);
+    };
+    if (typeof url !== 'function' && typeof protocols !== 'function') create(protocols);
+    else
+      (async () => [urlText(typeof url === 'function' ? await url() : url), typeof protocols === 'function' ? await protocols() : protocols] as const)().then(
+        ([text, protocols]) => generation === this._generation && create(protocols, text),
+        fail('URL_PROVIDER_FAILED', 'URL provider failed: '),
+      );
   }
 
   /**
@@ -113,14 +148,13 @@ export class Dialer {
     this._ws = null;
     (ws as Owned)[OWNER] = undefined;
     ws.onopen = ws.onmessage = ws.onclose = null;
-    // `ws`'s emitter (its binaryType may have changed since, so not judged by nodeEmitter()).
-    (ws as { removeListener?: Listen }).removeListener?.('message', onNodeMessage);
+    // `ws`'s emitter (its binaryType may have changed since, so not judged by that).
+    ws.removeListener?.('message', onNodeMessage);
     // Not null: the `ws` package throws on an 'error' event nobody listens to.
     ws.onerror = noop;
     if (abort && ws.readyState < 2) {
       try {
-        const terminate = (ws as { terminate?: unknown }).terminate;
-        if (abort === 'dead' && typeof terminate === 'function') terminate.call(ws);
+        if (abort === 'dead' && typeof ws.terminate === 'function') ws.terminate();
         else ws.close(code, reason);
       } catch {
         // It is being discarded; a refusal to close changes nothing for us.
@@ -128,33 +162,4 @@ export class Dialer {
     }
     return ws;
   }
-
-  private _create(protocols: string | string[] | undefined): void {
-    let ws: NativeSocket;
-    try {
-      ws = createNative(this._native, this._url, this._session ? this._session._offer(protocols) : protocols, this._connectOptions);
-    } catch (cause) {
-      this._events._attemptFailed(new SteadySocketError('CONNECT_FAILED', describeSafely(cause), { cause: safeCause(cause) }));
-      return;
-    }
-    (ws as Owned)[OWNER] = this;
-    ws.onopen = onOpen;
-    const emitter = nodeEmitter(ws);
-    if (emitter) emitter.on('message', onNodeMessage);
-    else ws.onmessage = onMessage;
-    ws.onerror = onError;
-    ws.onclose = onClose;
-    this._ws = ws;
-    this._events._nativeCreated(ws);
-  }
-}
-
-type Listen = (event: 'message', listener: typeof onNodeMessage) => unknown;
-
-/** The `ws` package's WebSocket is a Node EventEmitter with (data, isBinary) message events. */
-function nodeEmitter(ws: NativeSocket): { on: Listen; removeListener: Listen } | undefined {
-  const candidate = ws as unknown as { on?: unknown; removeListener?: unknown; binaryType?: unknown };
-  return typeof candidate.on === 'function' && typeof candidate.removeListener === 'function' && candidate.binaryType === 'nodebuffer'
-    ? (candidate as { on: Listen; removeListener: Listen })
-    : undefined;
 }

@@ -31,61 +31,13 @@ export interface NativeSocket {
   readonly protocol?: string;
   readonly extensions?: string;
   binaryType?: string;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code?: number; reason?: string; wasClean?: boolean }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  // Set by the dialer only, to its own handler (which knows what its events carry).
+  onopen: ((event: never) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
+  onerror: ((event: never) => void) | null;
   send(data: unknown): void;
   close(code?: number, reason?: string): void;
-}
-
-/** Looked up at construction, never at import, so server-side rendering can import us. */
-export function findWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
-  const found = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (typeof found !== 'function') {
-    throw new TypeError(mustBe('options.WebSocket', "a WebSocket class where there is no global one (in Node: `import WebSocket from 'ws'`)", found));
-  }
-  return found;
-}
-
-/**
- * The most bytes one inbound message may have on the `ws` package where the caller set no
- * `maxPayload`: `ws`'s own default is 100 MiB, which a hostile server could make every
- * client hold (and twice that once decoded). A larger message closes the connection (`ws`
- * reports "Max payload size exceeded" as an error; the socket reconnects with backoff).
- * Browsers and React Native have no such knob.
- */
-export const WS_MAX_PAYLOAD = 16 * 1024 * 1024;
-const WS_DEFAULTS = Object.freeze({ maxPayload: WS_MAX_PAYLOAD });
-
-/** `connectOptions` with our `maxPayload` default where the constructor is the `ws` package's. */
-export function connectOptionsFor(Ctor: WebSocketConstructor, given: object | undefined): object | undefined {
-  // `ws` is the runtime whose sockets have terminate(); nothing else takes maxPayload.
-  const isWs = typeof (Ctor as { prototype?: { terminate?: unknown } }).prototype?.terminate === 'function';
-  if (!isWs || (given !== undefined && 'maxPayload' in given)) return given;
-  return given === undefined ? WS_DEFAULTS : { ...given, maxPayload: WS_MAX_PAYLOAD };
-}
-
-/** Creates the native socket, passing `connectOptions` only where it was given. */
-export function createNative(
-  Ctor: WebSocketConstructor,
-  url: string,
-  protocols: string | string[] | undefined,
-  connectOptions: object | undefined,
-): NativeSocket {
-  const Native = Ctor as unknown as new (...args: unknown[]) => NativeSocket;
-  if (connectOptions !== undefined) return new Native(url, protocols, connectOptions);
-  return protocols === undefined ? new Native(url) : new Native(url, protocols);
-}
-
-/** Calls the providers (either may be async or throw) and checks what they return. */
-export async function resolveEndpoint(
-  url: UrlProvider,
-  protocols: ProtocolsProvider | undefined,
-): Promise<[string, string | string[] | undefined]> {
-  const u = typeof url === 'function' ? await url() : url;
-  const p = typeof protocols === 'function' ? await protocols() : protocols;
-  return [urlText(u), p];
 }
 
 /**
