@@ -14,17 +14,17 @@ import { DEFAULTS, type OverflowPolicy, type ProtocolsProvider, type QueueOption
 import type { ResumeOptions } from './session-link';
 
 /**
- * Sorts the constructor's second and third arguments: a string or array in second place
- * is `protocols`, a plain object is the options (whose own `protocols` then applies).
+ * Sorts the constructor's second and third arguments into `[protocols, options]`: a string or
+ * array in second place is `protocols`, a plain object is the options (whose own `protocols`
+ * then applies).
  */
 export function splitArguments(
   protocolsOrOptions: ProtocolsProvider | SteadySocketOptions | undefined,
   options: SteadySocketOptions | undefined,
-): { protocols: ProtocolsProvider | undefined; options: SteadySocketOptions } {
-  const isOptions = typeof protocolsOrOptions === 'object' && protocolsOrOptions !== null && !Array.isArray(protocolsOrOptions);
-  if (isOptions) return { protocols: protocolsOrOptions.protocols, options: protocolsOrOptions };
-  const given = options ?? {};
-  return { protocols: (protocolsOrOptions as ProtocolsProvider | undefined) ?? given.protocols, options: given };
+): [ProtocolsProvider | undefined, SteadySocketOptions] {
+  return protocolsOrOptions && typeof protocolsOrOptions === 'object' && !Array.isArray(protocolsOrOptions)
+    ? [protocolsOrOptions.protocols, protocolsOrOptions]
+    : [(protocolsOrOptions as ProtocolsProvider | undefined) ?? options?.protocols, options ?? {}];
 }
 
 /**
@@ -52,6 +52,8 @@ const FINITE_POSITIVE = number('a finite number of ms above 0', (v) => v > 0 && 
 const WHOLE_POSITIVE = number('a whole number above 0', (v) => v > 0 && Number.isSafeInteger(v));
 const FUNCTION: Check = ['function', 'a function'];
 const ANY: Check = [];
+/** Taken as given, `null` too (a `what` that no check ever shows). */
+const AS_GIVEN: Check = [, 'as given'];
 
 /** A rule for every option of `T`, no more (a type check only: a typo or a new option must show here). */
 type Every<T> = { readonly [K in keyof Required<T>]: Rule };
@@ -77,46 +79,47 @@ const OPTIONS: Spec = {
   } satisfies Every<QueueOptions>,
   heartbeat: { interval: FINITE_POSITIVE, timeout: FINITE_POSITIVE, message: ANY, isPong: FUNCTION } satisfies Every<HeartbeatOptions>,
   resume: { maxMessages: WHOLE_POSITIVE, maxBytes: WHOLE_POSITIVE } satisfies Every<ResumeOptions>,
-} satisfies Every<Omit<SteadySocketOptions, (typeof HANDED_ON)[number] | 'lifecycleEvents' | 'logger'>>;
+  lifecycleEvents: AS_GIVEN,
+  logger: AS_GIVEN,
+  // Handed on as they are, not resolved: `WebSocket`, `connectOptions`, `protocols`, `startClosed`.
+} satisfies Every<Omit<SteadySocketOptions, 'WebSocket' | 'connectOptions' | 'protocols' | 'startClosed'>>;
 
 // Looked up at each call, as the environment may change after the first socket (the
 // resolved defaults are shared by every socket that sets none).
 const random = () => Math.random();
 
-/** Options the socket hands on as they are; they leave the resolved options as the defaults. */
-const HANDED_ON = ['WebSocket', 'connectOptions', 'protocols', 'startClosed'] as const;
+/** The resolved defaults: made on first use (never at import), then shared by every socket that changes none. */
 let defaults: ResolvedOptions | undefined;
 
-/** Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming it. */
+/**
+ * Fills in defaults and checks every value; a bad one is a `TypeError` or `RangeError` naming
+ * it. Most sockets set nothing the parts read: they share one resolved object rather than
+ * ~300 B each (options the socket hands on as they are, `WebSocket`, `connectOptions`,
+ * `protocols` and `startClosed`, are not in the table, so never make a copy).
+ */
 export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
-  // Most sockets set nothing the parts read: they share one resolved object (made on first
-  // use, never at import), rather than ~300 B each.
-  const given = options as Record<string, unknown>;
-  if (Object.keys(given).every((key) => given[key] === undefined || (HANDED_ON as readonly string[]).includes(key))) return (defaults ??= resolve({}));
-  return resolve(options);
-}
-
-function resolve(options: SteadySocketOptions): ResolvedOptions {
   // `heartbeat` and `resume` are off unless asked for; `queue` is always on.
-  const fallback = { ...DEFAULTS, clock: systemClock, random, heartbeat: null, resume: null };
-  const r = group(options, fallback, OPTIONS, '') as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
+  defaults ??= { ...DEFAULTS, clock: systemClock, random, heartbeat: null, resume: null, shouldReconnect: undefined, lifecycleEvents: undefined, logger: undefined };
+  const r = group(options, defaults, OPTIONS, '') as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
+  // Only a copy can conflict (the defaults do not), so `r` may be changed here.
   if (r.minDelay > r.maxDelay) {
     // A `maxDelay` below the default `minDelay` lowers it too: only a given `minDelay` can conflict.
     if (options.minDelay !== undefined) throw new RangeError(mustBe('minDelay', `at most maxDelay (${r.maxDelay})`, r.minDelay));
     r.minDelay = r.maxDelay;
   }
   const resume = r.resume as { maxMessages: number; maxBytes: number } | null;
-  r.resume = resume && { messages: resume.maxMessages, bytes: resume.maxBytes };
-  r.lifecycleEvents = options.lifecycleEvents;
-  r.logger = options.logger;
+  if (resume) r.resume = { messages: resume.maxMessages, bytes: resume.maxBytes };
   return r;
 }
 
-/** `given` checked option by option against `spec`, with `fallback`'s value for each one not given. */
+/**
+ * `given` checked option by option against `spec`, with `fallback`'s value for each one not
+ * given: `fallback` itself while every value is its own, else a copy with the values given.
+ */
 function group(given: object, fallback: object, spec: Spec, path: string): object {
   const values = given as Record<string, unknown>;
   const defaultOf = fallback as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  let out = defaultOf;
   for (const key in spec) {
     const rule = spec[key]!;
     const name = path + key;
@@ -130,7 +133,7 @@ function group(given: object, fallback: object, spec: Spec, path: string): objec
       else if (type && (typeof value !== type || Number.isNaN(value))) throw new TypeError(mustBe(name, what!, value));
       else if (test && !test(value as never)) throw new RangeError(mustBe(name, what!, value));
     }
-    out[key] = value;
+    if (value !== defaultOf[key]) (out === defaultOf ? (out = { ...defaultOf }) : out)[key] = value;
   }
   return out;
 }

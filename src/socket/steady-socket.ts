@@ -59,8 +59,7 @@ export class SteadySocket extends SocketCore {
    * @param options The options, when subprotocols come second.
    */
   constructor(url: UrlProvider, protocolsOrOptions?: ProtocolsProvider | SteadySocketOptions, options?: SteadySocketOptions) {
-    const { protocols, options: given } = splitArguments(protocolsOrOptions, options);
-    super(url, protocols, given);
+    super(url, ...splitArguments(protocolsOrOptions, options));
   }
 
   // ---- the native surface ----------------------------------------------------------
