@@ -10,20 +10,27 @@ export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
  */
 export function toOutbound(data: unknown): OutboundData {
   const type = typeof data;
-  if (type === 'string' || isBinary(data) || isBlob(data)) return data as OutboundData;
-  if (type === 'number' || type === 'boolean' || type === 'bigint') return String(data);
+  if (
+    type === 'string' ||
+    data instanceof ArrayBuffer ||
+    // Not views on a SharedArrayBuffer (nor one itself): the native send() takes a
+    // BufferSource without [AllowShared] and throws on them.
+    (ArrayBuffer.isView(data) && !(typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer)) ||
+    (typeof Blob === 'function' && data instanceof Blob)
+  ) {
+    return data as OutboundData;
+  }
+  if ('number boolean bigint'.includes(type)) return String(data);
   throw new TypeError(mustBe('send() data', 'a string, ArrayBuffer, ArrayBufferView or Blob', data));
 }
 
-/** The bytes a message takes on the wire: UTF-8 for text, byte length for binary. */
+/** The bytes a message takes on the wire: UTF-8 for text, byte length for binary (a Blob has a `size` instead). */
 export function byteLength(data: OutboundData): number {
-  if (typeof data === 'string') return utf8Length(data);
-  if (isBlob(data)) return data.size;
-  return data.byteLength;
+  return typeof data === 'string' ? utf8Length(data) : ((data as ArrayBuffer).byteLength ?? (data as Blob).size);
 }
 
-/** Made on first use; `null` where the runtime has no `TextEncoder.encodeInto`. */
-let encoder: { encodeInto(text: string, into: Uint8Array): { read: number; written: number } } | null | undefined;
+/** Made on first use; `0` where the runtime has no `TextEncoder.encodeInto`. */
+let encoder: TextEncoder | 0 | undefined;
 let scratch: Uint8Array | undefined;
 
 /**
@@ -33,32 +40,28 @@ let scratch: Uint8Array | undefined;
  * for 16 KiB; it runs for every message of a session).
  */
 export function utf8Length(text: string): number {
-  if (text.length > 64) {
-    const native = (encoder ??= typeof TextEncoder === 'function' && 'encodeInto' in TextEncoder.prototype ? new TextEncoder() : null);
-    if (native) {
-      const into = (scratch ??= new Uint8Array(16_384));
-      let bytes = 0;
-      // encodeInto never splits a code point: `read` stops before one that does not fit.
-      for (let from = 0; from < text.length; ) {
-        const { read, written } = native.encodeInto(from === 0 ? text : text.slice(from), into);
-        bytes += written;
-        from += read;
-      }
-      return bytes;
+  const { length } = text;
+  let bytes = 0;
+  let i = 0;
+  const native = length > 64 && (encoder ??= (globalThis as { TextEncoder?: typeof TextEncoder }).TextEncoder?.prototype.encodeInto ? new TextEncoder() : 0);
+  if (native) {
+    // encodeInto never splits a code point: `read` stops before one that does not fit.
+    while (i < length) {
+      const { read, written } = native.encodeInto(i ? text.slice(i) : text, (scratch ??= new Uint8Array(16_384)));
+      bytes += written;
+      i += read!;
     }
   }
-  return countUtf8(text);
-}
-
-function countUtf8(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
+  // Short strings (and every string where there is no encoder): counted here. The encoder left nothing.
+  for (; i < length; i++) {
     const c = text.charCodeAt(i);
-    // Past U+007F one more byte, past U+07FF two: a surrogate pair (two units) takes 4 bytes,
-    // so its low half adds nothing; a lone surrogate takes 3 (U+FFFD).
-    if (c > 0x7f) bytes += c < 0x800 ? 1 : 2;
-    // charCodeAt past the end is NaN, and NaN & 0xfc00 is 0.
-    if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    // A surrogate pair takes 4 bytes in all, a lone surrogate 3 (U+FFFD). charCodeAt past
+    // the end is NaN, and NaN & 0xfc00 is 0.
+    if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      i++;
+      bytes++;
+    }
   }
   return bytes;
 }
@@ -70,17 +73,5 @@ function countUtf8(text: string): number {
  * only); text and Blobs, which cannot change, are kept as they are.
  */
 export function snapshot(data: OutboundData): OutboundData {
-  if (typeof data === 'string' || isBlob(data)) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-  return data.slice(0);
-}
-
-// Not SharedArrayBuffer, nor views on one: the native send() takes a BufferSource without
-// [AllowShared] and throws on them.
-function isBinary(data: unknown): boolean {
-  return data instanceof ArrayBuffer || (ArrayBuffer.isView(data) && !(typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer));
-}
-
-function isBlob(data: unknown): data is Blob {
-  return typeof Blob === 'function' && data instanceof Blob;
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : data instanceof ArrayBuffer ? data.slice(0) : data;
 }
