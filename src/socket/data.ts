@@ -20,7 +20,7 @@ export function toOutbound(data: unknown): OutboundData {
   ) {
     return data as OutboundData;
   }
-  if ('number boolean bigint'.includes(type)) return String(data);
+  if (type === 'number' || type === 'boolean' || type === 'bigint') return String(data);
   throw new TypeError(mustBe('send() data', 'a string, ArrayBuffer, ArrayBufferView or Blob', data));
 }
 

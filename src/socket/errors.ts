@@ -81,15 +81,19 @@ export class SteadySocketError extends Error {
  * builder keeps the messages alike and the bundle small.
  */
 export function mustBe(name: string, what: string, given: unknown): string {
-  return `SteadySocket: ${name} must be ${what}, got ${describe(given)}`;
-}
-
-/** A value as an error message shows it: text quoted, objects by their class, never their contents. */
-function describe(value: unknown): string {
-  const type = typeof value;
-  if (type === 'string') return `'${value}'`;
-  if (type === 'function' || type === 'symbol') return type;
-  if (type !== 'object' || !value) return String(value);
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' ? `an instance of ${name}` : 'an object';
+  const type = typeof given;
+  let kind: unknown;
+  // What was given as a message shows it: text quoted, objects by their class, never their
+  // contents (nor a function's source).
+  return `SteadySocket: ${name} must be ${what}, got ${
+    type === 'string'
+      ? `'${given}'`
+      : type === 'function' || type === 'symbol'
+        ? type
+        : type === 'object' && given
+          ? typeof (kind = (given as { constructor?: { name?: unknown } }).constructor?.name) === 'string'
+            ? `an instance of ${kind}`
+            : 'an object'
+          : String(given)
+  }`;
 }
