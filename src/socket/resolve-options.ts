@@ -44,12 +44,12 @@ const number = (what: string, test: (value: number) => boolean): Check => ['numb
 const oneOf = <T extends string>(...allowed: T[]): Check => [, `one of ${allowed.join(', ')}`, (value: T) => allowed.includes(value)];
 
 // Infinity % 1 is NaN: Infinity passes, as it means "unbounded".
-const COUNT = number('a whole number, 0 or more, or Infinity', (v) => v >= 0 && !(v % 1));
-const MS = number('a finite number of ms, 0 or more', (v) => v >= 0 && v < Infinity);
-const POSITIVE = number('a number of ms above 0, or Infinity', (v) => v > 0);
-const FINITE_POSITIVE = number('a finite number of ms above 0', (v) => v > 0 && v < Infinity);
+const COUNT = number('a whole number >= 0 or Infinity', (v) => v >= 0 && !(v % 1));
+const MS = number('a finite number >= 0', (v) => v >= 0 && v < Infinity);
+const POSITIVE = number('a number > 0 or Infinity', (v) => v > 0);
+const FINITE_POSITIVE = number('a finite number > 0', (v) => v > 0 && v < Infinity);
 // Told to the server in JSON, which has no Infinity.
-const WHOLE_POSITIVE = number('a whole number above 0', (v) => v > 0 && Number.isSafeInteger(v));
+const WHOLE_POSITIVE = number('a whole number > 0', (v) => v > 0 && Number.isSafeInteger(v));
 const FUNCTION: Check = ['function', 'a function'];
 const ANY: Check = [];
 /** Taken as given, `null` too (a `what` that no check ever shows). */
@@ -61,7 +61,7 @@ type Every<T> = { readonly [K in keyof Required<T>]: Rule };
 const OPTIONS: Spec = {
   minDelay: MS,
   maxDelay: MS,
-  factor: number('a finite number, 1 or more', (v) => v >= 1 && v < Infinity),
+  factor: number('a finite number >= 1', (v) => v >= 1 && v < Infinity),
   jitter: oneOf<Jitter>('full', 'equal', 'decorrelated', 'none'),
   maxRetries: COUNT,
   connectTimeout: POSITIVE,

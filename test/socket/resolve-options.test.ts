@@ -50,24 +50,24 @@ describe('#resolveOptions', () => {
   });
 
   it.each([
-    [{ minDelay: -1 }, RangeError, "minDelay must be a finite number of ms, 0 or more, got -1"],
-    [{ maxDelay: Infinity }, RangeError, 'maxDelay must be a finite number of ms, 0 or more, got Infinity'],
-    [{ minDelay: 'x' }, TypeError, "minDelay must be a finite number of ms, 0 or more, got 'x'"],
-    [{ minUptime: NaN }, TypeError, 'minUptime must be a finite number of ms, 0 or more, got NaN'],
-    [{ factor: 0.5 }, RangeError, 'factor must be a finite number, 1 or more, got 0.5'],
+    [{ minDelay: -1 }, RangeError, "minDelay must be a finite number >= 0, got -1"],
+    [{ maxDelay: Infinity }, RangeError, 'maxDelay must be a finite number >= 0, got Infinity'],
+    [{ minDelay: 'x' }, TypeError, "minDelay must be a finite number >= 0, got 'x'"],
+    [{ minUptime: NaN }, TypeError, 'minUptime must be a finite number >= 0, got NaN'],
+    [{ factor: 0.5 }, RangeError, 'factor must be a finite number >= 1, got 0.5'],
     [{ jitter: 'some' }, RangeError, "jitter must be one of full, equal, decorrelated, none, got 'some'"],
-    [{ maxRetries: 1.5 }, RangeError, 'maxRetries must be a whole number, 0 or more, or Infinity, got 1.5'],
-    [{ connectTimeout: 0 }, RangeError, 'connectTimeout must be a number of ms above 0, or Infinity, got 0'],
-    [{ closeTimeout: -5 }, RangeError, 'closeTimeout must be a number of ms above 0, or Infinity, got -5'],
+    [{ maxRetries: 1.5 }, RangeError, 'maxRetries must be a whole number >= 0 or Infinity, got 1.5'],
+    [{ connectTimeout: 0 }, RangeError, 'connectTimeout must be a number > 0 or Infinity, got 0'],
+    [{ closeTimeout: -5 }, RangeError, 'closeTimeout must be a number > 0 or Infinity, got -5'],
     [{ shouldReconnect: 5 }, TypeError, 'shouldReconnect must be a function, got 5'],
     [{ random: null }, TypeError, 'random must be a function, got null'],
     [{ queue: { overflow: 'explode' } }, RangeError, "queue.overflow must be one of reject, drop-oldest, got 'explode'"],
-    [{ queue: { maxBytes: -1 } }, RangeError, 'queue.maxBytes must be a whole number, 0 or more, or Infinity, got -1'],
-    [{ queue: { maxAge: 0 } }, RangeError, 'queue.maxAge must be a number of ms above 0, or Infinity, got 0'],
-    [{ heartbeat: { interval: Infinity } }, RangeError, 'heartbeat.interval must be a finite number of ms above 0, got Infinity'],
+    [{ queue: { maxBytes: -1 } }, RangeError, 'queue.maxBytes must be a whole number >= 0 or Infinity, got -1'],
+    [{ queue: { maxAge: 0 } }, RangeError, 'queue.maxAge must be a number > 0 or Infinity, got 0'],
+    [{ heartbeat: { interval: Infinity } }, RangeError, 'heartbeat.interval must be a finite number > 0, got Infinity'],
     [{ heartbeat: { isPong: 'pong' } }, TypeError, "heartbeat.isPong must be a function, got 'pong'"],
-    [{ resume: { maxMessages: 1.5 } }, RangeError, 'resume.maxMessages must be a whole number above 0, got 1.5'],
-    [{ resume: { maxBytes: Infinity } }, RangeError, 'resume.maxBytes must be a whole number above 0, got Infinity'],
+    [{ resume: { maxMessages: 1.5 } }, RangeError, 'resume.maxMessages must be a whole number > 0, got 1.5'],
+    [{ resume: { maxBytes: Infinity } }, RangeError, 'resume.maxBytes must be a whole number > 0, got Infinity'],
   ])('refuses %j with a %o naming the option, what it must be and what it got', (options, Type, message) => {
     expect(() => resolveOptions(options as SteadySocketOptions)).toThrow(new Type(`SteadySocket: ${message}`));
     expect(() => resolveOptions(options as SteadySocketOptions)).toThrow(Type);
