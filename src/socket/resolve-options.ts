@@ -100,7 +100,7 @@ let defaults: ResolvedOptions | undefined;
 export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
   // `heartbeat` and `resume` are off unless asked for; `queue` is always on.
   defaults ??= { ...DEFAULTS, clock: systemClock, random, heartbeat: null, resume: null, shouldReconnect: undefined, lifecycleEvents: undefined, logger: undefined };
-  const r = group(options, defaults, OPTIONS, '') as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
+  const r = group(options as Record<string, unknown>, defaults as never, OPTIONS, '') as unknown as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
   // Only a copy can conflict (the defaults do not), so `r` may be changed here.
   if (r.minDelay > r.maxDelay) {
     // A `maxDelay` below the default `minDelay` lowers it too: only a given `minDelay` can conflict.
@@ -116,24 +116,24 @@ export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptio
  * `given` checked option by option against `spec`, with `fallback`'s value for each one not
  * given: `fallback` itself while every value is its own, else a copy with the values given.
  */
-function group(given: object, fallback: object, spec: Spec, path: string): object {
-  const values = given as Record<string, unknown>;
-  const defaultOf = fallback as Record<string, unknown>;
-  let out = defaultOf;
+function group(given: Record<string, unknown>, fallback: Record<string, unknown>, spec: Spec, path: string): Record<string, unknown> {
+  let out = fallback;
   for (const key in spec) {
     const rule = spec[key]!;
     const name = path + key;
-    let value = values[key];
+    let value = given[key];
     if (!Array.isArray(rule)) {
-      // A nested group: `true` for its defaults, falsy for the fallback (off, or the defaults for `queue`).
-      value = value ? group(value === true ? {} : (value as object), DEFAULTS[key as 'queue'], rule as Spec, `${name}.`) : defaultOf[key];
+      // A nested group: falsy for the fallback (off, or the defaults for `queue`); `true` (or
+      // anything not an object, whose properties are all undefined) for its defaults.
+      value = value ? group(value as Record<string, unknown>, DEFAULTS[key as 'queue'], rule as Spec, `${name}.`) : fallback[key];
     } else {
       const [type, what, test] = rule as Check;
-      if (value === undefined || (!what && value === null)) value = defaultOf[key];
-      else if (type && (typeof value !== type || Number.isNaN(value))) throw new TypeError(mustBe(name, what!, value));
-      else if (test && !test(value as never)) throw new RangeError(mustBe(name, what!, value));
+      // NaN is no number here.
+      const wrongType = type && (typeof value !== type || value !== value);
+      if (value === undefined || (!what && value === null)) value = fallback[key];
+      else if (wrongType || (test && !test(value as never))) throw new (wrongType ? TypeError : RangeError)(mustBe(name, what!, value));
     }
-    if (value !== defaultOf[key]) (out === defaultOf ? (out = { ...defaultOf }) : out)[key] = value;
+    if (value !== fallback[key]) (out === fallback ? (out = { ...fallback }) : out)[key] = value;
   }
   return out;
 }
