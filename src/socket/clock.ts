@@ -26,12 +26,12 @@ export const systemClock: Clock = {
   setTimeout(callback, ms) {
     const handle: { id?: ReturnType<typeof setTimeout> } = {};
     const wait = (left: number) => {
-      handle.id = globalThis.setTimeout(left > MAX_DELAY ? () => wait(left - MAX_DELAY) : callback, Math.min(left, MAX_DELAY));
+      handle.id = setTimeout(left > MAX_DELAY ? () => wait(left - MAX_DELAY) : callback, Math.min(left, MAX_DELAY));
     };
     wait(ms);
     return handle;
   },
-  clearTimeout: (handle) => globalThis.clearTimeout((handle as { id?: ReturnType<typeof setTimeout> }).id),
+  clearTimeout: (handle) => clearTimeout((handle as { id?: ReturnType<typeof setTimeout> }).id),
 };
 
 export { Timer } from '../session/timer';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { systemClock, Timer } from '../../src/socket/clock';
 import { ManualClock } from '../helpers/manual-clock';
 
@@ -11,6 +11,26 @@ describe('systemClock', () => {
     systemClock.clearTimeout(cancelled);
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(fired).toEqual(['kept']);
+  });
+
+  it('waits out a delay longer than the global setTimeout takes (2^31 - 1 ms) in steps, and cancels any step', () => {
+    vi.useFakeTimers();
+    try {
+      const fired: string[] = [];
+      systemClock.setTimeout(() => fired.push('late'), 2 ** 31 + 1000);
+      const cancelled = systemClock.setTimeout(() => fired.push('cancelled'), 2 ** 32);
+      vi.advanceTimersByTime(2 ** 31 - 1);
+      expect(fired).toEqual([]);
+      systemClock.clearTimeout(cancelled);
+      vi.advanceTimersByTime(1000);
+      expect(fired).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(fired).toEqual(['late']);
+      vi.advanceTimersByTime(2 ** 32);
+      expect(fired).toEqual(['late']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
