@@ -22,7 +22,7 @@ export interface DialerEvents {
  * through `this` (a property, not a WeakMap key: mock-socket hands listeners a Proxy of the
  * socket), and a late event of a native socket we let go of finds none.
  */
-const OWNER = Symbol('steadysocket.dialer');
+const OWNER = Symbol();
 type Owned = NativeSocket & { [OWNER]?: Dialer | undefined };
 
 /** `onopen`, `onmessage`, `onerror` and `onclose` of every native socket: one function, told apart by the event's type. */
@@ -72,12 +72,12 @@ export class Dialer {
     private readonly _protocols: ProtocolsProvider | undefined,
     readonly _events: DialerEvents,
     /** With `resume`: adds the session protocol's names to the subprotocols asked for. */
-    private readonly _session: { _offer(protocols: string | string[] | undefined): string | string[] | undefined } | null = null,
+    private readonly _session: { _offer(protocols: string | string[] | undefined): string | string[] | undefined } | null,
   ) {
     // Looked up at construction, never at import, so server-side rendering can import us.
     const Native = given.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (typeof Native !== 'function') {
-      throw new TypeError(mustBe('options.WebSocket', "a WebSocket class where there is no global one (in Node: `import WebSocket from 'ws'`)", Native));
+      throw new TypeError(mustBe('options.WebSocket', "a WebSocket class where none is global (in Node: import WebSocket from 'ws')", Native));
     }
     this._native = Native as never;
     let options = given.connectOptions;
@@ -110,7 +110,8 @@ export class Dialer {
       let ws: Native;
       try {
         if (text !== undefined) this._url = resolveUrl(text);
-        const offered = this._session ? this._session._offer(protocols) : protocols;
+        // (`_offer` returns undefined only for undefined protocols.)
+        const offered = this._session?._offer(protocols) ?? protocols;
         const options = this._connectOptions;
         // Only the arguments there are: a runtime may read an `undefined` protocols as a name.
         ws = new this._native(this._url, ...(options ? [offered, options] : offered === undefined ? [] : [offered]));

@@ -56,7 +56,7 @@ export function resolveUrl(text: string): string {
     // Relative with no base, or no working URL class: judged below as it is.
   }
   url = url.replace(/^http(s?):/i, 'ws$1:');
-  if (!/^wss?:\/\/[^#]+$/i.test(url)) throw domException(mustBe('url', 'a ws:, wss:, http: or https: URL without a fragment', redactUrls(text)), 'SyntaxError');
+  if (!/^wss?:\/\/[^#]+$/i.test(url)) throw domException(mustBe('url', 'a ws(s): or http(s): URL without a fragment', redactUrls(text)), 'SyntaxError');
   return url;
 }
 
