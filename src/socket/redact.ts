@@ -11,13 +11,12 @@
 // ends a URL, as a quote may be part of a path (a closing quote after a query is redacted
 // with it). Each pass leaves what the ones before wrote as it is. (No lookbehind: Safari
 // before 16.4 cannot parse one.)
-const CREDENTIALS_IN_URL = /:\/\/[^\s/?#@]*@/g;
-const QUERY_IN_TEXT = /(\S)[?#]\S+/g;
-const CREDENTIALS_IN_TEXT = /[^\s/?#@]+@(?=[^\s@])/g;
-
 /** `text` with every URL in it stripped of its credentials, query and fragment. */
 export function redactUrls(text: string): string {
-  return text.replace(CREDENTIALS_IN_URL, '://***@').replace(QUERY_IN_TEXT, '$1?***').replace(CREDENTIALS_IN_TEXT, '***@');
+  return text
+    .replace(/:\/\/[^\s/?#@]*@/g, '://***@')
+    .replace(/(\S)[?#]\S+/g, '$1?***')
+    .replace(/[^\s/?#@]+@(?=[^\s@])/g, '***@');
 }
 
 /**
@@ -26,10 +25,7 @@ export function redactUrls(text: string): string {
  * socket holds the URL) is not handed out at all.
  */
 export function safeCause(cause: unknown): Error | undefined {
-  if (!(cause instanceof Error)) return undefined;
-  const copy = new Error(redactUrls(cause.message));
-  copy.name = cause.name;
-  return copy;
+  return cause instanceof Error ? Object.assign(new Error(redactUrls(cause.message)), { name: cause.name }) : undefined;
 }
 
 /** An error's or a value's text, redacted. */
