@@ -14,9 +14,6 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The longest delay the global setTimeout takes; longer ones fire at once. */
-const MAX_DELAY = 2_147_483_647;
-
 /**
  * The real clock: `Date.now` and the global timers, looked up at call time. A delay longer
  * than setTimeout can take (about 24.8 days) is waited out in several steps.
@@ -25,8 +22,9 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
     const handle: { id?: ReturnType<typeof setTimeout> } = {};
-    const wait = (left: number) => {
-      handle.id = setTimeout(left > MAX_DELAY ? () => wait(left - MAX_DELAY) : callback, Math.min(left, MAX_DELAY));
+    // 2^31 - 1: the longest delay the global setTimeout takes; longer ones fire at once.
+    const wait = (left: number, max = 2_147_483_647) => {
+      handle.id = setTimeout(left > max ? () => wait(left - max) : callback, Math.min(left, max));
     };
     wait(ms);
     return handle;
