@@ -50,8 +50,7 @@ export function resolveUrl(text: string): string {
   let url = text;
   try {
     // The document is consulted only for a relative URL (server rendering has none to touch).
-    const base = /^[a-z][\w+.-]*:/i.test(text) ? undefined : (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
-    url = new URL(text, base).href;
+    url = new URL(text, /^[a-z][\w+.-]*:/i.test(text) ? undefined : (globalThis as { document?: { baseURI?: string } }).document?.baseURI).href;
   } catch {
     // Relative with no base, or no working URL class: judged below as it is.
   }
@@ -62,7 +61,8 @@ export function resolveUrl(text: string): string {
 
 /** A URL as text: strings as they are, URL objects by `href`. */
 export function urlText(url: unknown): string {
-  const text = typeof url === 'object' && url ? (url as { href?: unknown }).href : url;
+  // (A string has no `href`.)
+  const text = (url as { href?: unknown } | undefined)?.href ?? url;
   if (typeof text === 'string') return text;
   throw new TypeError(mustBe('url', 'a string or URL, or a function returning one', url));
 }
