@@ -97,7 +97,7 @@ let defaults: ResolvedOptions | undefined;
  * ~300 B each (options the socket hands on as they are, `WebSocket`, `connectOptions`,
  * `protocols` and `startClosed`, are not in the table, so never make a copy).
  */
-export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
+export function resolveOptions(options: SteadySocketOptions): ResolvedOptions {
   // `heartbeat` and `resume` are off unless asked for; `queue` is always on.
   defaults ??= { ...DEFAULTS, clock: systemClock, random, heartbeat: null, resume: null, shouldReconnect: undefined, lifecycleEvents: undefined, logger: undefined };
   const r = group(options as Record<string, unknown>, defaults as never, OPTIONS, '') as unknown as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
