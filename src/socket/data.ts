@@ -25,9 +25,8 @@ export function toOutbound(data: unknown): OutboundData {
 }
 
 /** The bytes a message takes on the wire: UTF-8 for text, byte length for binary (a Blob has a `size` instead). */
-export function byteLength(data: OutboundData): number {
-  return typeof data === 'string' ? utf8Length(data) : ((data as ArrayBuffer).byteLength ?? (data as Blob).size);
-}
+export const byteLength = (data: OutboundData): number =>
+  typeof data === 'string' ? utf8Length(data) : ((data as ArrayBuffer).byteLength ?? (data as Blob).size);
 
 /** Made on first use; `0` where the runtime has no `TextEncoder.encodeInto`. */
 let encoder: TextEncoder | 0 | undefined;
@@ -72,6 +71,5 @@ export function utf8Length(text: string): number {
  * change what goes out. A view becomes a `Uint8Array` of its bytes (the wire carries bytes
  * only); text and Blobs, which cannot change, are kept as they are.
  */
-export function snapshot(data: OutboundData): OutboundData {
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : data instanceof ArrayBuffer ? data.slice(0) : data;
-}
+export const snapshot = (data: OutboundData): OutboundData =>
+  ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : data instanceof ArrayBuffer ? data.slice(0) : data;

@@ -18,14 +18,13 @@ import type { ResumeOptions } from './session-link';
  * array in second place is `protocols`, a plain object is the options (whose own `protocols`
  * then applies).
  */
-export function splitArguments(
+export const splitArguments = (
   protocolsOrOptions: ProtocolsProvider | SteadySocketOptions | undefined,
   options: SteadySocketOptions | undefined,
-): [ProtocolsProvider | undefined, SteadySocketOptions] {
-  return protocolsOrOptions && typeof protocolsOrOptions === 'object' && !Array.isArray(protocolsOrOptions)
+): [ProtocolsProvider | undefined, SteadySocketOptions] =>
+  protocolsOrOptions && typeof protocolsOrOptions === 'object' && !Array.isArray(protocolsOrOptions)
     ? [protocolsOrOptions.protocols, protocolsOrOptions]
     : [(protocolsOrOptions as ProtocolsProvider | undefined) ?? options?.protocols, options ?? {}];
-}
 
 /**
  * How one option is checked: a value not of `type` (or NaN) is a `TypeError`, one that fails

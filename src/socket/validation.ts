@@ -24,6 +24,5 @@ export function validateClose(code: unknown, reason: unknown): { code?: number; 
 }
 
 /** A `DOMException` where the runtime has one (not React Native), else an Error with that name. */
-export function domException(message: string, name: string): Error {
-  return typeof DOMException === 'function' ? new DOMException(message, name) : Object.assign(new Error(message), { name });
-}
+export const domException = (message: string, name: string): Error =>
+  typeof DOMException === 'function' ? new DOMException(message, name) : Object.assign(new Error(message), { name });
