@@ -8,7 +8,7 @@ export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
  * plain objects: the native socket would send the text "[object Object]", which is
  * never what the caller meant.
  */
-export function toOutbound(data: unknown): OutboundData {
+export const toOutbound = (data: unknown): OutboundData => {
   const type = typeof data;
   if (
     type === 'string' ||
@@ -38,7 +38,7 @@ let scratch: Uint8Array | undefined;
  * runtime's own encoder into a small scratch buffer (about 50× faster than a loop in script
  * for 16 KiB; it runs for every message of a session).
  */
-export function utf8Length(text: string): number {
+export const utf8Length = (text: string): number => {
   const { length } = text;
   let bytes = 0;
   let i = 0;

@@ -46,7 +46,7 @@ export interface NativeSocket {
  * with a fragment: a `SyntaxError`, as natively. React Native's `URL` throws on most uses:
  * there the text is only checked.
  */
-export function resolveUrl(text: string): string {
+export const resolveUrl = (text: string): string => {
   let url = text;
   try {
     // The document is consulted only for a relative URL (server rendering has none to touch).
@@ -60,7 +60,7 @@ export function resolveUrl(text: string): string {
 }
 
 /** A URL as text: strings as they are, URL objects by `href`. */
-export function urlText(url: unknown): string {
+export const urlText = (url: unknown): string => {
   // (A string has no `href`.)
   const text = (url as { href?: unknown } | undefined)?.href ?? url;
   if (typeof text === 'string') return text;

@@ -5,7 +5,7 @@ import { mustBe } from './errors';
  * The checks the native `close(code, reason)` makes (WHATWG WebSockets §close), with the
  * same error names: `InvalidAccessError` for a bad code, `SyntaxError` for a long reason.
  */
-export function validateClose(code: unknown, reason: unknown): { code?: number; reason?: string } {
+export const validateClose = (code: unknown, reason: unknown): { code?: number; reason?: string } => {
   let n: number | undefined;
   let bytes: number;
   if (code !== undefined) {
