@@ -83,10 +83,6 @@ const OPTIONS: Spec = {
   // Handed on as they are, not resolved: `WebSocket`, `connectOptions`, `protocols`, `startClosed`.
 } satisfies Every<Omit<SteadySocketOptions, 'WebSocket' | 'connectOptions' | 'protocols' | 'startClosed'>>;
 
-// Looked up at each call, as the environment may change after the first socket (the
-// resolved defaults are shared by every socket that sets none).
-const random = () => Math.random();
-
 /** The resolved defaults: made on first use (never at import), then shared by every socket that changes none. */
 let defaults: ResolvedOptions | undefined;
 
@@ -98,7 +94,9 @@ let defaults: ResolvedOptions | undefined;
  */
 export function resolveOptions(options: SteadySocketOptions): ResolvedOptions {
   // `heartbeat` and `resume` are off unless asked for; `queue` is always on.
-  defaults ??= { ...DEFAULTS, clock: systemClock, random, heartbeat: null, resume: null, shouldReconnect: undefined, lifecycleEvents: undefined, logger: undefined };
+  // `random`: Math.random looked up at each call, as the environment may change after the
+  // first socket (the resolved defaults are shared by every socket that sets none).
+  defaults ??= { ...DEFAULTS, clock: systemClock, random: () => Math.random(), heartbeat: null, resume: null, shouldReconnect: undefined, lifecycleEvents: undefined, logger: undefined };
   const r = group(options as Record<string, unknown>, defaults as never, OPTIONS, '') as unknown as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
   // Only a copy can conflict (the defaults do not), so `r` may be changed here.
   if (r.minDelay > r.maxDelay) {
