@@ -117,18 +117,17 @@ function group(given: Record<string, unknown>, fallback: Record<string, unknown>
   let out = fallback;
   for (const key in spec) {
     const rule = spec[key]!;
-    const name = path + key;
     let value = given[key];
     if (!Array.isArray(rule)) {
       // A nested group: falsy for the fallback (off, or the defaults for `queue`); `true` (or
       // anything not an object, whose properties are all undefined) for its defaults.
-      value = value ? group(value as Record<string, unknown>, DEFAULTS[key as 'queue'], rule as Spec, `${name}.`) : fallback[key];
+      value = value ? group(value as Record<string, unknown>, DEFAULTS[key as 'queue'], rule as Spec, `${path + key}.`) : fallback[key];
     } else {
       const [type, what, test] = rule as Check;
       // NaN is no number here.
       const wrongType = type && (typeof value !== type || value !== value);
       if (value === undefined || (!what && value === null)) value = fallback[key];
-      else if (wrongType || (test && !test(value as never))) throw new (wrongType ? TypeError : RangeError)(mustBe(name, what!, value));
+      else if (wrongType || (test && !test(value as never))) throw new (wrongType ? TypeError : RangeError)(mustBe(path + key, what!, value));
     }
     if (value !== fallback[key]) (out === fallback ? (out = { ...fallback }) : out)[key] = value;
   }
