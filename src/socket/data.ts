@@ -8,7 +8,7 @@ export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
  * plain objects: the native socket would send the text "[object Object]", which is
  * never what the caller meant.
  */
-export function toOutbound(data: unknown): OutboundData {
+export const toOutbound = (data: unknown): OutboundData => {
   const type = typeof data;
   if (
     type === 'string' ||
@@ -25,9 +25,8 @@ export function toOutbound(data: unknown): OutboundData {
 }
 
 /** The bytes a message takes on the wire: UTF-8 for text, byte length for binary (a Blob has a `size` instead). */
-export function byteLength(data: OutboundData): number {
-  return typeof data === 'string' ? utf8Length(data) : ((data as ArrayBuffer).byteLength ?? (data as Blob).size);
-}
+export const byteLength = (data: OutboundData): number =>
+  typeof data === 'string' ? utf8Length(data) : ((data as ArrayBuffer).byteLength ?? (data as Blob).size);
 
 /** Made on first use; `0` where the runtime has no `TextEncoder.encodeInto`. */
 let encoder: TextEncoder | 0 | undefined;
@@ -39,7 +38,7 @@ let scratch: Uint8Array | undefined;
  * runtime's own encoder into a small scratch buffer (about 50× faster than a loop in script
  * for 16 KiB; it runs for every message of a session).
  */
-export function utf8Length(text: string): number {
+export const utf8Length = (text: string): number => {
   const { length } = text;
   let bytes = 0;
   let i = 0;
@@ -72,9 +71,8 @@ export function utf8Length(text: string): number {
  * change what goes out. A view becomes a `Uint8Array` of its bytes (the wire carries bytes
  * only); text and Blobs, which cannot change, are kept as they are.
  */
-export function snapshot(data: OutboundData): OutboundData {
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : data instanceof ArrayBuffer ? data.slice(0) : data;
-}
+export const snapshot = (data: OutboundData): OutboundData =>
+  ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : data instanceof ArrayBuffer ? data.slice(0) : data;
 
 /** Whether `data` is a Blob (where the runtime has them). */
 export function isBlob(data: unknown): data is Blob {

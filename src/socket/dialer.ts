@@ -25,28 +25,29 @@ export interface DialerEvents {
 const OWNER = Symbol();
 type Owned = NativeSocket & { [OWNER]?: Dialer | undefined };
 
-/** `onopen`, `onmessage`, `onerror` and `onclose` of every native socket: one function, told apart by the event's type. */
-function onEvent(this: Owned, event: { type: string; data?: unknown; code?: number; reason?: string; wasClean?: boolean }): void {
+/**
+ * `onopen`, `onmessage`, `onerror` and `onclose` of every native socket: one function, told
+ * apart by the event's type; also the `ws` package's own 'message' event, (data, isBinary):
+ * no MessageEvent built per message, and text arrives as a Buffer.
+ */
+function onEvent(this: Owned, event: { type?: string; data?: unknown; code?: number; reason?: string; wasClean?: boolean }, isBinary?: boolean): void {
   const events = this[OWNER]?._events;
   const { type } = event;
   let code;
   if (!events) return;
-  if (type === 'open') events._nativeOpen(this);
+  if (isBinary !== undefined) events._nativeMessage(isBinary ? event : String(event));
+  else if (type === 'open') events._nativeOpen(this);
   else if (type === 'message') events._nativeMessage(event.data);
   else if (type === 'error') events._nativeError(event);
   // React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then.
   else events._nativeClose({ code: (code = event.code ?? 1006), reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 });
 }
-/** The `ws` package's own 'message' event: no MessageEvent built per message; text arrives as a Buffer. */
-function onNodeMessage(this: Owned, data: unknown, isBinary: boolean): void {
-  this[OWNER]?._events._nativeMessage(isBinary ? data : String(data));
-}
 const noop = () => {};
 
 type Native = NativeSocket & {
   /** The `ws` package's: a Node EventEmitter with (data, isBinary) message events, and a close without a handshake. */
-  on?(event: 'message', listener: typeof onNodeMessage): void;
-  removeListener?(event: 'message', listener: typeof onNodeMessage): void;
+  on?(event: 'message', listener: typeof onEvent): void;
+  removeListener?(event: 'message', listener: typeof onEvent): void;
   terminate?(): void;
 };
 
@@ -122,7 +123,7 @@ export class Dialer {
       (ws as Owned)[OWNER] = this;
       ws.onopen = ws.onerror = ws.onclose = onEvent;
       // `ws` (whose binaryType only it calls 'nodebuffer'): its own message event.
-      if (ws.binaryType === 'nodebuffer' && ws.on) ws.on('message', onNodeMessage);
+      if (ws.binaryType === 'nodebuffer' && ws.on) ws.on('message', onEvent);
       else ws.onmessage = onEvent;
       this._ws = ws;
       this._events._nativeCreated(ws);
@@ -150,7 +151,7 @@ export class Dialer {
     (ws as Owned)[OWNER] = undefined;
     ws.onopen = ws.onmessage = ws.onclose = null;
     // `ws`'s emitter (its binaryType may have changed since, so not judged by that).
-    ws.removeListener?.('message', onNodeMessage);
+    ws.removeListener?.('message', onEvent);
     // Not null: the `ws` package throws on an 'error' event nobody listens to.
     ws.onerror = noop;
     if (abort && ws.readyState < 2) {

@@ -80,7 +80,7 @@ export class SteadySocketError extends Error {
  * `DOMException`): it names what was wrong, says what it must be and what was given. One
  * builder keeps the messages alike and the bundle small.
  */
-export function mustBe(name: string, what: string, given: unknown): string {
+export const mustBe = (name: string, what: string, given: unknown): string => {
   const type = typeof given;
   let kind: unknown;
   // What was given as a message shows it: text quoted, objects by their class, never their

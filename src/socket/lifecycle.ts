@@ -46,6 +46,5 @@ export function watchLifecycle(given: LifecycleTarget | null | undefined, handle
 }
 
 /** `on` if it can emit events. */
-function canListen<T extends Partial<LifecycleTarget>>(on: T | null | undefined): (T & LifecycleTarget) | undefined {
-  return on && typeof on.addEventListener === 'function' && typeof on.removeEventListener === 'function' ? (on as T & LifecycleTarget) : undefined;
-}
+const canListen = <T extends Partial<LifecycleTarget>>(on: T | null | undefined): (T & LifecycleTarget) | undefined =>
+  on && typeof on.addEventListener === 'function' && typeof on.removeEventListener === 'function' ? (on as T & LifecycleTarget) : undefined;

@@ -46,12 +46,11 @@ export interface NativeSocket {
  * with a fragment: a `SyntaxError`, as natively. React Native's `URL` throws on most uses:
  * there the text is only checked.
  */
-export function resolveUrl(text: string): string {
+export const resolveUrl = (text: string): string => {
   let url = text;
   try {
     // The document is consulted only for a relative URL (server rendering has none to touch).
-    const base = /^[a-z][\w+.-]*:/i.test(text) ? undefined : (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
-    url = new URL(text, base).href;
+    url = new URL(text, /^[a-z][\w+.-]*:/i.test(text) ? undefined : (globalThis as { document?: { baseURI?: string } }).document?.baseURI).href;
   } catch {
     // Relative with no base, or no working URL class: judged below as it is.
   }
@@ -61,8 +60,9 @@ export function resolveUrl(text: string): string {
 }
 
 /** A URL as text: strings as they are, URL objects by `href`. */
-export function urlText(url: unknown): string {
-  const text = typeof url === 'object' && url ? (url as { href?: unknown }).href : url;
+export const urlText = (url: unknown): string => {
+  // (A string has no `href`.)
+  const text = (url as { href?: unknown } | undefined)?.href ?? url;
   if (typeof text === 'string') return text;
   throw new TypeError(mustBe('url', 'a string or URL, or a function returning one', url));
 }

@@ -12,23 +12,19 @@
 // with it). Each pass leaves what the ones before wrote as it is. (No lookbehind: Safari
 // before 16.4 cannot parse one.)
 /** `text` with every URL in it stripped of its credentials, query and fragment. */
-export function redactUrls(text: string): string {
-  return text
+export const redactUrls = (text: string): string =>
+  text
     .replace(/:\/\/[^\s/?#@]*@/g, '://***@')
     .replace(/(\S)[?#]\S+/g, '$1?***')
     .replace(/[^\s/?#@]+@(?=[^\s@])/g, '***@');
-}
 
 /**
  * What may be handed out as a `cause`: an Error becomes a copy of it (same name) with its
  * message redacted; anything else that is not a plain string (a native error event, whose
  * socket holds the URL) is not handed out at all.
  */
-export function safeCause(cause: unknown): Error | undefined {
-  return cause instanceof Error ? Object.assign(new Error(redactUrls(cause.message)), { name: cause.name }) : undefined;
-}
+export const safeCause = (cause: unknown): Error | undefined =>
+  cause instanceof Error ? Object.assign(new Error(redactUrls(cause.message)), { name: cause.name }) : undefined;
 
 /** An error's or a value's text, redacted. */
-export function describeSafely(value: unknown): string {
-  return redactUrls(value instanceof Error ? value.message : String(value));
-}
+export const describeSafely = (value: unknown): string => redactUrls(value instanceof Error ? value.message : String(value));

@@ -18,14 +18,13 @@ import type { ResumeOptions } from './session-link';
  * array in second place is `protocols`, a plain object is the options (whose own `protocols`
  * then applies).
  */
-export function splitArguments(
+export const splitArguments = (
   protocolsOrOptions: ProtocolsProvider | SteadySocketOptions | undefined,
   options: SteadySocketOptions | undefined,
-): [ProtocolsProvider | undefined, SteadySocketOptions] {
-  return protocolsOrOptions && typeof protocolsOrOptions === 'object' && !Array.isArray(protocolsOrOptions)
+): [ProtocolsProvider | undefined, SteadySocketOptions] =>
+  protocolsOrOptions && typeof protocolsOrOptions === 'object' && !Array.isArray(protocolsOrOptions)
     ? [protocolsOrOptions.protocols, protocolsOrOptions]
     : [(protocolsOrOptions as ProtocolsProvider | undefined) ?? options?.protocols, options ?? {}];
-}
 
 /**
  * How one option is checked: a value not of `type` (or NaN) is a `TypeError`, one that fails
@@ -84,10 +83,6 @@ const OPTIONS: Spec = {
   // Handed on as they are, not resolved: `WebSocket`, `connectOptions`, `protocols`, `startClosed`.
 } satisfies Every<Omit<SteadySocketOptions, 'WebSocket' | 'connectOptions' | 'protocols' | 'startClosed'>>;
 
-// Looked up at each call, as the environment may change after the first socket (the
-// resolved defaults are shared by every socket that sets none).
-const random = () => Math.random();
-
 /** The resolved defaults: made on first use (never at import), then shared by every socket that changes none. */
 let defaults: ResolvedOptions | undefined;
 
@@ -97,9 +92,11 @@ let defaults: ResolvedOptions | undefined;
  * ~300 B each (options the socket hands on as they are, `WebSocket`, `connectOptions`,
  * `protocols` and `startClosed`, are not in the table, so never make a copy).
  */
-export function resolveOptions(options: SteadySocketOptions = {}): ResolvedOptions {
+export function resolveOptions(options: SteadySocketOptions): ResolvedOptions {
   // `heartbeat` and `resume` are off unless asked for; `queue` is always on.
-  defaults ??= { ...DEFAULTS, clock: systemClock, random, heartbeat: null, resume: null, shouldReconnect: undefined, lifecycleEvents: undefined, logger: undefined };
+  // `random`: Math.random looked up at each call, as the environment may change after the
+  // first socket (the resolved defaults are shared by every socket that sets none).
+  defaults ??= { ...DEFAULTS, clock: systemClock, random: () => Math.random(), heartbeat: null, resume: null, shouldReconnect: undefined, lifecycleEvents: undefined, logger: undefined };
   const r = group(options as Record<string, unknown>, defaults as never, OPTIONS, '') as unknown as { -readonly [K in keyof ResolvedOptions]: ResolvedOptions[K] };
   // Only a copy can conflict (the defaults do not), so `r` may be changed here.
   if (r.minDelay > r.maxDelay) {
@@ -120,18 +117,17 @@ function group(given: Record<string, unknown>, fallback: Record<string, unknown>
   let out = fallback;
   for (const key in spec) {
     const rule = spec[key]!;
-    const name = path + key;
     let value = given[key];
     if (!Array.isArray(rule)) {
       // A nested group: falsy for the fallback (off, or the defaults for `queue`); `true` (or
       // anything not an object, whose properties are all undefined) for its defaults.
-      value = value ? group(value as Record<string, unknown>, DEFAULTS[key as 'queue'], rule as Spec, `${name}.`) : fallback[key];
+      value = value ? group(value as Record<string, unknown>, DEFAULTS[key as 'queue'], rule as Spec, `${path + key}.`) : fallback[key];
     } else {
       const [type, what, test] = rule as Check;
       // NaN is no number here.
       const wrongType = type && (typeof value !== type || value !== value);
       if (value === undefined || (!what && value === null)) value = fallback[key];
-      else if (wrongType || (test && !test(value as never))) throw new (wrongType ? TypeError : RangeError)(mustBe(name, what!, value));
+      else if (wrongType || (test && !test(value as never))) throw new (wrongType ? TypeError : RangeError)(mustBe(path + key, what!, value));
     }
     if (value !== fallback[key]) (out === fallback ? (out = { ...fallback }) : out)[key] = value;
   }

@@ -5,7 +5,7 @@ import { mustBe } from './errors';
  * The checks the native `close(code, reason)` makes (WHATWG WebSockets §close), with the
  * same error names: `InvalidAccessError` for a bad code, `SyntaxError` for a long reason.
  */
-export function validateClose(code: unknown, reason: unknown): { code?: number; reason?: string } {
+export const validateClose = (code: unknown, reason: unknown): { code?: number; reason?: string } => {
   let n: number | undefined;
   let bytes: number;
   if (code !== undefined) {
@@ -24,6 +24,5 @@ export function validateClose(code: unknown, reason: unknown): { code?: number; 
 }
 
 /** A `DOMException` where the runtime has one (not React Native), else an Error with that name. */
-export function domException(message: string, name: string): Error {
-  return typeof DOMException === 'function' ? new DOMException(message, name) : Object.assign(new Error(message), { name });
-}
+export const domException = (message: string, name: string): Error =>
+  typeof DOMException === 'function' ? new DOMException(message, name) : Object.assign(new Error(message), { name });
