@@ -15,7 +15,7 @@ export const DRAIN_POLL_MS = 5;
 /** @internal A link of the queue's chain: an entry, or the outbox itself (the chain's anchor). */
 export interface Link {
   /** The next entry (the anchor's: the first). */
-  _next?: Entry;
+  _next?: Entry | undefined;
 }
 
 // Short internal names: the build shortens `_x` properties only, and there is one per message.
