@@ -30,7 +30,7 @@ import { featureCosts } from './feature-cost.mjs';
 export const BUDGETS = { socket: 6_656, channels: 9_728, umd: 10_240, react: 1_536, reactChannels: 1_536 };
 // A ratchet while the budgets are not met: the sizes this checkout reached (issue 15 put §8's
 // client side in the socket entry, issue 16 added the `queue` event the React hooks need).
-export const GUARDS = { socket: 10_500, channels: 13_500, umd: 13_700, react: 1_536, reactChannels: 1_536 };
+export const GUARDS = { socket: 9_300, channels: 12_350, umd: 12_550, react: 1_536, reactChannels: 1_536 };
 const enforce = process.argv.includes('--budget');
 const guard = process.argv.includes('--guard');
 const json = process.argv.includes('--json');
@@ -130,6 +130,7 @@ print(`\nstring literals in import { SteadySocket }: ${text.all} B of its min+gz
 const features = await featureCosts();
 print(`\nwhat each behaviour costs in import { SteadySocket } (built from src/: ${features.whole} B)`);
 for (const row of features.rows) print(`  ${String(row.bytes).padStart(6)} B  ${row.name}`);
+print(`  all of them cut at once leave ${features.rest} B`);
 
 const gz = (name) => packages.find((p) => p.name === name).gzip;
 const verdicts = [

@@ -83,11 +83,13 @@ describe('bench/run.mjs --quick', { timeout: 120_000 }, () => {
 
   it('bundle size: what each behaviour costs, every cut still found in the source (bench/feature-cost.mjs)', async () => {
     const { FEATURES } = (await import(join(root, 'bench', 'feature-cost.mjs'))) as { FEATURES: { name: string }[] };
-    const { features } = (await results).scenarios['bundle size'] as unknown as { features: { whole: number; rows: { name: string; bytes: number }[] } };
+    const { features } = (await results).scenarios['bundle size'] as unknown as { features: { whole: number; rest: number; rows: { name: string; bytes: number }[] } };
     expect(features.rows.map((row) => row.name)).toEqual(FEATURES.map((feature) => feature.name));
     // Every behaviour costs something: a cut that no longer drops code is a stale anchor.
     for (const row of features.rows) expect(row.bytes, row.name).toBeGreaterThan(0);
     expect(features.whole).toBeGreaterThan(features.rows.reduce((sum, row) => sum + row.bytes, 0));
+    expect(features.rest).toBeGreaterThan(0);
+    expect(features.rest).toBeLessThan(features.whole);
   });
 
   it('session overhead: throughput and wire bytes per message, with and without resume, in every case', async () => {
