@@ -76,9 +76,9 @@ export const FEATURES = [
   {
     name: "the `ws` package's own message event (no MessageEvent per message in Node)",
     edits: [
-      ['src/socket/dialer.ts', "if (ws.binaryType === 'nodebuffer' && ws.on) ws.on('message', onEvent);\n      else ws.onmessage = onEvent;", 'ws.onmessage = onEvent;'],
-      ['src/socket/dialer.ts', "ws.removeListener?.('message', onEvent);", ''],
-      ['src/socket/dialer.ts', 'if (isBinary !== undefined) events._nativeMessage(isBinary ? event : String(event));\n  else ', ''],
+      ['src/socket/dialer.ts', "if (ws.binaryType === 'nodebuffer' && ws.on) ws.on('message', onMessage);\n      else ws.onmessage = onMessage;", 'ws.onmessage = onMessage;'],
+      ['src/socket/dialer.ts', "ws.removeListener?.('message', onMessage);", ''],
+      ['src/socket/dialer.ts', 'events._nativeMessage(isBinary === undefined ? event?.data : isBinary ? event : String(event));', 'events._nativeMessage(event?.data);'],
     ],
   },
   {

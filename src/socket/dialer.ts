@@ -25,29 +25,40 @@ export interface DialerEvents {
 const OWNER = Symbol();
 type Owned = NativeSocket & { [OWNER]?: Dialer | undefined };
 
+/** What a native event may carry (every field optional: a hand-made WebSocket may pass less, or nothing). */
+type NativeEvent = { data?: unknown; code?: number; reason?: string; wasClean?: boolean } | undefined;
+
 /**
- * `onopen`, `onmessage`, `onerror` and `onclose` of every native socket: one function, told
- * apart by the event's type; also the `ws` package's own 'message' event, (data, isBinary):
- * no MessageEvent built per message, and text arrives as a Buffer.
+ * The handler of one kind of native event (`onopen`, `onmessage`, `onerror`, `onclose`), made
+ * once per kind and shared by every socket. Told apart by the property it was set on, not by
+ * the event's `type`: a WebSocket made by hand (a test's fake, an adapter) may call
+ * `onmessage({ data })` with no `type`, or `onopen()` with nothing. The message handler also
+ * serves the `ws` package's own 'message' event, (data, isBinary): no MessageEvent built per
+ * message, and text arrives as a Buffer.
  */
-function onEvent(this: Owned, event: { type?: string; data?: unknown; code?: number; reason?: string; wasClean?: boolean }, isBinary?: boolean): void {
-  const events = this[OWNER]?._events;
-  const { type } = event;
-  let code;
-  if (!events) return;
-  if (isBinary !== undefined) events._nativeMessage(isBinary ? event : String(event));
-  else if (type === 'open') events._nativeOpen(this);
-  else if (type === 'message') events._nativeMessage(event.data);
-  else if (type === 'error') events._nativeError(event);
-  // React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then.
-  else events._nativeClose({ code: (code = event.code ?? 1006), reason: event.reason ?? '', wasClean: event.wasClean ?? code !== 1006 });
-}
+const handler = (kind: 'open' | 'message' | 'error' | 'close') =>
+  function (this: Owned, event: NativeEvent, isBinary?: boolean): void {
+    const events = this[OWNER]?._events;
+    if (!events) return;
+    if (kind === 'open') events._nativeOpen(this);
+    else if (kind === 'message') events._nativeMessage(isBinary === undefined ? event?.data : isBinary ? event : String(event));
+    else if (kind === 'error') events._nativeError(event);
+    else {
+      // React Native's close event has no `wasClean`: only 1006 (no close frame) is unclean then.
+      const code = event?.code ?? 1006;
+      events._nativeClose({ code, reason: event?.reason ?? '', wasClean: event?.wasClean ?? code !== 1006 });
+    }
+  };
+const onOpen = handler('open');
+const onMessage = handler('message');
+const onError = handler('error');
+const onClose = handler('close');
 const noop = () => {};
 
 type Native = NativeSocket & {
   /** The `ws` package's: a Node EventEmitter with (data, isBinary) message events, and a close without a handshake. */
-  on?(event: 'message', listener: typeof onEvent): void;
-  removeListener?(event: 'message', listener: typeof onEvent): void;
+  on?(event: 'message', listener: typeof onMessage): void;
+  removeListener?(event: 'message', listener: typeof onMessage): void;
   terminate?(): void;
 };
 
@@ -121,16 +132,23 @@ export class Dialer {
         return;
       }
       (ws as Owned)[OWNER] = this;
-      ws.onopen = ws.onerror = ws.onclose = onEvent;
+      ws.onopen = onOpen;
+      ws.onerror = onError;
+      ws.onclose = onClose;
       // `ws` (whose binaryType only it calls 'nodebuffer'): its own message event.
-      if (ws.binaryType === 'nodebuffer' && ws.on) ws.on('message', onEvent);
-      else ws.onmessage = onEvent;
+      if (ws.binaryType === 'nodebuffer' && ws.on) ws.on('message', onMessage);
+      else ws.onmessage = onMessage;
       this._ws = ws;
       this._events._nativeCreated(ws);
     };
     if (typeof url !== 'function' && typeof protocols !== 'function') create(protocols);
     else
-      (async () => [urlText(typeof url === 'function' ? await url() : url), typeof protocols === 'function' ? await protocols() : protocols] as const)().then(
+      (async () => {
+        // Both providers are called, in this order, before either result is judged.
+        const given = typeof url === 'function' ? await url() : url;
+        const chosen = typeof protocols === 'function' ? await protocols() : protocols;
+        return [urlText(given), chosen] as const;
+      })().then(
         ([text, protocols]) => generation === this._generation && create(protocols, text),
         fail('URL_PROVIDER_FAILED', 'URL provider failed: '),
       );
@@ -151,7 +169,7 @@ export class Dialer {
     (ws as Owned)[OWNER] = undefined;
     ws.onopen = ws.onmessage = ws.onclose = null;
     // `ws`'s emitter (its binaryType may have changed since, so not judged by that).
-    ws.removeListener?.('message', onEvent);
+    ws.removeListener?.('message', onMessage);
     // Not null: the `ws` package throws on an 'error' event nobody listens to.
     ws.onerror = noop;
     if (abort && ws.readyState < 2) {

@@ -153,3 +153,61 @@ describe('a second reply while the first is still validated', () => {
     expect(invalid).toEqual(['request 1 was answered already']);
   });
 });
+
+// Found by a review of the size rewrite (one shared native handler had told the four events
+// apart by `event.type`, and the URL was checked before the protocols provider was called).
+describe('a hand-made WebSocket (a test fake, an adapter)', () => {
+  /** Calls its handlers as minimal code does: no `type` on any event, `onopen()` with nothing. */
+  class Untyped {
+    static last: Untyped;
+    readyState = 0;
+    bufferedAmount = 0;
+    sent: unknown[] = [];
+    onopen: ((event?: unknown) => void) | null = null;
+    onmessage: ((event: unknown) => void) | null = null;
+    onerror: ((event?: unknown) => void) | null = null;
+    onclose: ((event: unknown) => void) | null = null;
+    constructor(readonly url: string) {
+      Untyped.last = this;
+    }
+    send(data: unknown): void {
+      this.sent.push(data);
+    }
+    close(): void {
+      this.readyState = 3;
+    }
+  }
+
+  it('is told apart by the handler called, not by a `type` its events may lack', () => {
+    const { socket, clock } = fakeSocket({ WebSocket: Untyped as never });
+    const seen: string[] = [];
+    socket.onopen = () => seen.push('open');
+    socket.onmessage = (e) => seen.push(`message ${String(e.data)}`);
+    socket.onerror = (e) => seen.push(`error ${e.error.code}`);
+    socket.onclose = (e) => seen.push(`close ${e.code} ${e.willReconnect}`);
+    const native = Untyped.last;
+    native.readyState = 1;
+    native.onopen!();
+    native.onmessage!({ data: 'hi' });
+    native.onerror!({ message: 'boom' });
+    socket.send('out');
+    native.onclose!({ code: 1001, reason: 'bye' });
+    clock.advance(0);
+    expect(seen).toEqual(['open', 'message hi', 'error CONNECTION_ERROR', 'close 1001 true']);
+    expect(native.sent).toEqual(['out']);
+    socket.close();
+  });
+});
+
+describe('URL and protocols providers', () => {
+  it('are both called before the URL is judged: a bad URL still fails the attempt, after the protocols provider ran', async () => {
+    const calls: string[] = [];
+    const { socket, clock } = fakeSocket({ protocols: () => (calls.push('protocols'), 'chat') }, (() => (calls.push('url'), 42)) as never);
+    const errors: string[] = [];
+    socket.onerror = (e) => errors.push(e.error.code);
+    await vi.waitFor(() => expect(errors).toEqual(['URL_PROVIDER_FAILED']));
+    expect(calls).toEqual(['url', 'protocols']);
+    socket.close();
+    clock.advance(0);
+  });
+});
