@@ -152,7 +152,7 @@ export function ackCount(text: string): number {
 export function decodeWelcome(json: string): Welcome | undefined {
   const w = parse(json) as Partial<Welcome> | undefined;
   // A token is a string and not ''; `resumed` a boolean.
-  return w?.v === 1 && typeof w.session === 'string' && w.session && w.resumed === !!w.resumed && isCount(w.received) && isWindow(w.window) && isCount(w.ttl) ? (w as Welcome) : undefined;
+  return w?.v === 1 && typeof w.session === 'string' && w.session && typeof w.resumed === 'boolean' && isCount(w.received) && isWindow(w.window) && isCount(w.ttl) ? (w as Welcome) : undefined;
 }
 
 /** A hello's JSON (after `H`), checked; undefined when it breaks the protocol. `session` and `received` come together or not at all. */

@@ -75,8 +75,7 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
    * @internal
    */
   _operation<T>(change: () => T): T {
-    // `-~` counts unset as 0.
-    this._depth = -~this._depth!;
+    this._depth = (this._depth ?? 0) + 1;
     try {
       return change();
     } finally {

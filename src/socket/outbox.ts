@@ -271,7 +271,12 @@ export class Outbox implements Link {
         const now = this._clock.now();
         let next = Infinity;
         // The earliest deadline left is among the entries the walk keeps (the others are later).
-        this._remove((entry) => entry._expires <= now || void (next = Math.min(next, entry._expires)), 'expired', true);
+        const expired = (entry: Entry): boolean => {
+          if (entry._expires <= now) return true;
+          next = Math.min(next, entry._expires);
+          return false;
+        };
+        this._remove(expired, 'expired', true);
         // Unless a drop listener took what waits, or sent into the emptied queue (which armed it).
         if (this._next && !this._expiry!.pending) this._expireIn(next - now);
       }),

@@ -122,7 +122,9 @@ export class ClientSession {
 
   /** Whether the next attempt should skip the backoff wait (once, after falling back). */
   _takeRetryNow(): boolean | undefined {
-    return this._retryNow && !(this._retryNow = false);
+    const now = this._retryNow;
+    this._retryNow = false;
+    return now;
   }
 
   /**
