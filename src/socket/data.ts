@@ -16,7 +16,7 @@ export const toOutbound = (data: unknown): OutboundData => {
     // Not views on a SharedArrayBuffer (nor one itself): the native send() takes a
     // BufferSource without [AllowShared] and throws on them.
     (ArrayBuffer.isView(data) && !(typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer)) ||
-    (typeof Blob === 'function' && data instanceof Blob)
+    isBlob(data)
   ) {
     return data as OutboundData;
   }

@@ -118,7 +118,8 @@ export abstract class SocketEventTarget extends Emitter<SteadySocketEvents> {
     const { logger } = this._options;
     if (logger) logger[level]?.(`steadysocket: ${message}`);
     else if (event && !this.listenerCount(event) && !this._warned?.includes(event)) {
-      this._warned += event;
+      // The events warned about, as one string ('drop', 'error', or both).
+      this._warned = (this._warned ?? '') + event;
       globalThis.console?.warn(`steadysocket: ${message}. Nothing listens to '${event}' events (said once per socket).`);
     }
   }

@@ -196,7 +196,7 @@ export class ClientSession {
   }
 
   /**
-   * `data` (of `size`, see {@link sizeOf}) was written: kept as it is now (the caller may change
+   * `data` (of `size`: its bytes on the wire, data.ts's `byteLength`) was written: kept as it is now (the caller may change
    * a buffer after `send()`) until acknowledged, to be resent or handed back `unconfirmed`.
    */
   _written(data: OutboundData, size: number): void {
@@ -292,6 +292,3 @@ function bytesOf(data: unknown): Uint8Array {
   type View = Partial<ArrayBufferView> & ArrayBuffer;
   return new Uint8Array((data as View).buffer ?? (data as View), (data as View).byteOffset, (data as View).byteLength);
 }
-
-/** The size of a message as the window counts it: its bytes on the wire (UTF-8 for text). */
-export { byteLength as sizeOf } from './data';
