@@ -54,6 +54,8 @@ const onMessage = handler('message');
 const onError = handler('error');
 const onClose = handler('close');
 const noop = () => {};
+/** The `ws` package's inbound limit, unless the caller set one (see the constructor). */
+const WS_LIMITS = { maxPayload: 16 << 20 };
 
 type Native = NativeSocket & {
   /** The `ws` package's: a Node EventEmitter with (data, isBinary) message events, and a close without a handshake. */
@@ -98,8 +100,9 @@ export class Dialer {
     // server could make every client hold (and twice that once decoded): 16 MiB here, unless
     // the caller set one. A larger message closes the connection (`ws` reports "Max payload
     // size exceeded" as an error; the socket reconnects with backoff).
-    if (typeof (Native as { prototype?: Native }).prototype?.terminate === 'function' && !(options !== undefined && 'maxPayload' in options)) {
-      options = { ...options, maxPayload: 16 << 20 };
+    // Without connectOptions every socket shares one object (`ws` copies what it is given).
+    if (typeof (Native as { prototype?: Native }).prototype?.terminate === 'function' && !('maxPayload' in Object(options))) {
+      options = options ? { ...options, ...WS_LIMITS } : WS_LIMITS;
     }
     this._connectOptions = options;
     // As the native constructor: a static URL that cannot be a WebSocket URL throws at once.

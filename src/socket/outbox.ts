@@ -150,7 +150,8 @@ export class Outbox implements Link {
       entry._next = this._next;
       this._next = entry;
     } else this._last = this._last._next = entry;
-    if (!this._length++) this._expireIn(maxAge);
+    // No expiry timer at all (not even an idle one) without maxAge.
+    if (!this._length++ && maxAge < Infinity) this._expireIn(maxAge);
     this._bytes += bytes;
     this.flush();
     return true;

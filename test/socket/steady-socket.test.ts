@@ -50,6 +50,24 @@ describe('constructor', () => {
     expect(FakeSocket.last.options).toBeUndefined();
   });
 
+  it('gives the ws package a 16 MiB maxPayload: one shared object, or merged into the caller’s options', () => {
+    /** The `ws` package is told apart by terminate() on its prototype. */
+    class WsLike extends FakeSocket {
+      terminate(): void {}
+    }
+    setup({ WebSocket: WsLike });
+    const first = FakeSocket.last.options;
+    setup({ WebSocket: WsLike });
+    expect(first).toEqual({ maxPayload: 16 << 20 });
+    expect(FakeSocket.last.options).toBe(first); // no object per socket
+    setup({ WebSocket: WsLike, connectOptions: { headers: { a: 'b' } } });
+    expect(FakeSocket.last.options).toEqual({ headers: { a: 'b' }, maxPayload: 16 << 20 });
+    setup({ WebSocket: WsLike, connectOptions: { maxPayload: 1 } });
+    expect(FakeSocket.last.options).toEqual({ maxPayload: 1 });
+    setup({ WebSocket: WsLike, connectOptions: null as never }); // from JavaScript: as none
+    expect(FakeSocket.last.options).toBe(first);
+  });
+
   it.each([
     ['nope', 'not a URL'],
     ['ftp://h/', 'another scheme'],
