@@ -30,7 +30,7 @@ import { featureCosts } from './feature-cost.mjs';
 export const BUDGETS = { socket: 6_656, channels: 9_728, umd: 10_240, react: 1_536, reactChannels: 1_536 };
 // A ratchet while the budgets are not met: the sizes this checkout reached (issue 15 put §8's
 // client side in the socket entry, issue 16 added the `queue` event the React hooks need).
-export const GUARDS = { socket: 9_320, channels: 12_353, umd: 12_557, react: 1_536, reactChannels: 1_536 };
+export const GUARDS = { socket: 9_325, channels: 12_358, umd: 12_560, react: 1_536, reactChannels: 1_536 };
 const enforce = process.argv.includes('--budget');
 const guard = process.argv.includes('--guard');
 const json = process.argv.includes('--json');

@@ -55,7 +55,7 @@ const onError = handler('error');
 const onClose = handler('close');
 const noop = () => {};
 /** The `ws` package's inbound limit, unless the caller set one (see the constructor). */
-const WS_LIMITS = { maxPayload: 16 << 20 };
+const WS_LIMITS = Object.freeze({ maxPayload: 16 << 20 });
 
 type Native = NativeSocket & {
   /** The `ws` package's: a Node EventEmitter with (data, isBinary) message events, and a close without a handshake. */

@@ -211,14 +211,13 @@ export class Outbox implements Link {
     // close(): PROTOCOL.md §5 allows no more; the rest is dropped there).
     let session = this._session;
     let size = 0;
-    // The session counts a message by its bytes on the wire (`byteLength`).
     if (ping || !session?._live) {
       // A heartbeat ping goes at once, unframed; in a session, the protocol's own ping (its
       // tag, checked against TAG: no table in the bundle).
       if (ping && session?._live) data = 'P' satisfies typeof TAG.ping;
       session = null;
-    }
-    else if (!session._hasRoom((size = byteLength(data)))) return true;
+      // The session counts a message by its bytes on the wire (`byteLength`).
+    } else if (!session._hasRoom((size = byteLength(data)))) return true;
     try {
       ws.send(session ? session._frame(data) : data);
     } catch {

@@ -11,15 +11,12 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closing'
 /** The native `readyState` numbers. */
 export type ReadyState = 0 | 1 | 2 | 3;
 
-export const READY_STATE: Readonly<Record<ConnectionState, ReadyState>> = Object.freeze({
-  connecting: 0,
-  reconnecting: 0,
-  open: 1,
-  closing: 2,
-  closed: 3,
-});
+/** The `readyState` of a state (a function, not a table: the facade's getter is in every app's bundle). */
+export const readyStateOf = (state: ConnectionState): ReadyState =>
+  state === 'open' ? 1 : state === 'closing' ? 2 : state === 'closed' ? 3 : 0;
 
-const TRANSITIONS: Readonly<Record<ConnectionState, readonly ConnectionState[]>> = Object.freeze({
+// Pure: only the tests read it, and a bundler that meets state.ts for readyStateOf drops it.
+const TRANSITIONS: Readonly<Record<ConnectionState, readonly ConnectionState[]>> = /* @__PURE__ */ Object.freeze({
   // → connecting: `reconnect()` abandons the attempt under way and starts afresh.
   connecting: ['open', 'reconnecting', 'connecting', 'closed'],
   // → connecting: `reconnect()`; → closed: the connection was lost and retrying is not allowed.

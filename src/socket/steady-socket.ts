@@ -4,7 +4,7 @@ import type { BinaryType } from './events';
 import type { ProtocolsProvider, SteadySocketOptions, UrlProvider } from './options';
 import { splitArguments } from './resolve-options';
 import type { SendOptions } from './outbound-queue';
-import type { ConnectionState, ReadyState } from './state';
+import { readyStateOf, type ConnectionState, type ReadyState } from './state';
 import { validateClose } from './validation';
 import { SteadySocketError } from './errors';
 import { userProtocol } from '../session/protocol';
@@ -66,8 +66,7 @@ export class SteadySocket extends SocketCore {
 
   /** 0 CONNECTING (also while waiting to reconnect), 1 OPEN, 2 CLOSING, 3 CLOSED (final). */
   get readyState(): ReadyState {
-    const state = this._state;
-    return state === 'open' ? 1 : state === 'closing' ? 2 : state === 'closed' ? 3 : 0;
+    return readyStateOf(this._state);
   }
 
   /** The richer lifecycle state behind `readyState`. */

@@ -8,7 +8,7 @@ import { channels, type ChannelClient } from '../../src/channels/index';
 import { utf8Length } from '../../src/socket/data';
 import { DRAIN_POLL_MS } from '../../src/socket/outbox';
 import { SteadySocket } from '../../src/socket/steady-socket';
-import { canTransition, READY_STATE, type ConnectionState } from '../../src/socket/state';
+import { canTransition, readyStateOf, type ConnectionState } from '../../src/socket/state';
 import { FakeSocket } from '../helpers/fake-socket';
 import { ManualClock } from '../helpers/manual-clock';
 import { FakeLifecycle } from './fake-lifecycle';
@@ -214,7 +214,7 @@ export class Harness {
     };
     if (this.violations.length > 0) fail(this.violations.join('; '));
     if (s.connectionState !== model.state) fail(`state ${s.connectionState}, the model says ${model.state}`);
-    if (s.readyState !== READY_STATE[model.state]) fail(`readyState ${s.readyState} while ${model.state}`);
+    if (s.readyState !== readyStateOf(model.state)) fail(`readyState ${s.readyState} while ${model.state}`);
     // One native socket at a time: every discarded one is let go of completely.
     const live = FakeSocket.instances.filter((f, i) => f.liveHandlers > 0 && i < FakeSocket.instances.length - 1);
     if (live.length > 0) fail(`${live.length} discarded native socket(s) still have handlers`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, READY_STATE, type ConnectionState } from '../../src/socket/state';
+import { canTransition, readyStateOf, type ConnectionState } from '../../src/socket/state';
 
 const states: ConnectionState[] = ['connecting', 'open', 'reconnecting', 'closing', 'closed'];
 const allowed = new Set([
@@ -26,7 +26,7 @@ describe('#canTransition', () => {
   );
 });
 
-describe('READY_STATE', () => {
+describe('#readyStateOf', () => {
   it.each([
     ['connecting', 0],
     ['reconnecting', 0],
@@ -34,6 +34,6 @@ describe('READY_STATE', () => {
     ['closing', 2],
     ['closed', 3],
   ] as const)('%s is %i', (state, n) => {
-    expect(READY_STATE[state]).toBe(n);
+    expect(readyStateOf(state)).toBe(n);
   });
 });
